@@ -1,0 +1,62 @@
+#pragma once
+// filter stage: predicates compiled once from the command line, applied to every record.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "pkgly_trail/record/record.hpp"
+
+namespace pkgly_trail {
+
+struct FilterOptions {
+  bool audit_only = false;                  // target == pkgly::audit
+  std::vector<std::string> target_prefixes;  // --target (OR)
+  std::optional<Level> min_level;           // --level: that level and more severe
+  std::vector<std::string> actions;         // --action GLOB (OR)
+  std::optional<std::string> outcome;       // --outcome success|denied
+  std::vector<std::string> actors;          // --actor NAME (OR) on actor_username
+  std::vector<std::string> repositories;    // --repository ID on repository_id (or resource_name)
+  std::vector<std::string> storages;        // --storage ID on storage_id
+  std::vector<std::string> paths;           // --path GLOB on path / url_path
+  std::optional<std::string> since;         // --since T
+  std::optional<std::string> until;         // --until T
+  std::vector<std::string> where;           // --where KEY=VALUE (exact; same KEY repeated = OR)
+  std::vector<std::string> match;           // --match KEY~RE2 (same KEY repeated = OR)
+};
+
+// A bad option value (an unparsable time, a bad regex): the message says which and why.
+class FilterError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Microseconds since the Unix epoch of an RFC 3339 UTC timestamp as tracing writes it.
+std::optional<std::int64_t> parse_log_time(std::string_view timestamp) noexcept;
+// --since/--until: RFC 3339, a date (YYYY-MM-DD), or relative to `now_us` (30s, 30m, 2h, 7d).
+std::optional<std::int64_t> parse_time_option(std::string_view text, std::int64_t now_us);
+// Shell-style glob: `*`, `?`, `[...]`.
+bool glob_match(std::string_view pattern, std::string_view text) noexcept;
+
+class Filter {
+ public:
+  // Throws FilterError.
+  static Filter compile(const FilterOptions& options, std::int64_t now_us);
+  Filter(Filter&&) noexcept;
+  Filter& operator=(Filter&&) noexcept;
+  ~Filter();
+
+  bool matches(const Record& record) const;
+  bool empty() const noexcept;
+
+ private:
+  struct Compiled;
+  explicit Filter(std::unique_ptr<Compiled> compiled);
+  std::unique_ptr<Compiled> compiled_;
+};
+
+}  // namespace pkgly_trail

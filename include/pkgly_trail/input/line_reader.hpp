@@ -1,0 +1,58 @@
+#pragma once
+// input stage: bytes from a file, a gzip file or stdin, split into physical lines.
+// Lines are views into the read buffer, valid only during the callback.
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace pkgly_trail {
+
+struct InputLine {
+  std::string_view text;      // without the trailing '\n' ('\r' is left for the envelope)
+  std::uint64_t number = 0;   // 1-based physical line number in this input
+  bool truncated = false;     // the line was longer than max_line_bytes and was cut
+};
+
+class LineHandler {
+ public:
+  virtual ~LineHandler() = default;
+  virtual void on_line(const InputLine& line) = 0;
+  // Called when the next read may block (a pipe with nothing buffered): the place to flush
+  // pending output so a trickling `docker compose logs -f` shows results at once.
+  virtual void on_idle() {}
+};
+
+struct ReadLimits {
+  std::size_t max_line_bytes = 64 * 1024 * 1024;  // longer lines are cut and flagged
+};
+
+class LineReader {
+ public:
+  virtual ~LineReader() = default;
+  // Opens `name` ("-" = stdin). gzip is recognised by its magic bytes, not by the name.
+  // Throws InputError with a message naming the file when it cannot be opened.
+  static std::unique_ptr<LineReader> open(const std::string& name, ReadLimits limits = {});
+
+  // Reads to the end, calling handler.on_line for every line (a last line without '\n'
+  // included). Returns false on a read or decompression error; error() then says what.
+  virtual bool read_lines(LineHandler& handler) = 0;
+  virtual const std::string& name() const = 0;
+  virtual const std::string& error() const = 0;
+  virtual std::uint64_t bytes_read() const = 0;        // bytes of input consumed (compressed)
+  virtual std::uint64_t lines_truncated() const = 0;
+};
+
+class InputError : public std::exception {
+ public:
+  explicit InputError(std::string message) : message_(std::move(message)) {}
+  const char* what() const noexcept override { return message_.c_str(); }
+
+ private:
+  std::string message_;
+};
+
+}  // namespace pkgly_trail

@@ -1,0 +1,38 @@
+#pragma once
+// How a text format writes `key=value` pairs. The same splitting code serves all of them.
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
+#include "pkgly_trail/record/record.hpp"
+
+namespace pkgly_trail {
+
+struct FieldSyntax {
+  std::string_view separator;  // between pairs: " " (full, compact) or ", " (pretty)
+  std::string_view key_open;   // before a key: "" or "\x1b[3m" (full with ANSI: italic)
+  std::string_view key_close;  // after a key: "=", "\x1b[0m\x1b[2m=\x1b[0m" or ": "
+};
+
+inline constexpr FieldSyntax kPlainSyntax{" ", "", "="};
+inline constexpr FieldSyntax kAnsiSyntax{" ", "\x1b[3m", "\x1b[0m\x1b[2m=\x1b[0m"};
+inline constexpr FieldSyntax kPrettySyntax{", ", "", ": "};
+
+// If a key (open + identifier + close) starts at text[pos], its identifier; else empty.
+std::string_view key_at(std::string_view text, std::size_t pos, const FieldSyntax& syntax) noexcept;
+
+// Position of the next `separator key_open ident key_close` at or after `from`, or npos.
+std::size_t find_next_key(std::string_view text, std::size_t from, const FieldSyntax& syntax) noexcept;
+
+// Types a bare (unquoted) value as tracing wrote it: integers, floats, booleans, else string.
+Value type_bare_value(std::string_view text) noexcept;
+
+// Splits `text` into an optional message and key/value fields, appending the fields to `out`.
+// Debug-quoted values are unescaped into `arena`; a bare value runs to the next key.
+// `with_message`: text before the first key is the message (event fields); else it is
+// ignored (span fields).
+void split_fields(std::string_view text, const FieldSyntax& syntax, bool with_message,
+                  std::optional<std::string_view>* message, std::vector<Field>& out,
+                  TextArena& arena);
+
+}  // namespace pkgly_trail

@@ -1,0 +1,49 @@
+#pragma once
+// Pkgly's own targets write their fields in a fixed order, and only some values are typed by
+// users. Splitting by that order, instead of at every `key=`, keeps a hostile value such as a
+// search query `x outcome=denied actor_username=admin` inside its own field.
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "pkgly_trail/parse/field_syntax.hpp"
+#include "pkgly_trail/record/record.hpp"
+
+namespace pkgly_trail {
+
+enum class FieldType : std::uint8_t {
+  Token,   // Display value without spaces (ids, methods, routes, percent-encoded paths)
+  Text,    // Display value a user controls: anything, spaces and `key=` look-alikes included
+  Int,     // integer
+  Bool,    // true / false
+  Quoted,  // Option<&str>: Debug-quoted
+};
+
+struct SchemaField {
+  std::string_view key;
+  FieldType type;
+  bool optional = false;
+};
+
+struct Schema {
+  std::string_view target;
+  std::span<const std::string_view> messages;
+  std::span<const SchemaField> fields;
+};
+
+// The schema of `target`, or nullptr when the target has none.
+const Schema* find_schema(std::string_view target) noexcept;
+
+// Splits `text` (message then fields, as written after `target: `) by the schema. On success
+// sets the message, appends typed fields and returns true; returns false when the text does
+// not fit the schema (the caller then falls back to generic splitting).
+bool split_by_schema(std::string_view text, const Schema& schema, const FieldSyntax& syntax,
+                     std::optional<std::string_view>& message, std::vector<Field>& out,
+                     TextArena& arena);
+
+// Message and fields of an event: by the schema of out.target when it has one and the text
+// fits it, else generically.
+void split_event_fields(std::string_view text, const FieldSyntax& syntax, Record& out);
+
+}  // namespace pkgly_trail

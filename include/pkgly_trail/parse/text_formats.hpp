@@ -1,0 +1,24 @@
+#pragma once
+// The text formats of tracing-subscriber: `full` (with or without ANSI) and Pkgly's `compact`
+// share one line grammar; `pretty` spreads a record over several lines.
+#include <cstddef>
+#include <string_view>
+
+#include "pkgly_trail/record/record.hpp"
+
+namespace pkgly_trail {
+
+// Length of an RFC 3339 timestamp at the start of `text` (2025-11-20T10:15:30.369463Z, or
+// with an offset), 0 when there is none.
+std::size_t timestamp_length(std::string_view text) noexcept;
+
+// Does this physical line start a record of that format?
+bool starts_line_record(std::string_view body) noexcept;  // full or compact
+bool starts_pretty_record(std::string_view body) noexcept;
+
+// Parse one logical record (continuation lines joined with '\n'). Returns false when the
+// text is not a record of that format; `out` must be clear()ed by the caller.
+bool parse_line_record(std::string_view text, Record& out);
+bool parse_pretty_record(std::string_view text, Record& out);
+
+}  // namespace pkgly_trail

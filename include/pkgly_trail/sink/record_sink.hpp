@@ -1,0 +1,36 @@
+#pragma once
+// sink stage: turns records into bytes for people (text) or programs (NDJSON, CSV, TSV).
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pkgly_trail/record/record.hpp"
+#include "pkgly_trail/sink/output_stream.hpp"
+
+namespace pkgly_trail {
+
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  virtual void write(const Record& record) = 0;
+  // Called once after the last record (a CSV header with no rows, a closing summary...).
+  virtual void finish() {}
+};
+
+enum class OutputFormat { Text, Json, Csv, Tsv };
+
+struct SinkOptions {
+  OutputFormat format = OutputFormat::Text;
+  std::vector<std::string> fields;  // columns for csv/tsv/text; empty = defaults
+  bool audit = false;               // the records are audit events (changes the defaults)
+  bool color = false;               // text: ANSI colours
+};
+
+std::unique_ptr<RecordSink> make_record_sink(OutputStream& out, const SinkOptions& options);
+
+// Default csv/tsv columns.
+const std::vector<std::string>& default_audit_columns();
+const std::vector<std::string>& default_record_columns();
+
+}  // namespace pkgly_trail

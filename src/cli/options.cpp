@@ -1,0 +1,128 @@
+#include "cli/options.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <map>
+
+namespace pkgly_trail::cli {
+
+namespace {
+
+constexpr const char* kDescription =
+    "pkgly-trail: read Pkgly registry logs (docker compose, kubectl, files, gzip; full, "
+    "compact, pretty or json), keep the audit events you ask for and print them.";
+
+constexpr const char* kExamples = R"(
+Examples:
+  docker compose logs -f pkgly | pkgly-trail audit --actor bob
+  pkgly-trail audit --outcome denied --since 7d /var/log/pkgly/pkgly.log.*
+  pkgly-trail audit -o json --action 'package.*' samples/full-ansi-compose.log
+  pkgly-trail audit -o csv --fields timestamp,actor_username,action,outcome pkgly.log.gz
+  pkgly-trail records --target sqlx --level warn --where request_id=54b87071-8bea-4010-ba63-4894e969788a app.log
+  pkgly-trail audit --match 'query~(?i)select|union' --stats app.log
+
+Exit status: 0 when something was printed, 1 when nothing matched, 2 on trouble.)";
+
+// CLI11 2.1 fills plain strings; optional ones are converted after parsing.
+struct TextOptions {
+  std::string outcome, since, until, level;
+};
+
+void add_filter_options(CLI::App& app, FilterOptions& f, TextOptions& t) {
+  app.add_option("--action", f.actions, "Audit action, glob (package.*); repeat to OR")
+      ->group("Filters");
+  app.add_option("--outcome", t.outcome, "success or denied")
+      ->check(CLI::IsMember({"success", "denied"}))
+      ->group("Filters");
+  app.add_option("--actor", f.actors, "actor_username, exact; repeat to OR")->group("Filters");
+  app.add_option("--repository", f.repositories, "repository id or name; repeat to OR")
+      ->group("Filters");
+  app.add_option("--storage", f.storages, "storage id; repeat to OR")->group("Filters");
+  app.add_option("--path", f.paths, "path or url_path, glob; repeat to OR")->group("Filters");
+  app.add_option("--since", t.since, "RFC 3339 time, date, or age (30m, 2h, 7d)")
+      ->group("Filters");
+  app.add_option("--until", t.until, "RFC 3339 time, date, or age (records before it)")
+      ->group("Filters");
+  app.add_option("--where", f.where, "KEY=VALUE, exact; KEY may be any field or span field")
+      ->group("Filters");
+  app.add_option("--match", f.match, "KEY~RE2 regular expression (partial match)")
+      ->group("Filters");
+}
+
+void add_output_options(CLI::App& app, Options& o) {
+  static const std::map<std::string, OutputFormat> formats{{"text", OutputFormat::Text},
+                                                           {"json", OutputFormat::Json},
+                                                           {"csv", OutputFormat::Csv},
+                                                           {"tsv", OutputFormat::Tsv}};
+  static const std::map<std::string, ColorMode> colors{
+      {"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
+  app.add_option("-o,--output", o.output, "text (default), json (NDJSON), csv or tsv")
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+      ->group("Output");
+  app.add_option("--fields", o.fields, "Columns for csv/tsv/text, comma separated")
+      ->delimiter(',')
+      ->group("Output");
+  app.add_option("--color", o.color, "auto (default: on a terminal, unless NO_COLOR), always, never")
+      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case))
+      ->group("Output");
+  app.add_flag("--stats", o.stats, "Print counts and throughput to stderr at the end")
+      ->group("Output");
+  app.add_flag("--strict", o.strict, "Exit 2 when a line looked like a record but did not parse")
+      ->group("Output");
+}
+
+void add_input_options(CLI::App& app, Options& o) {
+  app.add_option("FILE", o.inputs, "Log files (gzip is detected); - or none for stdin");
+  app.add_option("--service", o.service, "Keep only this docker compose service (pkgly)")
+      ->group("Input");
+  app.add_option("--max-line-bytes", o.max_line_bytes,
+                 "Cut longer lines and count them (default 64 MiB)")
+      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 40))
+      ->group("Input");
+}
+
+}  // namespace
+
+std::optional<int> parse_options(int argc, char** argv, Options& options) {
+  CLI::App app{kDescription, "pkgly-trail"};
+  app.footer(kExamples);
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "pkgly-trail 0.1.0");
+
+  CLI::App* audit = app.add_subcommand("audit", "Audit events (target pkgly::audit)");
+  CLI::App* records = app.add_subcommand("records", "Every tracing record, for lower-level data");
+  TextOptions text;
+  for (CLI::App* sub : {audit, records}) {
+    add_input_options(*sub, options);
+    add_filter_options(*sub, options.filter, text);
+    add_output_options(*sub, options);
+  }
+  records->add_option("--target", options.filter.target_prefixes,
+                      "Target prefix (sqlx, pkgly::access); repeat to OR")
+      ->group("Filters");
+  records->add_option("--level", text.level, "trace, debug, info, warn or error: that level and more severe")
+      ->check([](const std::string& value) {
+        return parse_level(value) ? std::string() : std::string("expected trace, debug, info, warn or error");
+      })
+      ->group("Filters");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (!text.outcome.empty()) options.filter.outcome = text.outcome;
+  if (!text.since.empty()) options.filter.since = text.since;
+  if (!text.until.empty()) options.filter.until = text.until;
+  if (!text.level.empty()) options.filter.min_level = parse_level(text.level);
+  if (audit->parsed()) {
+    options.command = Command::Audit;
+    options.filter.audit_only = true;
+  } else {
+    options.command = Command::Records;
+  }
+  return std::nullopt;
+}
+
+}  // namespace pkgly_trail::cli

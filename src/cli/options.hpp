@@ -1,0 +1,32 @@
+#pragma once
+// What the command line asked for, once parsed. Only src/cli sees this.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pkgly_trail/filter/filter.hpp"
+#include "pkgly_trail/sink/record_sink.hpp"
+
+namespace pkgly_trail::cli {
+
+enum class Command { Records, Audit, Join, Trace };
+enum class ColorMode { Auto, Always, Never };
+
+struct Options {
+  Command command = Command::Audit;
+  std::vector<std::string> inputs;  // empty = stdin
+  FilterOptions filter;
+  OutputFormat output = OutputFormat::Text;
+  std::vector<std::string> fields;
+  ColorMode color = ColorMode::Auto;
+  bool stats = false;
+  bool strict = false;
+  std::string service;
+  std::size_t max_line_bytes = 64 * 1024 * 1024;
+};
+
+// Parses argv. Returns the exit code to use when the program should stop now (--help, a usage
+// error), or nullopt to go on.
+std::optional<int> parse_options(int argc, char** argv, Options& options);
+
+}  // namespace pkgly_trail::cli

@@ -1,0 +1,58 @@
+#include "cli/pipeline.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace pkgly_trail::cli {
+
+namespace {
+
+class AssemblerFeed : public LineHandler {
+ public:
+  AssemblerFeed(RecordAssembler& assembler, const std::function<void()>& on_idle)
+      : assembler_(assembler), on_idle_(on_idle) {}
+  void on_line(const InputLine& line) override { assembler_.on_line(line.text, line.number); }
+  void on_idle() override {
+    assembler_.flush();
+    if (on_idle_) on_idle_();
+  }
+
+ private:
+  RecordAssembler& assembler_;
+  const std::function<void()>& on_idle_;
+};
+
+}  // namespace
+
+PipelineResult run_inputs(const std::vector<std::string>& inputs, RecordAssembler& assembler,
+                          ReadLimits limits, const std::function<void()>& on_idle) {
+  PipelineResult result;
+  auto start = std::chrono::steady_clock::now();
+  static const std::vector<std::string> kStdin{"-"};
+  AssemblerFeed feed(assembler, on_idle);
+  for (const std::string& name : inputs.empty() ? kStdin : inputs) {
+    std::unique_ptr<LineReader> reader;
+    try {
+      reader = LineReader::open(name, limits);
+    } catch (const InputError& e) {
+      std::fflush(stdout);
+      fmt::print(stderr, "{}\n", e.what());
+      result.input_trouble = true;
+      continue;
+    }
+    assembler.begin_input(name);
+    if (!reader->read_lines(feed)) {
+      fmt::print(stderr, "pkgly-trail: {}\n", reader->error());
+      result.input_trouble = true;
+    }
+    assembler.flush();
+    result.bytes += reader->bytes_read();
+    result.truncated_lines += reader->lines_truncated();
+  }
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace pkgly_trail::cli

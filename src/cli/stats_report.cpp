@@ -1,0 +1,29 @@
+#include "cli/stats_report.hpp"
+
+#include <fmt/format.h>
+
+namespace pkgly_trail::cli {
+
+void print_stats(const ParseStats& s, const PipelineResult& r, std::uint64_t matched) {
+  const double mib = static_cast<double>(r.bytes) / (1024.0 * 1024.0);
+  const double seconds = r.seconds > 0 ? r.seconds : 1e-9;
+  fmt::print(stderr,
+             "bytes               {}\n"
+             "lines               {}\n"
+             "  record lines      {}\n"
+             "  continuation      {}\n"
+             "  non-tracing       {}\n"
+             "  unparsed          {}\n"
+             "  other services    {}\n"
+             "  truncated         {}\n"
+             "records             {} (full {}, compact {}, pretty {}, json {})\n"
+             "matched             {}\n"
+             "elapsed             {:.3f} s\n"
+             "throughput          {:.1f} MiB/s\n",
+             r.bytes, s.lines, s.record_lines, s.continuation_lines, s.non_tracing_lines,
+             s.unparsed_lines, s.other_service_lines, r.truncated_lines, s.records,
+             s.records_by_format[0], s.records_by_format[1], s.records_by_format[2],
+             s.records_by_format[3], matched, r.seconds, mib / seconds);
+}
+
+}  // namespace pkgly_trail::cli

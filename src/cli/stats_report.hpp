@@ -1,0 +1,12 @@
+#pragma once
+#include <cstdint>
+
+#include "cli/pipeline.hpp"
+#include "pkgly_trail/parse/record_assembler.hpp"
+
+namespace pkgly_trail::cli {
+
+// --stats: what was read and what became of it, on stderr.
+void print_stats(const ParseStats& stats, const PipelineResult& result, std::uint64_t matched);
+
+}  // namespace pkgly_trail::cli

@@ -1,0 +1,203 @@
+// Filter::compile turns command-line options into ready predicates (globs kept as text, RE2
+// compiled once, times resolved); matches() then only compares views, so it does not allocate.
+#include "pkgly_trail/filter/filter.hpp"
+
+#include <fmt/format.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+
+namespace pkgly_trail {
+
+namespace {
+
+// --where KEY=V1 --where KEY=V2: the values of one key are alternatives.
+struct WhereGroup {
+  std::string key;
+  std::vector<std::string> values;
+};
+
+struct MatchGroup {
+  std::string key;
+  std::vector<std::unique_ptr<RE2>> patterns;  // RE2 is neither copyable nor movable
+};
+
+// The text of a value a user can compare against. Null counts as absent: `--where message=`
+// must not select records that have no message.
+std::optional<std::string_view> text_of(const Record& record, std::string_view name) noexcept {
+  const std::optional<Value> value = record.lookup(name);
+  if (!value || value->kind == ValueKind::Null) return std::nullopt;
+  return value->text;
+}
+
+// "pkgly" selects pkgly and pkgly::*, but not pkgly_trail: prefixes end on a `::` boundary.
+bool has_target_prefix(std::string_view target, std::string_view prefix) noexcept {
+  if (!target.starts_with(prefix)) return false;
+  if (target.size() == prefix.size() || prefix.ends_with("::")) return true;
+  return target.substr(prefix.size()).starts_with("::");
+}
+
+bool equals_any(const std::vector<std::string>& wanted, std::optional<std::string_view> text) {
+  return text && std::find(wanted.begin(), wanted.end(), *text) != wanted.end();
+}
+
+bool glob_any(const std::vector<std::string>& patterns, std::optional<std::string_view> text) {
+  return text && std::any_of(patterns.begin(), patterns.end(),
+                             [&](const std::string& p) { return glob_match(p, *text); });
+}
+
+// Splits KEY<sep>VALUE at the first separator; the key must not be empty.
+std::pair<std::string_view, std::string_view> split_key(std::string_view option,
+                                                        std::string_view text, char separator,
+                                                        std::string_view expected) {
+  const std::size_t at = text.find(separator);
+  if (at == std::string_view::npos || at == 0) {
+    throw FilterError(fmt::format("invalid {} '{}': expected {}", option, text, expected));
+  }
+  return {text.substr(0, at), text.substr(at + 1)};
+}
+
+template <typename Group>
+Group& group_for(std::vector<Group>& groups, std::string_view key) {
+  auto found = std::find_if(groups.begin(), groups.end(),
+                            [&](const Group& g) { return g.key == key; });
+  if (found != groups.end()) return *found;
+  groups.push_back(Group{std::string(key), {}});
+  return groups.back();
+}
+
+std::optional<std::int64_t> compile_time(std::string_view option,
+                                         const std::optional<std::string>& text,
+                                         std::int64_t now_us) {
+  if (!text) return std::nullopt;
+  if (auto us = parse_time_option(*text, now_us)) return us;
+  throw FilterError(fmt::format(
+      "invalid {} value '{}': expected RFC 3339 (2025-11-20T10:15:30Z), a date (2025-11-20) or "
+      "a duration (30m, 2h, 7d)",
+      option, *text));
+}
+
+}  // namespace
+
+struct Filter::Compiled {
+  bool audit_only = false;
+  std::vector<std::string> target_prefixes;
+  std::optional<Level> min_level;
+  std::vector<std::string> actions;
+  std::optional<std::string> outcome;
+  std::vector<std::string> actors;
+  std::vector<std::string> repositories;
+  std::vector<std::string> storages;
+  std::vector<std::string> paths;
+  std::optional<std::int64_t> since_us;
+  std::optional<std::int64_t> until_us;
+  std::vector<WhereGroup> where;
+  std::vector<MatchGroup> match;
+
+  bool matches(const Record& record) const;
+  bool matches_time(const Record& record) const noexcept;
+};
+
+bool Filter::Compiled::matches_time(const Record& record) const noexcept {
+  if (!since_us && !until_us) return true;
+  const std::optional<std::int64_t> at = parse_log_time(record.timestamp);
+  if (!at) return false;
+  return (!since_us || *at >= *since_us) && (!until_us || *at < *until_us);
+}
+
+// Cheap comparisons first; regexes last.
+bool Filter::Compiled::matches(const Record& record) const {
+  if (audit_only && !record.is_audit()) return false;
+  if (min_level && record.level < *min_level) return false;
+  if (!target_prefixes.empty() &&
+      std::none_of(target_prefixes.begin(), target_prefixes.end(),
+                   [&](const std::string& p) { return has_target_prefix(record.target, p); }))
+    return false;
+  if (outcome && text_of(record, "outcome") != std::string_view(*outcome)) return false;
+  if (!actors.empty() && !equals_any(actors, text_of(record, "actor_username"))) return false;
+  if (!repositories.empty() && !equals_any(repositories, text_of(record, "repository_id")) &&
+      !equals_any(repositories, text_of(record, "resource_name")))
+    return false;
+  if (!storages.empty() && !equals_any(storages, text_of(record, "storage_id"))) return false;
+  if (!actions.empty() && !glob_any(actions, text_of(record, "action"))) return false;
+  if (!paths.empty() && !glob_any(paths, text_of(record, "path")) &&
+      !glob_any(paths, text_of(record, "url_path")))
+    return false;
+  if (!matches_time(record)) return false;
+  for (const WhereGroup& group : where) {
+    if (!equals_any(group.values, text_of(record, group.key))) return false;
+  }
+  for (const MatchGroup& group : match) {
+    const std::optional<std::string_view> text = text_of(record, group.key);
+    if (!text) return false;
+    const re2::StringPiece piece(text->data(), text->size());
+    if (std::none_of(group.patterns.begin(), group.patterns.end(),
+                     [&](const auto& re) { return RE2::PartialMatch(piece, *re); }))
+      return false;
+  }
+  return true;
+}
+
+Filter Filter::compile(const FilterOptions& options, std::int64_t now_us) {
+  auto compiled = std::make_unique<Compiled>();
+  Compiled& c = *compiled;
+  c.audit_only = options.audit_only;
+  c.target_prefixes = options.target_prefixes;
+  c.min_level = options.min_level;
+  c.actions = options.actions;
+  if (options.outcome) {
+    if (*options.outcome != "success" && *options.outcome != "denied") {
+      throw FilterError(
+          fmt::format("invalid --outcome '{}': expected success or denied", *options.outcome));
+    }
+    c.outcome = options.outcome;
+  }
+  c.actors = options.actors;
+  c.repositories = options.repositories;
+  c.storages = options.storages;
+  c.paths = options.paths;
+  c.since_us = compile_time("--since", options.since, now_us);
+  c.until_us = compile_time("--until", options.until, now_us);
+  if (c.since_us && c.until_us && *c.since_us >= *c.until_us) {
+    // Would silently print nothing; almost always swapped or mistyped values.
+    throw FilterError(fmt::format("--since '{}' is not earlier than --until '{}'",
+                                  *options.since, *options.until));
+  }
+  for (const std::string& item : options.where) {
+    const auto [key, value] =
+        split_key("--where", item, '=', "KEY=VALUE (e.g. --where actor_username=alice)");
+    group_for(c.where, key).values.emplace_back(value);
+  }
+  for (const std::string& item : options.match) {
+    const auto [key, pattern] =
+        split_key("--match", item, '~', "KEY~REGEX (e.g. --match url_path~^/api/)");
+    RE2::Options re_options;
+    re_options.set_log_errors(false);  // the error goes into our message, not onto stderr
+    auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), re_options);
+    if (!re->ok()) {
+      throw FilterError(
+          fmt::format("invalid --match pattern '{}': {}", pattern, re->error()));
+    }
+    group_for(c.match, key).patterns.push_back(std::move(re));
+  }
+  return Filter(std::move(compiled));
+}
+
+Filter::Filter(std::unique_ptr<Compiled> compiled) : compiled_(std::move(compiled)) {}
+Filter::Filter(Filter&&) noexcept = default;
+Filter& Filter::operator=(Filter&&) noexcept = default;
+Filter::~Filter() = default;
+
+bool Filter::matches(const Record& record) const {
+  return !compiled_ || compiled_->matches(record);
+}
+
+bool Filter::empty() const noexcept {
+  if (!compiled_) return true;
+  const Compiled& c = *compiled_;
+  return !c.audit_only && c.target_prefixes.empty() && !c.min_level && c.actions.empty() &&
+         !c.outcome && c.actors.empty() && c.repositories.empty() && c.storages.empty() &&
+         c.paths.empty() && !c.since_us && !c.until_us && c.where.empty() && c.match.empty();
+}
+
+}  // namespace pkgly_trail

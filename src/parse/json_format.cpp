@@ -1,0 +1,167 @@
+#include "pkgly_trail/parse/json_format.hpp"
+
+#include <simdjson.h>
+
+#include <cstring>
+#include <string>
+
+#include "pkgly_trail/parse/field_syntax.hpp"
+
+namespace pkgly_trail {
+
+namespace od = simdjson::ondemand;
+
+struct JsonRecordParser::State {
+  od::parser parser;
+  std::string padded;  // the record plus simdjson's required padding, reused
+};
+
+JsonRecordParser::JsonRecordParser() : state_(std::make_unique<State>()) {}
+JsonRecordParser::~JsonRecordParser() = default;
+
+bool starts_json_record(std::string_view body) noexcept {
+  return body.size() >= 2 && body[0] == '{' && (body[1] == '"' || body[1] == ' ');
+}
+
+namespace {
+
+// Keeps a value's type: numbers keep their exact digits, nested JSON stays raw JSON text.
+bool read_value(od::value value, Value& out, TextArena& arena) {
+  od::json_type type;
+  if (value.type().get(type)) return false;
+  switch (type) {
+    case od::json_type::string: {
+      std::string_view s;
+      if (value.get_string().get(s)) return false;
+      out = Value::string(arena.store(s));
+      return true;
+    }
+    case od::json_type::number: {
+      od::number_type kind;
+      if (value.get_number_type().get(kind)) return false;
+      std::string_view raw = value.raw_json_token();
+      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
+                              raw.back() == '\r'))
+        raw.remove_suffix(1);
+      out = kind == od::number_type::floating_point_number ? Value::floating(arena.store(raw))
+                                                           : Value::integer(arena.store(raw));
+      return true;
+    }
+    case od::json_type::boolean: {
+      bool b = false;
+      if (value.get_bool().get(b)) return false;
+      out = Value::boolean(b);
+      return true;
+    }
+    case od::json_type::null:
+      if (value.is_null()) out = Value::null();
+      return true;
+    case od::json_type::object: {
+      std::string_view raw;
+      od::object nested;
+      if (value.get_object().get(nested) || nested.raw_json().get(raw)) return false;
+      out = Value::string(arena.store(raw));
+      return true;
+    }
+    case od::json_type::array: {
+      std::string_view raw;
+      od::array nested;
+      if (value.get_array().get(nested) || nested.raw_json().get(raw)) return false;
+      out = Value::string(arena.store(raw));
+      return true;
+    }
+  }
+  return false;
+}
+
+bool read_fields(od::object object, Record& out) {
+  for (auto member : object) {
+    std::string_view key;
+    if (member.unescaped_key().get(key)) return false;
+    key = out.arena.store(key);
+    od::value value;
+    if (member.value().get(value)) return false;
+    Value v;
+    if (!read_value(value, v, out.arena)) return false;
+    if (key == "message" && !out.message) {
+      out.message = v.kind == ValueKind::Null ? std::string_view{} : v.text;
+      continue;
+    }
+    out.fields.push_back(Field{key, v});
+  }
+  return true;
+}
+
+bool read_spans(od::array spans, Record& out) {
+  for (auto element : spans) {
+    od::object span;
+    if (element.get_object().get(span)) return false;
+    Span entry{{}, static_cast<std::uint32_t>(out.span_fields.size()), 0};
+    for (auto member : span) {
+      std::string_view key;
+      if (member.unescaped_key().get(key)) return false;
+      key = out.arena.store(key);
+      od::value value;
+      if (member.value().get(value)) return false;
+      Value v;
+      if (!read_value(value, v, out.arena)) return false;
+      if (key == "name") {
+        entry.name = v.text;
+      } else {
+        out.span_fields.push_back(Field{key, v});
+      }
+    }
+    entry.field_count = static_cast<std::uint32_t>(out.span_fields.size() - entry.first_field);
+    out.spans.push_back(entry);
+  }
+  return true;
+}
+
+}  // namespace
+
+bool JsonRecordParser::parse(std::string_view text, Record& out) {
+  std::string& padded = state_->padded;
+  padded.assign(text);
+  padded.append(simdjson::SIMDJSON_PADDING, '\0');
+  od::document doc;
+  if (state_->parser.iterate(padded.data(), text.size(), padded.size()).get(doc)) return false;
+  od::object object;
+  if (doc.get_object().get(object)) return false;
+  bool has_level = false, has_target = false;
+  for (auto member : object) {
+    std::string_view key;
+    if (member.unescaped_key().get(key)) return false;
+    od::value value;
+    if (member.value().get(value)) return false;
+    if (key == "timestamp") {
+      std::string_view ts;
+      if (value.get_string().get(ts)) return false;
+      out.timestamp = out.arena.store(ts);
+    } else if (key == "level") {
+      std::string_view level;
+      if (value.get_string().get(level)) return false;
+      auto parsed = parse_level(level);
+      if (!parsed) return false;
+      out.level = *parsed;
+      has_level = true;
+    } else if (key == "target") {
+      std::string_view target;
+      if (value.get_string().get(target)) return false;
+      out.target = out.arena.store(target);
+      has_target = true;
+    } else if (key == "fields") {
+      od::object fields;
+      if (value.get_object().get(fields) || !read_fields(fields, out)) return false;
+    } else if (key == "spans") {
+      od::array spans;
+      if (value.get_array().get(spans) || !read_spans(spans, out)) return false;
+    }
+    // "span" repeats the innermost entry of "spans"; threadId, filename... are not used.
+  }
+  if (!has_level || !has_target) return false;
+  out.format = Format::Json;
+  out.derive_ids();
+  return true;
+}
+
+}  // namespace pkgly_trail

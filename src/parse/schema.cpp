@@ -1,0 +1,207 @@
+#include "pkgly_trail/parse/schema.hpp"
+
+#include <array>
+
+#include "pkgly_trail/parse/debug_string.hpp"
+
+namespace pkgly_trail {
+
+namespace {
+
+using FT = FieldType;
+
+constexpr std::array<std::string_view, 1> kAuditMessages{"Audit event"};
+constexpr std::array<SchemaField, 19> kAuditFields{{
+    {"trace_id", FT::Token},
+    {"action", FT::Token},
+    {"outcome", FT::Token},
+    {"actor_username", FT::Text},
+    {"actor_id", FT::Int},
+    {"actor_authenticated", FT::Bool},
+    {"resource_kind", FT::Token},
+    {"resource_id", FT::Token},
+    {"resource_name", FT::Text},
+    {"repository_id", FT::Token},
+    {"storage_id", FT::Token},
+    {"target_user_id", FT::Int},
+    {"token_id", FT::Int},
+    {"path", FT::Text},
+    {"query", FT::Text},
+    {"http_request_method", FT::Token},
+    {"http_route", FT::Token},
+    {"url_path", FT::Token},
+    {"http_response_status_code", FT::Int},
+}};
+
+constexpr std::array<std::string_view, 1> kAccessMessages{"HTTP access"};
+constexpr std::array<SchemaField, 12> kAccessFields{{
+    {"trace_id", FT::Token},
+    {"http.request.method", FT::Token},
+    {"http.route", FT::Token},
+    {"url.path", FT::Token},
+    {"http.response.status_code", FT::Int},
+    {"duration_ms", FT::Int},
+    {"request_id", FT::Token},
+    {"repository_id", FT::Token, true},
+    {"user", FT::Text, true},
+    {"client.address", FT::Quoted, true},
+    {"user_agent.original", FT::Quoted, true},
+    {"http.response.body.size", FT::Int, true},
+}};
+
+constexpr std::array<std::string_view, 2> kUpstreamMessages{"Upstream HTTP access",
+                                                            "Upstream HTTP failed"};
+constexpr std::array<SchemaField, 6> kUpstreamFields{{
+    {"trace_id", FT::Token},
+    {"http.request.method", FT::Token},
+    {"url.full", FT::Text},
+    {"http.response.status_code", FT::Int, true},
+    {"error", FT::Text, true},
+    {"duration_ms", FT::Int},
+}};
+
+constexpr std::array<Schema, 3> kSchemas{{
+    {kAuditTarget, kAuditMessages, kAuditFields},
+    {kAccessTarget, kAccessMessages, kAccessFields},
+    {kUpstreamAccessTarget, kUpstreamMessages, kUpstreamFields},
+}};
+
+// Tries every split the schema allows, leftmost first, and keeps the first one under which
+// every typed value is well-formed and the last field ends the record. A user-controlled
+// value therefore ends at the first place where the genuine remainder of the record fits, and
+// a forged `key=value` inside it fails validation (a non-integer actor_id, a status code that
+// is not at the end) and is kept as text.
+class SchemaMatcher {
+ public:
+  SchemaMatcher(std::string_view text, const Schema& schema, const FieldSyntax& syntax)
+      : text_(text), fields_(schema.fields), syntax_(syntax) {}
+
+  bool match(std::size_t pos) { return match_field(0, pos); }
+  std::span<const std::string_view> values() const { return {values_.data(), fields_.size()}; }
+  std::span<const bool> present() const { return {present_.data(), fields_.size()}; }
+
+ private:
+  static constexpr std::size_t kMaxFields = 24;
+  // A hostile record full of look-alike keys could make the search exponential; past this
+  // many steps the record is split generically instead.
+  static constexpr int kStepBudget = 20000;
+
+  // Does `separator key_open key key_close` start at pos? Returns the value start or npos.
+  std::size_t value_start(std::size_t field, std::size_t pos) const noexcept {
+    std::string_view key = fields_[field].key;
+    const FieldSyntax& s = syntax_;
+    std::size_t p = pos;
+    if (text_.compare(p, s.separator.size(), s.separator) != 0) return std::string_view::npos;
+    p += s.separator.size();
+    if (text_.compare(p, s.key_open.size(), s.key_open) != 0) return std::string_view::npos;
+    p += s.key_open.size();
+    if (text_.compare(p, key.size(), key) != 0) return std::string_view::npos;
+    p += key.size();
+    if (text_.compare(p, s.key_close.size(), s.key_close) != 0) return std::string_view::npos;
+    return p + s.key_close.size();
+  }
+
+  static bool valid(FieldType type, std::string_view v) noexcept {
+    switch (type) {
+      case FieldType::Int: {
+        std::size_t i = !v.empty() && v[0] == '-' ? 1 : 0;
+        if (i == v.size()) return false;
+        for (; i < v.size(); ++i)
+          if (v[i] < '0' || v[i] > '9') return false;
+        return true;
+      }
+      case FieldType::Bool: return v == "true" || v == "false";
+      default: return true;
+    }
+  }
+
+  // Fields from `field` on must match starting at `pos` (which points at a separator).
+  bool match_field(std::size_t field, std::size_t pos) {
+    if (++steps_ > kStepBudget) return false;
+    if (field == fields_.size()) return pos == text_.size();
+    const SchemaField& f = fields_[field];
+    std::size_t begin = value_start(field, pos);
+    if (begin != std::string_view::npos && take_value(field, begin)) return true;
+    present_[field] = false;
+    return f.optional && match_field(field + 1, pos);
+  }
+
+  bool take_value(std::size_t field, std::size_t begin) {
+    const SchemaField& f = fields_[field];
+    present_[field] = true;
+    auto accept = [&](std::size_t end) {
+      values_[field] = text_.substr(begin, end - begin);
+      return match_field(field + 1, end);
+    };
+    if (f.type == FieldType::Quoted) {
+      auto length = debug_string_length(text_.substr(begin));
+      return length && accept(begin + *length);
+    }
+    if (f.type != FieldType::Text) {
+      // Tokens, integers and booleans never contain the separator.
+      std::size_t end = text_.find(syntax_.separator, begin);
+      if (end == std::string_view::npos) end = text_.size();
+      return valid(f.type, text_.substr(begin, end - begin)) && accept(end);
+    }
+    // Text: try each place where a later key (or the end) could follow, shortest first.
+    for (std::size_t end = begin;; ++end) {
+      end = text_.find(syntax_.separator, end);
+      if (end == std::string_view::npos) return accept(text_.size());
+      if (starts_later_field(field, end) && accept(end)) return true;
+      if (steps_ > kStepBudget) return false;
+    }
+  }
+
+  bool starts_later_field(std::size_t field, std::size_t pos) const noexcept {
+    for (std::size_t next = field + 1; next < fields_.size(); ++next) {
+      if (value_start(next, pos) != std::string_view::npos) return true;
+      if (!fields_[next].optional) return false;
+    }
+    return false;
+  }
+
+  std::string_view text_;
+  std::span<const SchemaField> fields_;
+  const FieldSyntax& syntax_;
+  std::array<std::string_view, kMaxFields> values_{};
+  std::array<bool, kMaxFields> present_{};
+  int steps_ = 0;
+};
+
+Value typed(FieldType type, std::string_view raw, TextArena& arena) {
+  switch (type) {
+    case FieldType::Int: return Value::integer(raw);
+    case FieldType::Bool: return Value::boolean(raw == "true");
+    case FieldType::Quoted: return Value::string(unescape_debug_string(raw, arena));
+    default: return Value::string(raw);
+  }
+}
+
+}  // namespace
+
+const Schema* find_schema(std::string_view target) noexcept {
+  for (const Schema& schema : kSchemas)
+    if (schema.target == target) return &schema;
+  return nullptr;
+}
+
+bool split_by_schema(std::string_view text, const Schema& schema, const FieldSyntax& syntax,
+                     std::optional<std::string_view>& message, std::vector<Field>& out,
+                     TextArena& arena) {
+  for (std::string_view expected : schema.messages) {
+    if (!text.starts_with(expected)) continue;
+    SchemaMatcher matcher(text, schema, syntax);
+    if (!matcher.match(expected.size())) continue;
+    message = text.substr(0, expected.size());
+    auto values = matcher.values();
+    auto present = matcher.present();
+    for (std::size_t i = 0; i < schema.fields.size(); ++i) {
+      if (!present[i]) continue;
+      out.push_back(Field{schema.fields[i].key, typed(schema.fields[i].type, values[i], arena)});
+    }
+    return true;
+  }
+  return false;
+}
+
+}  // namespace pkgly_trail

@@ -1,0 +1,167 @@
+#include "pkgly_trail/record/record.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace pkgly_trail {
+
+std::string_view to_string(Level level) noexcept {
+  switch (level) {
+    case Level::Trace: return "TRACE";
+    case Level::Debug: return "DEBUG";
+    case Level::Info: return "INFO";
+    case Level::Warn: return "WARN";
+    case Level::Error: return "ERROR";
+  }
+  return "INFO";
+}
+
+std::string_view to_string(Format format) noexcept {
+  switch (format) {
+    case Format::Full: return "full";
+    case Format::Compact: return "compact";
+    case Format::Pretty: return "pretty";
+    case Format::Json: return "json";
+  }
+  return "full";
+}
+
+std::optional<Level> parse_level(std::string_view text) noexcept {
+  auto equals = [&](std::string_view word) {
+    return text.size() == word.size() &&
+           std::equal(text.begin(), text.end(), word.begin(), [](char a, char b) {
+             return (a >= 'a' && a <= 'z' ? char(a - 32) : a) == b;
+           });
+  };
+  if (equals("TRACE")) return Level::Trace;
+  if (equals("DEBUG")) return Level::Debug;
+  if (equals("INFO")) return Level::Info;
+  if (equals("WARN") || equals("WARNING")) return Level::Warn;
+  if (equals("ERROR")) return Level::Error;
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> Value::as_integer() const noexcept {
+  if (kind != ValueKind::Integer && kind != ValueKind::String) return std::nullopt;
+  std::int64_t out = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return out;
+}
+
+void Record::clear() noexcept {
+  timestamp = {};
+  level = Level::Info;
+  target = {};
+  message.reset();
+  fields.clear();
+  spans.clear();
+  span_fields.clear();
+  request_id = {};
+  trace_id = {};
+  format = Format::Full;
+  source = {};
+  service = {};
+  arena.reset();
+}
+
+Record Record::clone() const {
+  Record copy;
+  std::size_t total = timestamp.size() + target.size() + request_id.size() + trace_id.size() +
+                      source.input.size() + service.size() + (message ? message->size() : 0);
+  for (const Field& f : fields) total += f.key.size() + f.value.text.size();
+  for (const Field& f : span_fields) total += f.key.size() + f.value.text.size();
+  for (const Span& s : spans) total += s.name.size();
+  copy.arena = TextArena(std::max<std::size_t>(total, 64));
+  auto keep = [&copy](std::string_view text) { return copy.arena.store(text); };
+  auto keep_field = [&keep](const Field& f) {
+    return Field{keep(f.key), Value{f.value.kind, keep(f.value.text)}};
+  };
+  copy.timestamp = keep(timestamp);
+  copy.level = level;
+  copy.target = keep(target);
+  if (message) copy.message = keep(*message);
+  copy.fields.reserve(fields.size());
+  for (const Field& f : fields) copy.fields.push_back(keep_field(f));
+  copy.spans.reserve(spans.size());
+  for (const Span& s : spans) copy.spans.push_back(Span{keep(s.name), s.first_field, s.field_count});
+  copy.span_fields.reserve(span_fields.size());
+  for (const Field& f : span_fields) copy.span_fields.push_back(keep_field(f));
+  copy.request_id = keep(request_id);
+  copy.trace_id = keep(trace_id);
+  copy.format = format;
+  copy.source = SourceRef{keep(source.input), source.line};
+  copy.service = keep(service);
+  return copy;
+}
+
+const Value* Record::field(std::string_view key) const noexcept {
+  for (const Field& f : fields)
+    if (f.key == key) return &f.value;
+  return nullptr;
+}
+
+const Value* Record::span_field(std::string_view key) const noexcept {
+  for (auto span = spans.rbegin(); span != spans.rend(); ++span) {
+    // A span field recorded twice (otel.name): the later value wins.
+    auto own = fields_of(*span);
+    for (auto f = own.rbegin(); f != own.rend(); ++f)
+      if (f->key == key) return &f->value;
+  }
+  return nullptr;
+}
+
+std::span<const Field> Record::fields_of(const Span& span) const noexcept {
+  if (span.first_field + span.field_count > span_fields.size()) return {};
+  return std::span<const Field>(span_fields).subspan(span.first_field, span.field_count);
+}
+
+std::optional<Value> Record::lookup(std::string_view name) const noexcept {
+  auto text_or_null = [](std::string_view text) {
+    return text.empty() ? Value::null() : Value::string(text);
+  };
+  if (name == "timestamp") return text_or_null(timestamp);
+  if (name == "level") return Value::string(to_string(level));
+  if (name == "target") return Value::string(target);
+  if (name == "message") return message ? Value::string(*message) : Value::null();
+  if (name == "request_id") return text_or_null(request_id);
+  if (name == "trace_id") return text_or_null(valid_trace_id());
+  if (name == "format") return Value::string(to_string(format));
+  if (const Value* own = field(name)) return *own;
+  if (const Value* inherited = span_field(name)) return *inherited;
+  return std::nullopt;
+}
+
+const Span* Record::find_span(std::string_view name) const noexcept {
+  for (const Span& s : spans)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+bool is_valid_trace_id(std::string_view id) noexcept {
+  if (id.size() != 32) return false;
+  bool nonzero = false;
+  for (char c : id) {
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) return false;
+    nonzero |= c != '0';
+  }
+  return nonzero;
+}
+
+std::string_view Record::valid_trace_id() const noexcept {
+  return is_valid_trace_id(trace_id) ? trace_id : std::string_view{};
+}
+
+void Record::derive_ids() noexcept {
+  request_id = {};
+  if (const Span* http = find_span(kHttpRequestSpan)) {
+    for (const Field& f : fields_of(*http))
+      if (f.key == "request_id") request_id = f.value.text;
+  }
+  if (request_id.empty())
+    if (const Value* own = field("request_id")) request_id = own->text;
+  if (const Value* trace = field("trace_id")) trace_id = trace->text;
+}
+
+}  // namespace pkgly_trail

@@ -1,0 +1,29 @@
+// --format json: the NDJSON record contract, one object per line.
+#include "pkgly_trail/sink/json_writer.hpp"
+#include "sinks.hpp"
+
+namespace pkgly_trail {
+namespace {
+
+class JsonSink final : public RecordSink {
+ public:
+  explicit JsonSink(OutputStream& out) : out_(out) {}
+
+  void write(const Record& record) override {
+    append_record_json(out_.buffer(), record);
+    out_.buffer().push_back('\n');
+    out_.maybe_flush();
+  }
+  void finish() override { out_.flush(); }
+
+ private:
+  OutputStream& out_;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordSink> make_json_sink(OutputStream& out) {
+  return std::make_unique<JsonSink>(out);
+}
+
+}  // namespace pkgly_trail

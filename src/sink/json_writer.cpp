@@ -1,0 +1,214 @@
+#include "pkgly_trail/sink/json_writer.hpp"
+
+#include <span>
+
+#include "utf8.hpp"
+
+namespace pkgly_trail {
+namespace {
+
+constexpr bool is_plain_ascii(unsigned char c) noexcept {
+  return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+void append_escape(fmt::memory_buffer& out, unsigned char c) {
+  auto short_escape = [&](char letter) {
+    out.push_back('\\');
+    out.push_back(letter);
+  };
+  switch (c) {
+    case '"': return short_escape('"');
+    case '\\': return short_escape('\\');
+    case '\n': return short_escape('n');
+    case '\r': return short_escape('r');
+    case '\t': return short_escape('t');
+    case '\b': return short_escape('b');
+    case '\f': return short_escape('f');
+    default: {
+      constexpr char kHex[] = "0123456789abcdef";
+      const char code[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+      out.append(code, code + sizeof code);
+    }
+  }
+}
+
+// RFC 8259 number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+bool is_json_number(std::string_view text) noexcept {
+  std::size_t i = 0;
+  auto digits = [&] {
+    const std::size_t start = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < text.size() && text[i] == '-') ++i;
+  if (i < text.size() && text[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    if (!digits()) return false;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == text.size();
+}
+
+// A span field recorded after creation (otel.name) can repeat a key, and JSON objects need
+// unique keys: each key is written once, where it first appeared, with its last value (the one
+// tracing shows). Quadratic, but a record has a few dozen fields at most and this allocates
+// nothing.
+void append_fields_object(fmt::memory_buffer& out, std::span<const Field> fields) {
+  out.push_back('{');
+  bool first = true;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::string_view key = fields[i].key;
+    bool seen_before = false;
+    for (std::size_t j = 0; j < i && !seen_before; ++j) seen_before = fields[j].key == key;
+    if (seen_before) continue;
+    const Value* value = &fields[i].value;
+    for (std::size_t j = i + 1; j < fields.size(); ++j)
+      if (fields[j].key == key) value = &fields[j].value;
+    if (!first) out.push_back(',');
+    first = false;
+    append_json_string(out, key);
+    out.push_back(':');
+    append_json_value(out, *value);
+  }
+  out.push_back('}');
+}
+
+void append_string_or_null(fmt::memory_buffer& out, std::string_view text) {
+  if (text.empty()) {
+    out.append(std::string_view("null"));
+  } else {
+    append_json_string(out, text);
+  }
+}
+
+}  // namespace
+
+// Log text is arbitrary bytes (Display values carry whatever a user typed), but the output must
+// be valid JSON, which is UTF-8: well-formed multi-byte sequences are copied as they are, and
+// every byte that is not part of one becomes U+FFFD (one replacement per invalid byte, so the
+// number of bad bytes stays visible). DEL is escaped too, so the output never carries a
+// control character a terminal would act on.
+void append_json_string(fmt::memory_buffer& out, std::string_view text) {
+  out.push_back('"');
+  std::size_t run = 0;  // start of the bytes that can be copied unchanged
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (is_plain_ascii(c)) {
+      ++i;
+      continue;
+    }
+    if (c >= 0x80) {
+      const utf8::Decoded decoded = utf8::decode(text, i);
+      if (decoded.length > 0) {
+        i += decoded.length;
+        continue;
+      }
+    }
+    out.append(text.data() + run, text.data() + i);
+    if (c >= 0x80) {
+      out.append(std::string_view("\\ufffd"));
+    } else {
+      append_escape(out, c);
+    }
+    run = ++i;
+  }
+  out.append(text.data() + run, text.data() + i);
+  out.push_back('"');
+}
+
+void append_json_value(fmt::memory_buffer& out, const Value& value) {
+  switch (value.kind) {
+    case ValueKind::String: return append_json_string(out, value.text);
+    case ValueKind::Integer:
+    case ValueKind::Float:
+      // The literal as logged keeps every digit; text that is no JSON number (NaN, inf, 1.)
+      // becomes a string rather than breaking the line.
+      if (is_json_number(value.text)) {
+        out.append(value.text);
+      } else {
+        append_json_string(out, value.text);
+      }
+      return;
+    case ValueKind::Bool:
+      if (value.text == "true" || value.text == "false") {
+        out.append(value.text);
+      } else {
+        append_json_string(out, value.text);
+      }
+      return;
+    case ValueKind::Null: out.append(std::string_view("null")); return;
+  }
+}
+
+void append_record_json_open(fmt::memory_buffer& out, const Record& record) {
+  auto key = [&out](std::string_view name) {
+    out.push_back('"');
+    out.append(name);
+    out.append(std::string_view("\":"));
+  };
+  out.push_back('{');
+  key("timestamp");
+  append_string_or_null(out, record.timestamp);
+  out.push_back(',');
+  key("level");
+  append_json_string(out, to_string(record.level));
+  out.push_back(',');
+  key("target");
+  append_json_string(out, record.target);
+  out.push_back(',');
+  key("message");
+  if (record.message) {
+    append_json_string(out, *record.message);
+  } else {
+    out.append(std::string_view("null"));
+  }
+  out.push_back(',');
+  key("fields");
+  append_fields_object(out, record.fields);
+  out.push_back(',');
+  key("spans");
+  out.push_back('[');
+  for (std::size_t i = 0; i < record.spans.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.push_back('{');
+    key("name");
+    append_json_string(out, record.spans[i].name);
+    out.push_back(',');
+    key("fields");
+    append_fields_object(out, record.fields_of(record.spans[i]));
+    out.push_back('}');
+  }
+  out.push_back(']');
+  out.push_back(',');
+  key("request_id");
+  append_string_or_null(out, record.request_id);
+  out.push_back(',');
+  key("trace_id");
+  append_string_or_null(out, record.valid_trace_id());
+  out.push_back(',');
+  key("source");
+  out.push_back('{');
+  key("input");
+  append_json_string(out, record.source.input);
+  out.push_back(',');
+  key("line");
+  fmt::format_to(std::back_inserter(out), "{}", record.source.line);
+  out.push_back('}');
+}
+
+void append_record_json(fmt::memory_buffer& out, const Record& record) {
+  append_record_json_open(out, record);
+  out.push_back('}');
+}
+
+}  // namespace pkgly_trail

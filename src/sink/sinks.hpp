@@ -1,0 +1,15 @@
+#pragma once
+// The concrete sinks behind make_record_sink; private to the sink stage.
+#include <memory>
+
+#include "pkgly_trail/sink/record_sink.hpp"
+
+namespace pkgly_trail {
+
+std::unique_ptr<RecordSink> make_json_sink(OutputStream& out);
+// CSV (RFC 4180 quoting) or TSV (backslash escapes), one header row then one row per record.
+std::unique_ptr<RecordSink> make_delimited_sink(OutputStream& out, std::vector<std::string> columns,
+                                                bool tsv);
+std::unique_ptr<RecordSink> make_text_sink(OutputStream& out, const SinkOptions& options);
+
+}  // namespace pkgly_trail

@@ -1,0 +1,119 @@
+// For every sample, the join gives each audit event exactly the access record and related
+// records of its ground-truth file (compact: the access record only, see README).
+#include <catch2/catch.hpp>
+
+#include "pkgly_trail/correlate/correlator.hpp"
+#include "support/truth.hpp"
+
+namespace pkgly_trail {
+namespace {
+
+struct Joined {
+  Record audit;
+  std::optional<Record> access;
+  std::vector<Record> related;
+  JoinKey by;
+};
+
+class Collect : public JoinedEventSink {
+ public:
+  void write(const JoinedEvent& event) override {
+    Joined j{event.audit.clone(), std::nullopt, {}, event.joined_by};
+    if (event.access) j.access = event.access->clone();
+    for (const Record& r : event.related) j.related.push_back(r.clone());
+    events.push_back(std::move(j));
+  }
+  std::vector<Joined> events;
+};
+
+void feed(const std::string& name, RecordAssembler& assembler) {
+  assembler.begin_input(name + ".log");
+  const std::string log = testing::read_file(testing::fixture_path(name + ".log"));
+  std::uint64_t number = 0;
+  for (std::size_t start = 0; start < log.size();) {
+    std::size_t end = log.find('\n', start);
+    if (end == std::string::npos) end = log.size();
+    assembler.on_line(std::string_view(log).substr(start, end - start), ++number);
+    start = end + 1;
+  }
+  assembler.flush();
+}
+
+std::string as_text(simdjson::dom::element value) {
+  if (value.is_string()) return std::string(std::string_view(value));
+  if (value.is_bool()) return bool(value) ? "true" : "false";
+  return simdjson::minify(value);
+}
+
+}  // namespace
+
+TEST_CASE("join of every sample matches the ground truth", "[correlate][truth]") {
+  for (const std::string& name : testing::sample_names()) {
+    DYNAMIC_SECTION(name) {
+      Collect collect;
+      Correlator correlator(JoinLimits{}, nullptr, collect);
+      RecordAssembler assembler(correlator);
+      feed(name, assembler);
+      correlator.finish();
+
+      auto truth = testing::read_lines(testing::fixture_path(name + ".truth.ndjson"));
+      REQUIRE(collect.events.size() == truth.size());
+      const bool compact = name.find("compact") != std::string::npos;
+      simdjson::dom::parser parser;
+      for (std::size_t i = 0; i < truth.size(); ++i) {
+        simdjson::dom::object expected = parser.parse(truth[i]);
+        const Joined& got = collect.events[i];
+        INFO("audit event #" << i + 1 << " at line " << got.audit.source.line);
+        REQUIRE(got.audit.timestamp == std::string_view(expected["timestamp"]));
+        simdjson::dom::element access = expected["access"];
+        if (access.is_null()) {
+          CHECK(!got.access);
+        } else {
+          REQUIRE(got.access);
+          CHECK(got.by == (compact ? JoinKey::Adjacency : JoinKey::RequestId));
+          for (auto [key, value] : simdjson::dom::object(access)) {
+            INFO("access field " << key);
+            if (key == "timestamp") {
+              CHECK(got.access->timestamp == std::string_view(value));
+              continue;
+            }
+            const Value* actual = got.access->field(key);
+            if (value.is_null()) {
+              CHECK(actual == nullptr);  // an Option that is None is not written
+              continue;
+            }
+            REQUIRE(actual);
+            CHECK(std::string(actual->text) == as_text(value));
+          }
+        }
+        simdjson::dom::array related = expected["related"];
+        if (compact) {
+          CHECK(got.related.empty());
+          continue;
+        }
+        REQUIRE(got.related.size() == related.size());
+        std::size_t j = 0;
+        for (simdjson::dom::object want : related) {
+          const Record& r = got.related[j++];
+          INFO("related #" << j << " at line " << r.source.line);
+          CHECK(r.timestamp == std::string_view(want["timestamp"]));
+          CHECK(to_string(r.level) == std::string_view(want["level"]));
+          CHECK(r.target == std::string_view(want["target"]));
+          simdjson::dom::element message = want["message"];
+          if (message.is_null()) {
+            CHECK(!r.message);
+          } else {
+            REQUIRE(r.message);
+            CHECK(std::string(*r.message) == std::string(std::string_view(message)));
+          }
+          std::vector<std::string> want_spans, got_spans;
+          for (auto s : simdjson::dom::array(want["spans"])) want_spans.emplace_back(std::string_view(s));
+          for (const Span& s : r.spans) got_spans.emplace_back(s.name);
+          CHECK(got_spans == want_spans);
+        }
+      }
+    }
+  }
+}
+
+}  // namespace pkgly_trail

@@ -1,0 +1,333 @@
+#include <catch2/catch.hpp>
+
+#include "pkgly_trail/filter/filter.hpp"
+
+using namespace pkgly_trail;
+
+namespace {
+
+constexpr std::int64_t kNow = 1763633730369463;  // 2025-11-20T10:15:30.369463Z
+
+// An audit record as Pkgly writes it, inside an `HTTP request` span.
+Record audit(std::string_view action = "package.download", std::string_view outcome = "success",
+             std::string_view actor = "alice") {
+  Record r;
+  r.timestamp = "2025-11-20T10:15:30.369463Z";
+  r.level = Level::Info;
+  r.target = kAuditTarget;
+  r.message = "Audit event";
+  r.fields = {
+      {"trace_id", Value::string("00000000000000000000000000000000")},
+      {"action", Value::string(action)},
+      {"outcome", Value::string(outcome)},
+      {"actor_username", Value::string(actor)},
+      {"actor_id", Value::integer("2")},
+      {"actor_authenticated", Value::boolean(true)},
+      {"resource_name", Value::string("npm-hosted")},
+      {"repository_id", Value::string("9e10e1e0-db6a-4f53-8fc4-920f2f82df34")},
+      {"storage_id", Value::string("75a575b7-61d6-4a7b-960c-80a50eca119e")},
+      {"path", Value::string("@acme/eslint-config")},
+      {"query", Value::string("")},
+      {"http_request_method", Value::string("GET")},
+      {"url_path", Value::string("/repositories/primary/npm-hosted/@acme%2feslint-config")},
+      {"http_response_status_code", Value::integer("200")},
+  };
+  r.spans = {Span{"HTTP request", 0, 3}};
+  r.span_fields = {{"request_id", Value::string("2053a960-44a5-44bf-a217-b4e8f412cfa2")},
+                   {"otel.name", Value::string("GET")},
+                   {"otel.name", Value::string("GET /repositories")}};
+  r.derive_ids();
+  return r;
+}
+
+Record event(std::string_view target, Level level, std::string_view timestamp) {
+  Record r;
+  r.timestamp = timestamp;
+  r.level = level;
+  r.target = target;
+  r.message = "Handling NPM GET request";
+  r.derive_ids();
+  return r;
+}
+
+bool passes(const FilterOptions& options, const Record& record) {
+  return Filter::compile(options, kNow).matches(record);
+}
+
+std::string compile_error(const FilterOptions& options) {
+  try {
+    Filter::compile(options, kNow);
+  } catch (const FilterError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST_CASE("an empty filter passes everything") {
+  const Filter filter = Filter::compile({}, kNow);
+  CHECK(filter.empty());
+  CHECK(filter.matches(audit()));
+  CHECK(filter.matches(event("sqlx::query", Level::Trace, "")));
+
+  FilterOptions options;
+  options.actors = {"alice"};
+  CHECK_FALSE(Filter::compile(options, kNow).empty());
+}
+
+TEST_CASE("audit_only keeps pkgly::audit records") {
+  FilterOptions options;
+  options.audit_only = true;
+  CHECK(passes(options, audit()));
+  CHECK_FALSE(passes(options, event("pkgly::access", Level::Info, "")));
+  CHECK_FALSE(passes(options, event("pkgly::audit::x", Level::Info, "")));
+}
+
+TEST_CASE("target prefixes end on :: boundaries and are alternatives") {
+  FilterOptions options;
+  options.target_prefixes = {"pkgly"};
+  CHECK(passes(options, event("pkgly::audit", Level::Info, "")));
+  CHECK(passes(options, event("pkgly", Level::Info, "")));
+  CHECK_FALSE(passes(options, event("pkgly_trail::x", Level::Info, "")));
+  CHECK_FALSE(passes(options, event("sqlx::query", Level::Info, "")));
+
+  options.target_prefixes = {"pkg"};
+  CHECK_FALSE(passes(options, event("pkgly::x", Level::Info, "")));
+
+  options.target_prefixes = {"pkgly::repository"};
+  CHECK(passes(options, event("pkgly::repository::npm::hosted", Level::Info, "")));
+  CHECK_FALSE(passes(options, event("pkgly::repositoryx", Level::Info, "")));
+  CHECK_FALSE(passes(options, event("pkgly::audit", Level::Info, "")));
+
+  options.target_prefixes = {"pkgly::"};
+  CHECK(passes(options, event("pkgly::audit", Level::Info, "")));
+
+  options.target_prefixes = {"sqlx", "pkgly::audit"};
+  CHECK(passes(options, event("sqlx::query", Level::Info, "")));
+  CHECK(passes(options, audit()));
+  CHECK_FALSE(passes(options, event("pkgly::access", Level::Info, "")));
+}
+
+TEST_CASE("min_level keeps that level and more severe ones") {
+  FilterOptions options;
+  options.min_level = Level::Warn;
+  CHECK_FALSE(passes(options, event("x", Level::Trace, "")));
+  CHECK_FALSE(passes(options, event("x", Level::Debug, "")));
+  CHECK_FALSE(passes(options, event("x", Level::Info, "")));
+  CHECK(passes(options, event("x", Level::Warn, "")));
+  CHECK(passes(options, event("x", Level::Error, "")));
+}
+
+TEST_CASE("actions are globs on the action field, repeated ones OR") {
+  FilterOptions options;
+  options.actions = {"package.*"};
+  CHECK(passes(options, audit("package.download")));
+  CHECK_FALSE(passes(options, audit("user.login")));
+  CHECK_FALSE(passes(options, event("pkgly::access", Level::Info, "")));  // no action field
+
+  options.actions = {"user.log?n", "repository.browse_ws.*"};
+  CHECK(passes(options, audit("user.login")));
+  CHECK(passes(options, audit("repository.browse_ws.connect")));
+  CHECK_FALSE(passes(options, audit("package.download")));
+}
+
+TEST_CASE("outcome is success or denied") {
+  FilterOptions options;
+  options.outcome = "denied";
+  CHECK(passes(options, audit("package.upload", "denied")));
+  CHECK_FALSE(passes(options, audit("package.upload", "success")));
+  CHECK_FALSE(passes(options, event("pkgly::access", Level::Info, "")));
+
+  options.outcome = "failed";
+  CHECK(compile_error(options) == "invalid --outcome 'failed': expected success or denied");
+}
+
+TEST_CASE("actors are exact user names") {
+  FilterOptions options;
+  options.actors = {"alice", "bob"};
+  CHECK(passes(options, audit("a", "success", "alice")));
+  CHECK(passes(options, audit("a", "success", "bob")));
+  CHECK_FALSE(passes(options, audit("a", "success", "alice2")));
+  CHECK_FALSE(passes(options, audit("a", "success", "anonymous")));
+}
+
+TEST_CASE("repositories match repository_id or resource_name") {
+  FilterOptions options;
+  options.repositories = {"npm-hosted"};
+  CHECK(passes(options, audit()));
+  options.repositories = {"9e10e1e0-db6a-4f53-8fc4-920f2f82df34"};
+  CHECK(passes(options, audit()));
+  options.repositories = {"npm"};
+  CHECK_FALSE(passes(options, audit()));
+  options.repositories = {"maven-releases", "npm-hosted"};
+  CHECK(passes(options, audit()));
+}
+
+TEST_CASE("storages match storage_id exactly") {
+  FilterOptions options;
+  options.storages = {"75a575b7-61d6-4a7b-960c-80a50eca119e"};
+  CHECK(passes(options, audit()));
+  options.storages = {"75a575b7"};
+  CHECK_FALSE(passes(options, audit()));
+}
+
+TEST_CASE("paths are globs on path or url_path") {
+  FilterOptions options;
+  options.paths = {"@acme/*"};
+  CHECK(passes(options, audit()));
+  options.paths = {"/repositories/primary/*"};
+  CHECK(passes(options, audit()));
+  options.paths = {"@other/*", "/v2/*"};
+  CHECK_FALSE(passes(options, audit()));
+  options.paths = {"@other/*", "*eslint*"};
+  CHECK(passes(options, audit()));
+}
+
+TEST_CASE("since is inclusive, until exclusive, records without a time fail") {
+  FilterOptions options;
+  options.since = "2025-11-20T10:15:30.369463Z";
+  CHECK(passes(options, event("x", Level::Info, "2025-11-20T10:15:30.369463Z")));
+  CHECK_FALSE(passes(options, event("x", Level::Info, "2025-11-20T10:15:30.369462Z")));
+  CHECK_FALSE(passes(options, event("x", Level::Info, "")));
+  CHECK_FALSE(passes(options, event("x", Level::Info, "garbage")));
+
+  options = {};
+  options.until = "2025-11-20T10:15:30.369463Z";
+  CHECK(passes(options, event("x", Level::Info, "2025-11-20T10:15:30.369462Z")));
+  CHECK_FALSE(passes(options, event("x", Level::Info, "2025-11-20T10:15:30.369463Z")));
+  CHECK_FALSE(passes(options, event("x", Level::Info, "")));
+
+  options.since = "2025-11-20";
+  CHECK(passes(options, event("x", Level::Info, "2025-11-20T00:00:00Z")));
+  CHECK_FALSE(passes(options, event("x", Level::Info, "2025-11-19T23:59:59.999999Z")));
+
+  options = {};
+  options.since = "1h";  // relative to kNow
+  CHECK(passes(options, event("x", Level::Info, "2025-11-20T09:20:00Z")));
+  CHECK_FALSE(passes(options, event("x", Level::Info, "2025-11-20T09:10:00Z")));
+}
+
+TEST_CASE("bad or contradictory times are errors") {
+  FilterOptions options;
+  options.since = "yesterday";
+  CHECK(compile_error(options) ==
+        "invalid --since value 'yesterday': expected RFC 3339 (2025-11-20T10:15:30Z), a date "
+        "(2025-11-20) or a duration (30m, 2h, 7d)");
+  options = {};
+  options.until = "2025-11-31";
+  CHECK(compile_error(options) ==
+        "invalid --until value '2025-11-31': expected RFC 3339 (2025-11-20T10:15:30Z), a date "
+        "(2025-11-20) or a duration (30m, 2h, 7d)");
+  options.until = "2025-11-20";
+  options.since = "2025-11-21";
+  CHECK(compile_error(options) == "--since '2025-11-21' is not earlier than --until '2025-11-20'");
+}
+
+TEST_CASE("where: exact text of lookup, same key OR, different keys AND") {
+  FilterOptions options;
+  options.where = {"actor_username=alice"};
+  CHECK(passes(options, audit()));
+  options.where = {"actor_username=ali"};
+  CHECK_FALSE(passes(options, audit()));
+
+  options.where = {"actor_username=bob", "actor_username=alice"};
+  CHECK(passes(options, audit()));
+  options.where = {"actor_username=alice", "outcome=denied"};
+  CHECK_FALSE(passes(options, audit()));
+  options.where = {"actor_username=alice", "outcome=denied", "outcome=success"};
+  CHECK(passes(options, audit()));
+
+  // Numbers and booleans compare by their logged text.
+  options.where = {"http_response_status_code=200", "actor_authenticated=true"};
+  CHECK(passes(options, audit()));
+  options.where = {"actor_authenticated=false"};
+  CHECK_FALSE(passes(options, audit()));
+
+  // Record attributes and span fields (the later otel.name wins), split at the first '='.
+  options.where = {"level=INFO", "target=pkgly::audit",
+                   "request_id=2053a960-44a5-44bf-a217-b4e8f412cfa2",
+                   "otel.name=GET /repositories"};
+  CHECK(passes(options, audit()));
+  options.where = {"otel.name=GET"};
+  CHECK_FALSE(passes(options, audit()));
+
+  Record with_equals = audit();
+  with_equals.fields.push_back({"url.query", Value::string("a=b")});
+  options.where = {"url.query=a=b"};
+  CHECK(passes(options, with_equals));
+
+  // An empty value matches an empty field, never a missing or null one.
+  options.where = {"query="};
+  CHECK(passes(options, audit()));
+  options.where = {"no_such_field="};
+  CHECK_FALSE(passes(options, audit()));
+  options.where = {"trace_id="};  // all zeros: no usable trace id
+  CHECK_FALSE(passes(options, audit()));
+}
+
+TEST_CASE("where without '=' is an error") {
+  FilterOptions options;
+  options.where = {"actor_username"};
+  CHECK(compile_error(options) ==
+        "invalid --where 'actor_username': expected KEY=VALUE (e.g. --where actor_username=alice)");
+  options.where = {"=alice"};
+  CHECK(compile_error(options) ==
+        "invalid --where '=alice': expected KEY=VALUE (e.g. --where actor_username=alice)");
+}
+
+TEST_CASE("match: RE2 partial match, same key OR, different keys AND") {
+  FilterOptions options;
+  options.match = {"url_path~npm-hosted"};
+  CHECK(passes(options, audit()));
+  options.match = {"url_path~^npm-hosted"};
+  CHECK_FALSE(passes(options, audit()));
+  options.match = {"url_path~^/v2/", "url_path~^/repositories/"};
+  CHECK(passes(options, audit()));
+  options.match = {"url_path~^/repositories/", "actor_username~^b"};
+  CHECK_FALSE(passes(options, audit()));
+  options.match = {"http_response_status_code~^2\\d\\d$", "message~(?i)audit"};
+  CHECK(passes(options, audit()));
+  options.match = {"path~a~b"};  // split at the first '~'
+  Record tilde = audit();
+  tilde.fields.push_back({"path", Value::string("xa~by")});
+  tilde.fields.erase(tilde.fields.begin() + 9);  // drop the original path
+  CHECK(passes(options, tilde));
+  options.match = {"missing~.*"};
+  CHECK_FALSE(passes(options, audit()));
+}
+
+TEST_CASE("match reports bad patterns and a missing '~'") {
+  FilterOptions options;
+  options.match = {"url_path~x("};
+  CHECK(compile_error(options) == "invalid --match pattern 'x(': missing ): x(");
+  options.match = {"url_path=x"};
+  CHECK(compile_error(options) ==
+        "invalid --match 'url_path=x': expected KEY~REGEX (e.g. --match url_path~^/api/)");
+}
+
+TEST_CASE("different options combine with AND") {
+  FilterOptions options;
+  options.audit_only = true;
+  options.actions = {"package.*"};
+  options.outcome = "success";
+  options.actors = {"alice"};
+  options.since = "2025-11-20";
+  CHECK(passes(options, audit()));
+  CHECK_FALSE(passes(options, audit("package.download", "denied")));
+  CHECK_FALSE(passes(options, audit("user.login")));
+  CHECK_FALSE(passes(options, audit("package.download", "success", "bob")));
+  options.min_level = Level::Warn;
+  CHECK_FALSE(passes(options, audit()));
+}
+
+TEST_CASE("a moved filter keeps its predicates") {
+  FilterOptions options;
+  options.match = {"actor_username~^al"};
+  Filter first = Filter::compile(options, kNow);
+  Filter second = std::move(first);
+  CHECK(second.matches(audit()));
+  CHECK_FALSE(second.matches(audit("a", "success", "bob")));
+  first = std::move(second);
+  CHECK(first.matches(audit()));
+}
