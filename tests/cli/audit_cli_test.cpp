@@ -1,0 +1,180 @@
+// End to end: the binary on the sample logs, exit codes, inputs, streaming.
+#include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <thread>
+
+#include "support/process.hpp"
+
+namespace pkgly_trail {
+using testing::fixture_arg;
+using testing::run_trail;
+
+TEST_CASE("audit -o json yields exactly the ground-truth events of every sample", "[cli][truth]") {
+  for (const std::string& name : testing::sample_names()) {
+    DYNAMIC_SECTION(name) {
+      auto result = run_trail("audit -o json " + fixture_arg(name + ".log"));
+      REQUIRE(result.status == 0);
+      CHECK(result.err.empty());
+      auto truth = testing::read_lines(testing::fixture_path(name + ".truth.ndjson"));
+      std::vector<std::string> lines;
+      std::istringstream in(result.out);
+      for (std::string line; std::getline(in, line);) lines.push_back(line);
+      REQUIRE(lines.size() == truth.size());
+      simdjson::dom::parser truth_parser, out_parser;
+      for (std::size_t i = 0; i < truth.size(); ++i) {
+        simdjson::dom::object want = truth_parser.parse(truth[i]);
+        simdjson::dom::object got = out_parser.parse(lines[i]);
+        INFO("event " << i + 1 << ": " << lines[i].substr(0, 300));
+        CHECK(std::string_view(got["target"]) == "pkgly::audit");
+        CHECK(std::string_view(got["message"]) == "Audit event");
+        CHECK(std::string_view(got["timestamp"]) == std::string_view(want["timestamp"]));
+        simdjson::dom::object fields = got["fields"];
+        for (auto [key, value] : want) {
+          if (key == "seq" || key == "timestamp" || key == "access" || key == "related" ||
+              key == "ws_request_id" || key == "spans" || key == "request_id")
+            continue;
+          INFO("field " << key);
+          simdjson::dom::element actual;
+          REQUIRE(fields[key].get(actual) == simdjson::SUCCESS);
+          CHECK(simdjson::minify(actual) == simdjson::minify(value));
+        }
+        // trace_id is null when it is all zeros; request_id comes from the HTTP request span.
+        std::string_view trace = want["trace_id"];
+        if (trace == "00000000000000000000000000000000") {
+          CHECK(got["trace_id"].is_null());
+        } else {
+          CHECK(std::string_view(got["trace_id"]) == trace);
+        }
+        if (name.find("compact") == std::string::npos) {
+          CHECK(simdjson::minify(got["request_id"]) == simdjson::minify(want["request_id"]));
+        }
+        CHECK(std::string_view(got["source"]["input"]).ends_with(name + ".log"));
+      }
+    }
+  }
+}
+
+TEST_CASE("exit status follows grep: 0 found, 1 nothing, 2 trouble", "[cli]") {
+  const std::string log = fixture_arg("full-ansi-compose.log");
+  CHECK(run_trail("audit " + log).status == 0);
+  CHECK(run_trail("audit --actor nobody-at-all " + log).status == 1);
+  auto missing = run_trail("audit /nonexistent/pkgly.log " + log);
+  CHECK(missing.status == 2);
+  CHECK(missing.err.find("/nonexistent/pkgly.log") != std::string::npos);
+  CHECK(!missing.out.empty());  // the other file was still read
+  auto bad_regex = run_trail("audit --match 'query~(unclosed' " + log);
+  CHECK(bad_regex.status == 2);
+  CHECK(bad_regex.err.find("--match") != std::string::npos);
+  CHECK(run_trail("audit --since yesterday-ish " + log).status == 2);
+  CHECK(run_trail("frobnicate").status == 2);
+  CHECK(run_trail("--help").status == 0);
+}
+
+TEST_CASE("stdin is read when no file or - is given", "[cli]") {
+  std::string log = testing::read_file(testing::fixture_path("json-plain-zero.log"));
+  auto implicit = run_trail("audit -o json", log);
+  auto dash = run_trail("audit -o json -", log);
+  CHECK(implicit.status == 0);
+  CHECK(implicit.out == dash.out);
+  std::string expected = run_trail("audit -o json " + fixture_arg("json-plain-zero.log")).out;
+  // Only source.input differs ("-" instead of the path).
+  CHECK(std::count(implicit.out.begin(), implicit.out.end(), '\n') ==
+        std::count(expected.begin(), expected.end(), '\n'));
+  CHECK(implicit.out.find("\"source\":{\"input\":\"-\"") != std::string::npos);
+}
+
+TEST_CASE("gzip input is recognised by its content", "[cli][input]") {
+  char dir_template[] = "/tmp/pkgly-trail-gz-XXXXXX";
+  std::string dir = mkdtemp(dir_template);
+  std::string plain = testing::fixture_path("pretty-noansi.log");
+  REQUIRE(std::system(("gzip -c " + testing::shell_quote(plain) + " > " + dir + "/rotated.1").c_str()) == 0);
+  auto gz = run_trail("audit -o json " + dir + "/rotated.1");
+  auto raw = run_trail("audit -o json " + testing::shell_quote(plain));
+  CHECK(gz.status == 0);
+  auto count = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
+  CHECK(count(gz.out) == count(raw.out));
+  CHECK(count(gz.out) == 121);
+  std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("--service keeps one compose service; other lines are counted", "[cli][envelope]") {
+  const std::string log = fixture_arg("compose-ts-interleaved-postgres.log");
+  auto kept = run_trail("records --service pkgly --stats -o json " + log);
+  auto other = run_trail("records --service postgres --stats " + log);
+  CHECK(kept.status == 0);
+  CHECK(other.status == 1);
+  CHECK(kept.err.find("other services    6") != std::string::npos);
+  CHECK(kept.err.find("non-tracing       0") != std::string::npos);
+}
+
+TEST_CASE("a closed pipe ends quietly, a full disk is an error", "[cli][sink]") {
+  const std::string log = fixture_arg("adversarial-full-ansi.log");
+  char dir_template[] = "/tmp/pkgly-trail-pipe-XXXXXX";
+  std::string dir = mkdtemp(dir_template);
+  std::string command = "bash -c " + testing::shell_quote("set -o pipefail; " +
+      testing::shell_quote(PKGLY_TRAIL_BINARY) + " records " + log + " 2>" + dir +
+      "/err | head -1 >/dev/null");
+  int status = std::system(command.c_str());
+  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(testing::read_file(dir + "/err").empty());
+  std::system(("rm -rf " + dir).c_str());
+
+  int full = std::system((testing::shell_quote(PKGLY_TRAIL_BINARY) + " audit " + log +
+                          " >/dev/full 2>/dev/null").c_str());
+  CHECK(WEXITSTATUS(full) == 2);
+}
+
+TEST_CASE("a trickling pipe shows each event as soon as its line arrives", "[cli][input]") {
+  // Feed one audit line, then wait: the event must be printed before the next line is sent.
+  auto lines = testing::read_lines(testing::fixture_path("json-plain-zero.log"));
+  std::vector<std::string> audit_lines;
+  for (const auto& line : lines)
+    if (line.find("\"target\":\"pkgly::audit\"") != std::string::npos) audit_lines.push_back(line);
+  REQUIRE(audit_lines.size() >= 2);
+
+  int to_child[2], from_child[2];
+  REQUIRE(pipe(to_child) == 0);
+  REQUIRE(pipe(from_child) == 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(to_child[0], 0);
+    dup2(from_child[1], 1);
+    close(to_child[1]);
+    close(from_child[0]);
+    execl(PKGLY_TRAIL_BINARY, "pkgly-trail", "audit", "-o", "json", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(to_child[0]);
+  close(from_child[1]);
+  auto read_line_within = [&](int ms) {
+    std::string got;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (got.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      pollfd p{from_child[0], POLLIN, 0};
+      if (poll(&p, 1, 50) > 0) {
+        char buf[65536];
+        ssize_t n = read(from_child[0], buf, sizeof buf);
+        if (n <= 0) break;
+        got.append(buf, static_cast<std::size_t>(n));
+      }
+    }
+    return got;
+  };
+  for (int i = 0; i < 2; ++i) {
+    std::string line = audit_lines[static_cast<std::size_t>(i)] + "\n";
+    REQUIRE(write(to_child[1], line.data(), line.size()) == static_cast<ssize_t>(line.size()));
+    std::string out = read_line_within(3000);
+    CHECK(out.find("\"target\":\"pkgly::audit\"") != std::string::npos);
+  }
+  close(to_child[1]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(from_child[0]);
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+}  // namespace pkgly_trail
