@@ -59,8 +59,8 @@ std::pair<std::string_view, std::string_view> split_key(std::string_view option,
 
 template <typename Group>
 Group& group_for(std::vector<Group>& groups, std::string_view key) {
-  auto found = std::find_if(groups.begin(), groups.end(),
-                            [&](const Group& g) { return g.key == key; });
+  auto found =
+      std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.key == key; });
   if (found != groups.end()) return *found;
   groups.push_back(Group{std::string(key), {}});
   return groups.back();
@@ -160,8 +160,8 @@ Filter Filter::compile(const FilterOptions& options, std::int64_t now_us) {
   c.until_us = compile_time("--until", options.until, now_us);
   if (c.since_us && c.until_us && *c.since_us >= *c.until_us) {
     // Would silently print nothing; almost always swapped or mistyped values.
-    throw FilterError(fmt::format("--since '{}' is not earlier than --until '{}'",
-                                  *options.since, *options.until));
+    throw FilterError(fmt::format("--since '{}' is not earlier than --until '{}'", *options.since,
+                                  *options.until));
   }
   for (const std::string& item : options.where) {
     const auto [key, value] =
@@ -175,8 +175,7 @@ Filter Filter::compile(const FilterOptions& options, std::int64_t now_us) {
     re_options.set_log_errors(false);  // the error goes into our message, not onto stderr
     auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), re_options);
     if (!re->ok()) {
-      throw FilterError(
-          fmt::format("invalid --match pattern '{}': {}", pattern, re->error()));
+      throw FilterError(fmt::format("invalid --match pattern '{}': {}", pattern, re->error()));
     }
     group_for(c.match, key).patterns.push_back(std::move(re));
   }

@@ -127,12 +127,23 @@ std::optional<std::int64_t> parse_duration(std::string_view text) noexcept {
   if (text.size() < 2) return std::nullopt;
   std::int64_t unit = 0;
   switch (text.back()) {
-    case 's': unit = kMicrosPerSecond; break;
-    case 'm': unit = 60 * kMicrosPerSecond; break;
-    case 'h': unit = 3600 * kMicrosPerSecond; break;
-    case 'd': unit = kSecondsPerDay * kMicrosPerSecond; break;
-    case 'w': unit = 7 * kSecondsPerDay * kMicrosPerSecond; break;
-    default: return std::nullopt;
+    case 's':
+      unit = kMicrosPerSecond;
+      break;
+    case 'm':
+      unit = 60 * kMicrosPerSecond;
+      break;
+    case 'h':
+      unit = 3600 * kMicrosPerSecond;
+      break;
+    case 'd':
+      unit = kSecondsPerDay * kMicrosPerSecond;
+      break;
+    case 'w':
+      unit = 7 * kSecondsPerDay * kMicrosPerSecond;
+      break;
+    default:
+      return std::nullopt;
   }
   std::int64_t count = 0;
   for (char c : text.substr(0, text.size() - 1)) {
@@ -155,9 +166,8 @@ std::optional<std::int64_t> parse_time_option(std::string_view text, std::int64_
     if (now_us < std::numeric_limits<std::int64_t>::min() + *ago) return std::nullopt;
     return now_us - *ago;
   }
-  return parse_date_time(text, TimeSyntax{.date_only_allowed = true,
-                                          .seconds_optional = true,
-                                          .zone_optional = true});
+  return parse_date_time(
+      text, TimeSyntax{.date_only_allowed = true, .seconds_optional = true, .zone_optional = true});
 }
 
 }  // namespace pkgly_trail

@@ -35,11 +35,20 @@ void append_tsv_cell(fmt::memory_buffer& out, std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     char letter = 0;
     switch (text[i]) {
-      case '\t': letter = 't'; break;
-      case '\n': letter = 'n'; break;
-      case '\r': letter = 'r'; break;
-      case '\\': letter = '\\'; break;
-      default: continue;
+      case '\t':
+        letter = 't';
+        break;
+      case '\n':
+        letter = 'n';
+        break;
+      case '\r':
+        letter = 'r';
+        break;
+      case '\\':
+        letter = '\\';
+        break;
+      default:
+        continue;
     }
     out.append(text.data() + run, text.data() + i);
     out.push_back('\\');

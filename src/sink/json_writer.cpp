@@ -17,13 +17,20 @@ void append_escape(fmt::memory_buffer& out, unsigned char c) {
     out.push_back(letter);
   };
   switch (c) {
-    case '"': return short_escape('"');
-    case '\\': return short_escape('\\');
-    case '\n': return short_escape('n');
-    case '\r': return short_escape('r');
-    case '\t': return short_escape('t');
-    case '\b': return short_escape('b');
-    case '\f': return short_escape('f');
+    case '"':
+      return short_escape('"');
+    case '\\':
+      return short_escape('\\');
+    case '\n':
+      return short_escape('n');
+    case '\r':
+      return short_escape('r');
+    case '\t':
+      return short_escape('t');
+    case '\b':
+      return short_escape('b');
+    case '\f':
+      return short_escape('f');
     default: {
       constexpr char kHex[] = "0123456789abcdef";
       const char code[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
@@ -128,7 +135,8 @@ void append_json_string(fmt::memory_buffer& out, std::string_view text) {
 
 void append_json_value(fmt::memory_buffer& out, const Value& value) {
   switch (value.kind) {
-    case ValueKind::String: return append_json_string(out, value.text);
+    case ValueKind::String:
+      return append_json_string(out, value.text);
     case ValueKind::Integer:
     case ValueKind::Float:
       // The literal as logged keeps every digit; text that is no JSON number (NaN, inf, 1.)
@@ -146,7 +154,9 @@ void append_json_value(fmt::memory_buffer& out, const Value& value) {
         append_json_string(out, value.text);
       }
       return;
-    case ValueKind::Null: out.append(std::string_view("null")); return;
+    case ValueKind::Null:
+      out.append(std::string_view("null"));
+      return;
   }
 }
 

@@ -59,13 +59,26 @@ std::size_t append_terminal_safe(fmt::memory_buffer& out, std::string_view text,
     } else {
       flush_run();
       switch (c) {
-        case '\n': width += append_short_escape(out, 'n'); break;
-        case '\t': width += append_short_escape(out, 't'); break;
-        case '\r': width += append_short_escape(out, 'r'); break;
-        case 0x1b: width += append_short_escape(out, 'e'); break;
-        case '"': width += append_short_escape(out, '"'); break;
-        case '\\': width += append_short_escape(out, '\\'); break;
-        default: width += append_byte_escape(out, c);
+        case '\n':
+          width += append_short_escape(out, 'n');
+          break;
+        case '\t':
+          width += append_short_escape(out, 't');
+          break;
+        case '\r':
+          width += append_short_escape(out, 'r');
+          break;
+        case 0x1b:
+          width += append_short_escape(out, 'e');
+          break;
+        case '"':
+          width += append_short_escape(out, '"');
+          break;
+        case '\\':
+          width += append_short_escape(out, '\\');
+          break;
+        default:
+          width += append_byte_escape(out, c);
       }
     }
     i += length;
@@ -76,8 +89,7 @@ std::size_t append_terminal_safe(fmt::memory_buffer& out, std::string_view text,
 }
 
 void append_terminal_value(fmt::memory_buffer& out, std::string_view text) {
-  const bool needs_quotes =
-      text.empty() || text.find_first_of(" =\"") != std::string_view::npos;
+  const bool needs_quotes = text.empty() || text.find_first_of(" =\"") != std::string_view::npos;
   if (!needs_quotes) {
     append_terminal_safe(out, text);
     return;

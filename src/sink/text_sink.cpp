@@ -16,11 +16,16 @@ constexpr std::string_view kMagenta = "\x1b[35m";
 
 constexpr std::string_view level_color(Level level) noexcept {
   switch (level) {
-    case Level::Error: return kRed;
-    case Level::Warn: return kYellow;
-    case Level::Info: return kGreen;
-    case Level::Debug: return kBlue;
-    case Level::Trace: return kMagenta;
+    case Level::Error:
+      return kRed;
+    case Level::Warn:
+      return kYellow;
+    case Level::Info:
+      return kGreen;
+    case Level::Debug:
+      return kBlue;
+    case Level::Trace:
+      return kMagenta;
   }
   return {};
 }
@@ -76,8 +81,9 @@ class TextSink final : public RecordSink {
   // <timestamp> <outcome> <action> <actor> <method> <url_path> <status> [key=value ...]
   void write_audit(fmt::memory_buffer& line, const Record& record) const {
     const std::string_view outcome = text_of(record, "outcome");
-    const std::string_view outcome_color =
-        outcome == "denied" ? kBoldRed : outcome == "success" ? kGreen : std::string_view{};
+    const std::string_view outcome_color = outcome == "denied"    ? kBoldRed
+                                           : outcome == "success" ? kGreen
+                                                                  : std::string_view{};
     append_cell(line, record.timestamp);
     line.push_back(' ');
     append_cell(line, outcome, 7, outcome_color);

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "pkgly_trail/filter/filter.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace pkgly_trail;
 

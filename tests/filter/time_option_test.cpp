@@ -6,7 +6,7 @@ using namespace pkgly_trail;
 
 namespace {
 constexpr std::int64_t kSecond = 1'000'000;
-constexpr std::int64_t kLogged = 1763633730369463;          // 2025-11-20T10:15:30.369463Z
+constexpr std::int64_t kLogged = 1763633730369463;        // 2025-11-20T10:15:30.369463Z
 constexpr std::int64_t kMidnight = 1763596800 * kSecond;  // 2025-11-20T00:00:00Z
 }  // namespace
 
@@ -108,10 +108,10 @@ TEST_CASE("glob_match: bracket expressions") {
   CHECK(glob_match("[]]", "]"));
   CHECK(glob_match("[!]]", "a"));
   CHECK_FALSE(glob_match("[!]]", "]"));
-  CHECK(glob_match("[a-]", "-"));     // a trailing '-' is a member
-  CHECK(glob_match("[*?]", "*"));     // no wildcards inside brackets
+  CHECK(glob_match("[a-]", "-"));  // a trailing '-' is a member
+  CHECK(glob_match("[*?]", "*"));  // no wildcards inside brackets
   CHECK_FALSE(glob_match("[*?]", "a"));
-  CHECK(glob_match("a[", "a["));      // unterminated: a literal '['
+  CHECK(glob_match("a[", "a["));  // unterminated: a literal '['
   CHECK_FALSE(glob_match("a[b", "ab"));
   CHECK(glob_match("*[0-9]", "release-7"));
   CHECK_FALSE(glob_match("*[0-9]", "release-x"));

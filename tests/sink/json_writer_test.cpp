@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "pkgly_trail/sink/json_writer.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace pkgly_trail;
 
@@ -63,12 +63,14 @@ TEST_CASE("json strings keep valid UTF-8 and replace each invalid byte by U+FFFD
   CHECK(json_string("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80") ==
         "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
   CHECK(json_string("\xc2\x9b") == "\"\xc2\x9b\"");  // C1 is valid JSON text
-  CHECK(json_string("a\xff" "b") == R"("a\ufffdb")");
-  CHECK(json_string("\xe2\x82" "A") == R"("\ufffd\ufffdA")");          // truncated
-  CHECK(json_string("\xc0\xaf") == R"("\ufffd\ufffd")");               // overlong '/'
-  CHECK(json_string("\xed\xa0\x80") == R"("\ufffd\ufffd\ufffd")");     // surrogate
+  CHECK(json_string("a\xff"
+                    "b") == R"("a\ufffdb")");
+  CHECK(json_string("\xe2\x82"
+                    "A") == R"("\ufffd\ufffdA")");                            // truncated
+  CHECK(json_string("\xc0\xaf") == R"("\ufffd\ufffd")");                      // overlong '/'
+  CHECK(json_string("\xed\xa0\x80") == R"("\ufffd\ufffd\ufffd")");            // surrogate
   CHECK(json_string("\xf4\x90\x80\x80") == R"("\ufffd\ufffd\ufffd\ufffd")");  // > U+10FFFF
-  CHECK(json_string("\x80") == R"("\ufffd")");                          // lone continuation
+  CHECK(json_string("\x80") == R"("\ufffd")");                                // lone continuation
   CHECK(json_string("end\xf0\x9f\x98") == R"("end\ufffd\ufffd\ufffd")");
 }
 

@@ -1,11 +1,12 @@
-#include <catch2/catch.hpp>
+#include "pkgly_trail/sink/output_stream.hpp"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <thread>
 
-#include "pkgly_trail/sink/output_stream.hpp"
 #include "sink/capture.hpp"
 
 using namespace pkgly_trail;

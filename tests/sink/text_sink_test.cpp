@@ -83,11 +83,11 @@ TEST_CASE("text: options.audit forces the audit layout, empty values show as -")
                {"http_request_method", Value::string("")},
                {"url_path", Value::string("")},
                {"http_response_status_code", Value::integer("0")}};
-  CHECK(render(ws) ==
-        "2025-11-20T10:15:31Z success repository.browse_ws.connect erin - - 0\n");
+  CHECK(render(ws) == "2025-11-20T10:15:31Z success repository.browse_ws.connect erin - - 0\n");
   SinkOptions audit;
   audit.audit = true;
-  CHECK(render(upstream_record(), audit) == "2025-11-20T10:15:30Z -       -                        - - - -\n");
+  CHECK(render(upstream_record(), audit) ==
+        "2025-11-20T10:15:30Z -       -                        - - - -\n");
 }
 
 TEST_CASE("text: values that could pass for other fields are quoted") {
@@ -107,10 +107,11 @@ TEST_CASE("text: level colours") {
   Record r;
   r.timestamp = "2025-11-20T10:15:30Z";
   r.target = "pkgly";
-  const std::pair<Level, std::string> cases[] = {
-      {Level::Error, "\x1b[31mERROR"}, {Level::Warn, " \x1b[33mWARN"},
-      {Level::Info, " \x1b[32mINFO"},  {Level::Debug, "\x1b[34mDEBUG"},
-      {Level::Trace, "\x1b[35mTRACE"}};
+  const std::pair<Level, std::string> cases[] = {{Level::Error, "\x1b[31mERROR"},
+                                                 {Level::Warn, " \x1b[33mWARN"},
+                                                 {Level::Info, " \x1b[32mINFO"},
+                                                 {Level::Debug, "\x1b[34mDEBUG"},
+                                                 {Level::Trace, "\x1b[35mTRACE"}};
   for (const auto& [level, shown] : cases) {
     r.level = level;
     CHECK(render(r, colored()) == "2025-11-20T10:15:30Z " + shown + "\x1b[0m pkgly:\n");
@@ -124,9 +125,11 @@ TEST_CASE("text: log content cannot control the terminal") {
   r.timestamp = "2025-11-20T10:15:30Z";
   r.target = "pkgly::x\x1b[2J";
   r.message = "clear\x1b[2J\x1b[H\rfake\n2025 INFO forged\ttab\x07\x7f";
-  r.fields = {{"csi", Value::string("\xc2\x9b" "31m")},  // C1 CSI
+  r.fields = {{"csi", Value::string("\xc2\x9b"
+                                    "31m")},  // C1 CSI
               {"bad", Value::string("\xff\xfe")},
-              {"bidi", Value::string("\xe2\x80\xae" "txt")},
+              {"bidi", Value::string("\xe2\x80\xae"
+                                     "txt")},
               {"ok", Value::string("caf\xc3\xa9")},
               {"k\x1b", Value::integer("1")}};
   r.spans = {Span{"sp\x1b[1m", 0, 0}};
