@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <charconv>
 #include <map>
 
 namespace pkgly_trail::cli {
@@ -16,6 +17,9 @@ constexpr const char* kDescription =
 constexpr const char* kExamples = R"(
 Examples:
   docker compose logs -f pkgly | pkgly-trail audit --actor bob
+  docker compose logs -f pkgly | pkgly-trail join --actor bob
+  pkgly-trail join --outcome denied --where client.address=203.0.113.9 pkgly.log
+  pkgly-trail trace 54b87071 pkgly.log
   pkgly-trail audit --outcome denied --since 7d /var/log/pkgly/pkgly.log.*
   pkgly-trail audit -o json --action 'package.*' samples/full-ansi-compose.log
   pkgly-trail audit -o csv --fields timestamp,actor_username,action,outcome pkgly.log.gz
@@ -82,7 +86,58 @@ void add_input_options(CLI::App& app, Options& o) {
       ->group("Input");
 }
 
+void add_join_options(CLI::App& app, Options& o, std::string& window, std::string& memory) {
+  app.add_option("--window", window,
+                 "How far apart records of one request may be: records and/or log time, "
+                 "e.g. 20000, 120s, 20000,120s (default 20000,120s)")
+      ->group("Join");
+  app.add_option("--max-related", o.join.max_related,
+                 "Related records kept per request (default 1000); more are counted")
+      ->group("Join");
+  app.add_option("--max-memory", memory,
+                 "Memory for requests in flight, e.g. 96M (default); oldest evicted first")
+      ->group("Join");
+}
+
 }  // namespace
+
+bool parse_window(std::string_view text, JoinWindow& window) {
+  bool any = false;
+  while (!text.empty()) {
+    std::size_t comma = text.find(',');
+    std::string_view part = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    double number = 0;
+    auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), number);
+    if (ec != std::errc() || number < 0) return false;
+    std::string_view unit(end, static_cast<std::size_t>(part.data() + part.size() - end));
+    if (unit.empty()) {
+      window.records = static_cast<std::uint64_t>(number);
+    } else if (unit == "s") {
+      window.seconds = number;
+    } else if (unit == "m") {
+      window.seconds = number * 60;
+    } else if (unit == "h") {
+      window.seconds = number * 3600;
+    } else {
+      return false;
+    }
+    any = true;
+  }
+  return any;
+}
+
+std::optional<std::size_t> parse_size(std::string_view text) {
+  std::size_t number = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (ec != std::errc() || end == text.data()) return std::nullopt;
+  std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+  if (unit.empty() || unit == "B") return number;
+  if (unit == "K" || unit == "KiB") return number << 10;
+  if (unit == "M" || unit == "MiB") return number << 20;
+  if (unit == "G" || unit == "GiB") return number << 30;
+  return std::nullopt;
+}
 
 std::optional<int> parse_options(int argc, char** argv, Options& options) {
   CLI::App app{kDescription, "pkgly-trail"};
@@ -92,12 +147,23 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
 
   CLI::App* audit = app.add_subcommand("audit", "Audit events (target pkgly::audit)");
   CLI::App* records = app.add_subcommand("records", "Every tracing record, for lower-level data");
+  CLI::App* join = app.add_subcommand(
+      "join", "Audit events, each with its access record and the records of its request");
+  CLI::App* trace = app.add_subcommand(
+      "trace", "Every record of one request, by trace_id, request_id or a prefix (8+ chars)");
   TextOptions text;
-  for (CLI::App* sub : {audit, records}) {
+  std::string window, memory;
+  trace->add_option("ID", options.trace_id, "trace_id, request_id, or a prefix of either")
+      ->required();
+  for (CLI::App* sub : {audit, records, join, trace}) {
     add_input_options(*sub, options);
-    add_filter_options(*sub, options.filter, text);
     add_output_options(*sub, options);
   }
+  for (CLI::App* sub : {audit, records, join}) add_filter_options(*sub, options.filter, text);
+  for (CLI::App* sub : {join, trace}) add_join_options(*sub, options, window, memory);
+  join->add_flag("--access-only", options.join.access_only,
+                 "Join the access record only, no related records")
+      ->group("Join");
   records->add_option("--target", options.filter.target_prefixes,
                       "Target prefix (sqlx, pkgly::access); repeat to OR")
       ->group("Filters");
@@ -116,9 +182,33 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   if (!text.since.empty()) options.filter.since = text.since;
   if (!text.until.empty()) options.filter.until = text.until;
   if (!text.level.empty()) options.filter.min_level = parse_level(text.level);
+  if (!window.empty() && !parse_window(window, options.join.window)) {
+    fmt::print(stderr, "pkgly-trail: invalid --window '{}': expected records and/or a time, "
+               "e.g. 20000, 120s, 5m or 20000,120s\n", window);
+    return 2;
+  }
+  if (!memory.empty()) {
+    auto bytes = parse_size(memory);
+    if (!bytes) {
+      fmt::print(stderr, "pkgly-trail: invalid --max-memory '{}': expected e.g. 512K, 96M, 2G\n",
+                 memory);
+      return 2;
+    }
+    options.join.max_memory = *bytes;
+  }
   if (audit->parsed()) {
     options.command = Command::Audit;
     options.filter.audit_only = true;
+  } else if (join->parsed()) {
+    options.command = Command::Join;
+    options.filter.audit_only = true;
+  } else if (trace->parsed()) {
+    options.command = Command::Trace;
+    if (options.trace_id.size() < 8) {
+      fmt::print(stderr, "pkgly-trail: trace needs at least 8 characters of an id, got '{}'\n",
+                 options.trace_id);
+      return 2;
+    }
   } else {
     options.command = Command::Records;
   }

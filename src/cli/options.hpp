@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "pkgly_trail/correlate/correlator.hpp"
 #include "pkgly_trail/filter/filter.hpp"
 #include "pkgly_trail/sink/record_sink.hpp"
 
@@ -23,7 +24,14 @@ struct Options {
   bool strict = false;
   std::string service;
   std::size_t max_line_bytes = 64 * 1024 * 1024;
+  JoinLimits join;       // join, trace
+  std::string trace_id;  // trace: the id or prefix asked for
 };
+
+// --window: "20000" (records), "120s"/"5m"/"1h" (log time), or both "20000,120s".
+bool parse_window(std::string_view text, JoinWindow& window);
+// --max-memory: bytes with an optional K, M or G suffix (powers of 1024).
+std::optional<std::size_t> parse_size(std::string_view text);
 
 // Parses argv. Returns the exit code to use when the program should stop now (--help, a usage
 // error), or nullopt to go on.

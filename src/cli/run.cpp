@@ -3,24 +3,15 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <cstdlib>
-
-#include "cli/pipeline.hpp"
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
 #include "cli/stats_report.hpp"
 #include "pkgly_trail/filter/filter.hpp"
-#include "pkgly_trail/sink/output_stream.hpp"
 #include "pkgly_trail/sink/record_sink.hpp"
 
 namespace pkgly_trail::cli {
 
 namespace {
-
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 class FilterAndPrint : public RecordHandler {
  public:
@@ -38,14 +29,21 @@ class FilterAndPrint : public RecordHandler {
   std::uint64_t matched_ = 0;
 };
 
-}  // namespace
-
-bool use_color(ColorMode mode) {
-  if (mode == ColorMode::Always) return true;
-  if (mode == ColorMode::Never) return false;
-  const char* no_color = std::getenv("NO_COLOR");
-  return isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0');
+// `records` and `audit`: filter each record and print it.
+int run_records(const Options& options, const Filter& filter) {
+  OutputStream out(STDOUT_FILENO);
+  auto sink = make_record_sink(out, sink_options(options));
+  FilterAndPrint handler(filter, *sink);
+  RecordAssembler assembler(handler, AssemblerOptions{options.service});
+  std::function<void()> on_idle = [&out] { out.flush(); };
+  PipelineResult result =
+      run_inputs(options.inputs, assembler, ReadLimits{options.max_line_bytes}, on_idle);
+  sink->finish();
+  if (options.stats) print_stats(assembler.stats(), result, handler.matched());
+  return finish_run(options, out, assembler.stats(), result, handler.matched());
 }
+
+}  // namespace
 
 int run(const Options& options) {
   std::optional<Filter> filter;
@@ -55,35 +53,11 @@ int run(const Options& options) {
     fmt::print(stderr, "pkgly-trail: {}\n", e.what());
     return 2;
   }
-  OutputStream out(STDOUT_FILENO);
-  SinkOptions sink_options;
-  sink_options.format = options.output;
-  sink_options.fields = options.fields;
-  sink_options.audit = options.command == Command::Audit;
-  sink_options.color = use_color(options.color);
-  auto sink = make_record_sink(out, sink_options);
-
-  FilterAndPrint handler(*filter, *sink);
-  RecordAssembler assembler(handler, AssemblerOptions{options.service});
-  std::function<void()> on_idle = [&out] { out.flush(); };
-  PipelineResult result =
-      run_inputs(options.inputs, assembler, ReadLimits{options.max_line_bytes}, on_idle);
-  sink->finish();
-  out.flush();
-
-  if (out.failed()) {
-    fmt::print(stderr, "{}\n", out.error());
-    return 2;
+  switch (options.command) {
+    case Command::Join: return run_join(options, *filter);
+    case Command::Trace: return run_trace(options);
+    default: return run_records(options, *filter);
   }
-  const ParseStats& stats = assembler.stats();
-  if (options.stats) print_stats(stats, result, handler.matched());
-  if (stats.unparsed_lines > 0)
-    fmt::print(stderr,
-               "pkgly-trail: warning: {} line(s) looked like records but could not be parsed "
-               "(first at {})\n",
-               stats.unparsed_lines, stats.first_unparsed);
-  if (result.input_trouble || (options.strict && stats.unparsed_lines > 0)) return 2;
-  return handler.matched() > 0 ? 0 : 1;
 }
 
 }  // namespace pkgly_trail::cli

@@ -26,4 +26,18 @@ void print_stats(const ParseStats& s, const PipelineResult& r, std::uint64_t mat
              s.records_by_format[3], matched, r.seconds, mib / seconds);
 }
 
+void print_join_stats(const JoinStats& s) {
+  fmt::print(stderr,
+             "audit events        {}\n"
+             "  printed           {}\n"
+             "  filtered out      {}\n"
+             "  without access    {}\n"
+             "requests expired    {} (left the window without an audit event)\n"
+             "requests evicted    {} (--max-memory)\n"
+             "related over cap    {} (--max-related)\n"
+             "late records        {} (after their audit event was printed)\n",
+             s.audit_events, s.printed, s.filtered_out, s.without_access, s.requests_expired,
+             s.requests_evicted, s.related_over_cap, s.late_records);
+}
+
 }  // namespace pkgly_trail::cli

@@ -2,11 +2,13 @@
 #include <cstdint>
 
 #include "cli/pipeline.hpp"
+#include "pkgly_trail/correlate/correlator.hpp"
 #include "pkgly_trail/parse/record_assembler.hpp"
 
 namespace pkgly_trail::cli {
 
 // --stats: what was read and what became of it, on stderr.
 void print_stats(const ParseStats& stats, const PipelineResult& result, std::uint64_t matched);
+void print_join_stats(const JoinStats& stats);
 
 }  // namespace pkgly_trail::cli

@@ -30,6 +30,16 @@ std::optional<std::string_view> text_of(const Record& record, std::string_view n
   return value->text;
 }
 
+// In `join`, --where/--match may name a field of the joined access record: `access.KEY`
+// explicitly, or any KEY the audit event does not have itself.
+std::optional<std::string_view> joined_text_of(const Record& record, const Record* joined,
+                                               std::string_view name) noexcept {
+  if (joined && name.starts_with("access.")) return text_of(*joined, name.substr(7));
+  std::optional<std::string_view> own = text_of(record, name);
+  if (!own && joined) return text_of(*joined, name);
+  return own;
+}
+
 // "pkgly" selects pkgly and pkgly::*, but not pkgly_trail: prefixes end on a `::` boundary.
 bool has_target_prefix(std::string_view target, std::string_view prefix) noexcept {
   if (!target.starts_with(prefix)) return false;
@@ -94,7 +104,7 @@ struct Filter::Compiled {
   std::vector<WhereGroup> where;
   std::vector<MatchGroup> match;
 
-  bool matches(const Record& record) const;
+  bool matches(const Record& record, const Record* joined) const;
   bool matches_time(const Record& record) const noexcept;
 };
 
@@ -106,7 +116,7 @@ bool Filter::Compiled::matches_time(const Record& record) const noexcept {
 }
 
 // Cheap comparisons first; regexes last.
-bool Filter::Compiled::matches(const Record& record) const {
+bool Filter::Compiled::matches(const Record& record, const Record* joined) const {
   if (audit_only && !record.is_audit()) return false;
   if (min_level && record.level < *min_level) return false;
   if (!target_prefixes.empty() &&
@@ -125,10 +135,10 @@ bool Filter::Compiled::matches(const Record& record) const {
     return false;
   if (!matches_time(record)) return false;
   for (const WhereGroup& group : where) {
-    if (!equals_any(group.values, text_of(record, group.key))) return false;
+    if (!equals_any(group.values, joined_text_of(record, joined, group.key))) return false;
   }
   for (const MatchGroup& group : match) {
-    const std::optional<std::string_view> text = text_of(record, group.key);
+    const std::optional<std::string_view> text = joined_text_of(record, joined, group.key);
     if (!text) return false;
     const re2::StringPiece piece(text->data(), text->size());
     if (std::none_of(group.patterns.begin(), group.patterns.end(),
@@ -187,8 +197,8 @@ Filter::Filter(Filter&&) noexcept = default;
 Filter& Filter::operator=(Filter&&) noexcept = default;
 Filter::~Filter() = default;
 
-bool Filter::matches(const Record& record) const {
-  return !compiled_ || compiled_->matches(record);
+bool Filter::matches(const Record& record, const Record* joined) const {
+  return !compiled_ || compiled_->matches(record, joined);
 }
 
 bool Filter::empty() const noexcept {

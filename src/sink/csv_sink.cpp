@@ -4,7 +4,6 @@
 #include "sinks.hpp"
 
 namespace pkgly_trail {
-namespace {
 
 // RFC 4180: quote a cell holding the separator, a quote or a line break, and one with leading
 // or trailing blanks (importers trim those otherwise); quotes inside are doubled.
@@ -57,6 +56,8 @@ void append_tsv_cell(fmt::memory_buffer& out, std::string_view text) {
   }
   out.append(text.data() + run, text.data() + text.size());
 }
+
+namespace {
 
 class DelimitedSink final : public RecordSink {
  public:

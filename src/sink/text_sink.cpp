@@ -1,54 +1,23 @@
-// --format text: one line per record for people. Every byte taken from the log goes through
-// append_terminal_safe; the colour codes below are the only escapes this sink emits.
+// --format text: one line per record for people (layouts in text_lines.cpp).
 #include "sinks.hpp"
-#include "terminal_text.hpp"
+#include "text_lines.hpp"
 
 namespace pkgly_trail {
 namespace {
 
-constexpr std::string_view kReset = "\x1b[0m";
-constexpr std::string_view kBoldRed = "\x1b[1;31m";
-constexpr std::string_view kRed = "\x1b[31m";
-constexpr std::string_view kGreen = "\x1b[32m";
-constexpr std::string_view kYellow = "\x1b[33m";
-constexpr std::string_view kBlue = "\x1b[34m";
-constexpr std::string_view kMagenta = "\x1b[35m";
-
-constexpr std::string_view level_color(Level level) noexcept {
-  switch (level) {
-    case Level::Error:
-      return kRed;
-    case Level::Warn:
-      return kYellow;
-    case Level::Info:
-      return kGreen;
-    case Level::Debug:
-      return kBlue;
-    case Level::Trace:
-      return kMagenta;
-  }
-  return {};
-}
-
-// Empty for an absent or null value.
-std::string_view text_of(const Record& record, std::string_view name) noexcept {
-  const std::optional<Value> value = record.lookup(name);
-  return value && value->kind != ValueKind::Null ? value->text : std::string_view{};
-}
-
 class TextSink final : public RecordSink {
  public:
   TextSink(OutputStream& out, const SinkOptions& options)
-      : out_(out), columns_(options.fields), audit_(options.audit), color_(options.color) {}
+      : out_(out), columns_(options.fields), audit_(options.audit), lines_(options.color) {}
 
   void write(const Record& record) override {
     fmt::memory_buffer& line = out_.buffer();
     if (!columns_.empty()) {
-      write_columns(line, record);
+      lines_.columns(line, record, columns_);
     } else if (audit_ || record.is_audit()) {
-      write_audit(line, record);
+      lines_.audit(line, record);
     } else {
-      write_event(line, record);
+      lines_.event(line, record);
     }
     line.push_back('\n');
     out_.maybe_flush();
@@ -56,94 +25,10 @@ class TextSink final : public RecordSink {
   void finish() override { out_.flush(); }
 
  private:
-  // `-` stands in for an empty value so the columns stay countable.
-  void append_cell(fmt::memory_buffer& line, std::string_view text, std::size_t width = 0,
-                   std::string_view color = {}) const {
-    const bool colored = color_ && !color.empty() && !text.empty();
-    if (colored) line.append(color);
-    std::size_t shown = 1;
-    if (text.empty()) {
-      line.push_back('-');
-    } else {
-      shown = append_terminal_safe(line, text);
-    }
-    if (colored) line.append(kReset);
-    for (std::size_t i = shown; i < width; ++i) line.push_back(' ');
-  }
-
-  void write_columns(fmt::memory_buffer& line, const Record& record) const {
-    for (std::size_t i = 0; i < columns_.size(); ++i) {
-      if (i > 0) line.append(std::string_view("  "));
-      append_cell(line, text_of(record, columns_[i]));
-    }
-  }
-
-  // <timestamp> <outcome> <action> <actor> <method> <url_path> <status> [key=value ...]
-  void write_audit(fmt::memory_buffer& line, const Record& record) const {
-    const std::string_view outcome = text_of(record, "outcome");
-    const std::string_view outcome_color = outcome == "denied"    ? kBoldRed
-                                           : outcome == "success" ? kGreen
-                                                                  : std::string_view{};
-    append_cell(line, record.timestamp);
-    line.push_back(' ');
-    append_cell(line, outcome, 7, outcome_color);
-    line.push_back(' ');
-    append_cell(line, text_of(record, "action"), 24);
-    for (std::string_view name :
-         {"actor_username", "http_request_method", "url_path", "http_response_status_code"}) {
-      line.push_back(' ');
-      append_cell(line, text_of(record, name));
-    }
-    for (std::string_view name : {"resource_name", "path", "query"}) {
-      const std::string_view value = text_of(record, name);
-      if (value.empty()) continue;
-      line.push_back(' ');
-      line.append(name);
-      line.push_back('=');
-      append_terminal_value(line, value);
-    }
-  }
-
-  // <timestamp> <LEVEL> <span:span> <target>: <message> k=v ..., LEVEL right-aligned as
-  // tracing writes it.
-  void write_event(fmt::memory_buffer& line, const Record& record) const {
-    append_cell(line, record.timestamp);
-    line.push_back(' ');
-    const std::string_view level = to_string(record.level);
-    for (std::size_t i = level.size(); i < 5; ++i) line.push_back(' ');
-    if (color_) line.append(level_color(record.level));
-    line.append(level);
-    if (color_) line.append(kReset);
-    line.push_back(' ');
-    for (std::size_t i = 0; i < record.spans.size(); ++i) {
-      if (i > 0) line.push_back(':');
-      append_terminal_safe(line, record.spans[i].name);
-    }
-    if (!record.spans.empty()) line.push_back(' ');
-    append_terminal_safe(line, record.target);
-    line.push_back(':');
-    if (record.message) {
-      line.push_back(' ');
-      append_terminal_safe(line, *record.message);
-    }
-    for (const Field& field : record.fields) {
-      line.push_back(' ');
-      append_terminal_safe(line, field.key);
-      line.push_back('=');
-      if (field.value.kind == ValueKind::String) {
-        append_terminal_value(line, field.value.text);
-      } else if (field.value.kind == ValueKind::Null) {
-        line.append(std::string_view("null"));
-      } else {
-        append_terminal_safe(line, field.value.text);
-      }
-    }
-  }
-
   OutputStream& out_;
   std::vector<std::string> columns_;
   bool audit_;
-  bool color_;
+  TextLines lines_;
 };
 
 }  // namespace

@@ -50,7 +50,9 @@ class Filter {
   Filter& operator=(Filter&&) noexcept;
   ~Filter();
 
-  bool matches(const Record& record) const;
+  // `joined`: the access record `join` found for an audit event; --where/--match keys that
+  // the record lacks (or that start with `access.`) are looked up there.
+  bool matches(const Record& record, const Record* joined = nullptr) const;
   bool empty() const noexcept;
 
  private:

@@ -1,0 +1,39 @@
+#pragma once
+// `trace ID`: every record of one request, found by its trace_id, its request_id, or a prefix
+// of either. Records are indexed by request while they are inside the join window, because the
+// access record that ties a trace id to a request id comes last.
+#include <cstdint>
+#include <deque>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "pkgly_trail/correlate/correlator.hpp"
+
+namespace pkgly_trail {
+
+class RequestTrace : public RecordHandler {
+ public:
+  RequestTrace(std::string id, JoinWindow window);
+  void on_record(const Record& record) override;
+
+  // The full ids the prefix matched; more than one means the prefix is ambiguous.
+  const std::set<std::string>& matched_ids() const noexcept { return matched_ids_; }
+  // The records found, in log order.
+  std::vector<Record> take_records();
+
+ private:
+  struct Kept {
+    std::uint64_t seq;
+    Record record;
+  };
+  std::string id_;
+  JoinWindow window_;
+  std::uint64_t seq_ = 0;
+  std::set<std::string> matched_ids_;
+  std::set<std::string> wanted_requests_;
+  std::deque<Kept> recent_;  // records of other requests, within the window
+  std::vector<Kept> found_;
+};
+
+}  // namespace pkgly_trail

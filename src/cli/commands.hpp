@@ -1,0 +1,10 @@
+#pragma once
+#include "cli/options.hpp"
+#include "pkgly_trail/filter/filter.hpp"
+
+namespace pkgly_trail::cli {
+
+int run_join(const Options& options, const Filter& filter);
+int run_trace(const Options& options);
+
+}  // namespace pkgly_trail::cli

@@ -1,0 +1,49 @@
+#include "cli/common.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+
+namespace pkgly_trail::cli {
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool use_color(ColorMode mode) {
+  if (mode == ColorMode::Always) return true;
+  if (mode == ColorMode::Never) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  return isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0');
+}
+
+SinkOptions sink_options(const Options& options) {
+  SinkOptions sink;
+  sink.format = options.output;
+  sink.fields = options.fields;
+  sink.audit = options.command == Command::Audit || options.command == Command::Join;
+  sink.color = use_color(options.color);
+  return sink;
+}
+
+int finish_run(const Options& options, OutputStream& out, const ParseStats& stats,
+               const PipelineResult& result, std::uint64_t printed) {
+  out.flush();
+  if (out.failed()) {
+    fmt::print(stderr, "{}\n", out.error());
+    return 2;
+  }
+  if (stats.unparsed_lines > 0)
+    fmt::print(stderr,
+               "pkgly-trail: warning: {} line(s) looked like records but could not be parsed "
+               "(first at {})\n",
+               stats.unparsed_lines, stats.first_unparsed);
+  if (result.input_trouble || (options.strict && stats.unparsed_lines > 0)) return 2;
+  return printed > 0 ? 0 : 1;
+}
+
+}  // namespace pkgly_trail::cli

@@ -1,0 +1,20 @@
+#pragma once
+// Pieces every command needs: the clock, colour choice, and how a run ends.
+#include <cstdint>
+
+#include "cli/options.hpp"
+#include "cli/pipeline.hpp"
+#include "pkgly_trail/sink/output_stream.hpp"
+
+namespace pkgly_trail::cli {
+
+std::int64_t now_us();
+// --color auto: on when stdout is a terminal and NO_COLOR is unset or empty.
+bool use_color(ColorMode mode);
+SinkOptions sink_options(const Options& options);
+// Flushes, reports unparsed lines and output errors; returns the exit status
+// (0 something printed, 1 nothing, 2 trouble).
+int finish_run(const Options& options, OutputStream& out, const ParseStats& stats,
+               const PipelineResult& result, std::uint64_t printed);
+
+}  // namespace pkgly_trail::cli

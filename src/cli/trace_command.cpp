@@ -1,0 +1,64 @@
+// `trace ID`: every record of one request, as a timeline (text) or records (json, csv, tsv).
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/stats_report.hpp"
+#include "pkgly_trail/correlate/request_trace.hpp"
+#include "pkgly_trail/filter/filter.hpp"
+#include "pkgly_trail/sink/record_sink.hpp"
+
+namespace pkgly_trail::cli {
+
+namespace {
+
+// Text timeline: each line starts with the time since the request's first record.
+class TimelineSink final : public RecordSink {
+ public:
+  TimelineSink(OutputStream& out, std::unique_ptr<RecordSink> lines)
+      : out_(out), lines_(std::move(lines)) {}
+  void write(const Record& record) override {
+    std::optional<std::int64_t> at = parse_log_time(record.timestamp);
+    if (at && !start_) start_ = at;
+    if (at) {
+      fmt::format_to(std::back_inserter(out_.buffer()), "+{:>10.3f} ms  ",
+                     static_cast<double>(*at - *start_) / 1000.0);
+    } else {
+      out_.buffer().append(std::string_view("             ?  "));
+    }
+    lines_->write(record);
+  }
+  void finish() override { lines_->finish(); }
+
+ private:
+  OutputStream& out_;
+  std::unique_ptr<RecordSink> lines_;
+  std::optional<std::int64_t> start_;
+};
+
+}  // namespace
+
+int run_trace(const Options& options) {
+  RequestTrace trace(options.trace_id, options.join.window);
+  RecordAssembler assembler(trace, AssemblerOptions{options.service});
+  PipelineResult result =
+      run_inputs(options.inputs, assembler, ReadLimits{options.max_line_bytes}, nullptr);
+  if (trace.matched_ids().size() > 1) {
+    fmt::print(stderr, "pkgly-trail: '{}' is ambiguous; it starts {} ids:\n", options.trace_id,
+               trace.matched_ids().size());
+    for (const std::string& id : trace.matched_ids()) fmt::print(stderr, "  {}\n", id);
+    return 2;
+  }
+  std::vector<Record> records = trace.take_records();
+  OutputStream out(STDOUT_FILENO);
+  std::unique_ptr<RecordSink> printer = make_record_sink(out, sink_options(options));
+  if (options.output == OutputFormat::Text && options.fields.empty())
+    printer = std::make_unique<TimelineSink>(out, std::move(printer));
+  for (const Record& record : records) printer->write(record);
+  printer->finish();
+  if (options.stats) print_stats(assembler.stats(), result, records.size());
+  return finish_run(options, out, assembler.stats(), result, records.size());
+}
+
+}  // namespace pkgly_trail::cli

@@ -1,0 +1,219 @@
+// Output of `join`: the audit event, its access record and its related records, as NDJSON (the
+// audit contract plus "access", "related", "joined_by"), one CSV/TSV row per event, or text.
+#include "pkgly_trail/sink/joined_sink.hpp"
+
+#include "pkgly_trail/sink/json_writer.hpp"
+#include "sinks.hpp"
+#include "text_lines.hpp"
+#include "terminal_text.hpp"
+
+namespace pkgly_trail {
+
+const std::vector<std::string>& default_join_columns() {
+  static const std::vector<std::string> columns{
+      "timestamp",   "action",     "outcome",          "actor_username",   "resource_name",
+      "path",        "query",      "http_request_method", "url_path",     "http_response_status_code",
+      "duration_ms", "client.address", "user_agent.original", "request_id", "joined_by",
+      "related",     "warnings",   "errors"};
+  return columns;
+}
+
+namespace {
+
+std::size_t count_at_least(std::span<const Record> records, Level level) {
+  std::size_t n = 0;
+  for (const Record& r : records) n += r.level >= level ? 1 : 0;
+  return n;
+}
+
+Value count_value(std::size_t n, fmt::memory_buffer& scratch) {
+  scratch.clear();
+  fmt::format_to(std::back_inserter(scratch), "{}", n);
+  return Value::integer(std::string_view(scratch.data(), scratch.size()));
+}
+
+}  // namespace
+
+std::optional<Value> lookup_joined(const JoinedEvent& event, std::string_view column,
+                                   fmt::memory_buffer& scratch) {
+  if (column == "joined_by") {
+    std::string_view by = to_string(event.joined_by);
+    return by.empty() ? Value::null() : Value::string(by);
+  }
+  if (column == "related") return count_value(event.related.size(), scratch);
+  if (column == "warnings") return count_value(count_at_least(event.related, Level::Warn), scratch);
+  if (column == "errors") return count_value(count_at_least(event.related, Level::Error), scratch);
+  if (column.starts_with("access.")) {
+    if (!event.access) return std::nullopt;
+    return event.access->lookup(column.substr(7));
+  }
+  std::optional<Value> own = event.audit.lookup(column);
+  if (own && own->kind != ValueKind::Null) return own;
+  if (event.access) {
+    std::optional<Value> from_access = event.access->lookup(column);
+    if (from_access) return from_access;
+  }
+  return own;
+}
+
+namespace {
+
+class JoinedJsonSink final : public JoinedEventSink {
+ public:
+  explicit JoinedJsonSink(OutputStream& out) : out_(out) {}
+  void write(const JoinedEvent& event) override {
+    fmt::memory_buffer& buf = out_.buffer();
+    append_record_json_open(buf, event.audit);
+    buf.append(std::string_view(",\"access\":"));
+    if (event.access) {
+      append_record_json(buf, *event.access);
+    } else {
+      buf.append(std::string_view("null"));
+    }
+    buf.append(std::string_view(",\"related\":["));
+    for (std::size_t i = 0; i < event.related.size(); ++i) {
+      if (i > 0) buf.push_back(',');
+      append_record_json(buf, event.related[i]);
+    }
+    buf.append(std::string_view("],\"joined_by\":"));
+    std::string_view by = to_string(event.joined_by);
+    if (by.empty()) {
+      buf.append(std::string_view("null"));
+    } else {
+      append_json_string(buf, by);
+    }
+    buf.append(std::string_view("}\n"));
+    out_.maybe_flush();
+  }
+  void finish() override { out_.flush(); }
+
+ private:
+  OutputStream& out_;
+};
+
+class JoinedDelimitedSink final : public JoinedEventSink {
+ public:
+  JoinedDelimitedSink(OutputStream& out, std::vector<std::string> columns, bool tsv)
+      : out_(out), columns_(std::move(columns)), tsv_(tsv) {}
+  void write(const JoinedEvent& event) override {
+    write_header_once();
+    fmt::memory_buffer& buf = out_.buffer();
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      if (i > 0) buf.push_back(tsv_ ? '\t' : ',');
+      std::optional<Value> value = lookup_joined(event, columns_[i], scratch_);
+      if (value && value->kind != ValueKind::Null) cell(buf, value->text);
+    }
+    buf.push_back('\n');
+    out_.maybe_flush();
+  }
+  void finish() override {
+    write_header_once();
+    out_.flush();
+  }
+
+ private:
+  void cell(fmt::memory_buffer& buf, std::string_view text) const {
+    if (tsv_) {
+      append_tsv_cell(buf, text);
+    } else {
+      append_csv_cell(buf, text);
+    }
+  }
+  void write_header_once() {
+    if (header_written_) return;
+    header_written_ = true;
+    fmt::memory_buffer& buf = out_.buffer();
+    for (std::size_t i = 0; i < columns_.size(); ++i) {
+      if (i > 0) buf.push_back(tsv_ ? '\t' : ',');
+      cell(buf, columns_[i]);
+    }
+    buf.push_back('\n');
+  }
+
+  OutputStream& out_;
+  std::vector<std::string> columns_;
+  bool tsv_;
+  bool header_written_ = false;
+  fmt::memory_buffer scratch_;
+};
+
+// The audit line, then indented: the access summary and each related record.
+class JoinedTextSink final : public JoinedEventSink {
+ public:
+  JoinedTextSink(OutputStream& out, const SinkOptions& options)
+      : out_(out), lines_(options.color), columns_(options.fields) {}
+  void write(const JoinedEvent& event) override {
+    fmt::memory_buffer& buf = out_.buffer();
+    if (!columns_.empty()) {
+      for (std::size_t i = 0; i < columns_.size(); ++i) {
+        if (i > 0) buf.append(std::string_view("  "));
+        std::optional<Value> value = lookup_joined(event, columns_[i], scratch_);
+        lines_.cell(buf, value && value->kind != ValueKind::Null ? value->text : "");
+      }
+      buf.push_back('\n');
+      out_.maybe_flush();
+      return;
+    }
+    lines_.audit(buf, event.audit);
+    buf.push_back('\n');
+    buf.append(std::string_view("    access  "));
+    if (event.access) {
+      access_summary(buf, event);
+    } else {
+      buf.append(std::string_view("none seen"));
+    }
+    buf.push_back('\n');
+    for (const Record& related : event.related) {
+      buf.append(std::string_view("    "));
+      lines_.event(buf, related);
+      buf.push_back('\n');
+    }
+    out_.maybe_flush();
+  }
+  void finish() override { out_.flush(); }
+
+ private:
+  void access_summary(fmt::memory_buffer& buf, const JoinedEvent& event) {
+    const Record& access = *event.access;
+    auto text = [&](std::string_view key) {
+      std::optional<Value> v = access.lookup(key);
+      return v && v->kind != ValueKind::Null ? v->text : std::string_view{};
+    };
+    lines_.cell(buf, text("http.response.status_code"));
+    buf.push_back(' ');
+    lines_.cell(buf, text("duration_ms"));
+    buf.append(std::string_view(" ms  client "));
+    lines_.cell(buf, text("client.address"));
+    buf.append(std::string_view("  request_id "));
+    lines_.cell(buf, text("request_id"));
+    buf.append(std::string_view("  by "));
+    buf.append(to_string(event.joined_by));
+    std::string_view agent = text("user_agent.original");
+    if (!agent.empty()) {
+      buf.append(std::string_view("  agent "));
+      append_terminal_value(buf, agent);
+    }
+  }
+
+  OutputStream& out_;
+  TextLines lines_;
+  std::vector<std::string> columns_;
+  fmt::memory_buffer scratch_;
+};
+
+}  // namespace
+
+std::unique_ptr<JoinedEventSink> make_joined_sink(OutputStream& out, const SinkOptions& options) {
+  switch (options.format) {
+    case OutputFormat::Json: return std::make_unique<JoinedJsonSink>(out);
+    case OutputFormat::Csv:
+    case OutputFormat::Tsv:
+      return std::make_unique<JoinedDelimitedSink>(
+          out, options.fields.empty() ? default_join_columns() : options.fields,
+          options.format == OutputFormat::Tsv);
+    case OutputFormat::Text: break;
+  }
+  return std::make_unique<JoinedTextSink>(out, options);
+}
+
+}  // namespace pkgly_trail

@@ -1,0 +1,37 @@
+#pragma once
+// Private to the sink stage: how one record looks as a line of text.
+#include <fmt/format.h>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pkgly_trail/record/record.hpp"
+
+namespace pkgly_trail {
+
+inline constexpr std::string_view kColorReset = "\x1b[0m";
+
+class TextLines {
+ public:
+  explicit TextLines(bool color) : color_(color) {}
+  bool color() const noexcept { return color_; }
+  // The colour of a level, or nothing when colours are off.
+  std::string_view level_color(Level level) const noexcept;
+
+  // A value made terminal-safe and padded to `width`; `-` when empty.
+  void cell(fmt::memory_buffer& line, std::string_view text, std::size_t width = 0,
+            std::string_view color = {}) const;
+  // <timestamp> <outcome> <action> <actor> <method> <url_path> <status> [key=value ...]
+  void audit(fmt::memory_buffer& line, const Record& record) const;
+  // <timestamp> <LEVEL> <span:span> <target>: <message> k=v ...
+  void event(fmt::memory_buffer& line, const Record& record) const;
+  // The values of `columns`, two spaces apart.
+  void columns(fmt::memory_buffer& line, const Record& record,
+               const std::vector<std::string>& columns) const;
+
+ private:
+  bool color_;
+};
+
+}  // namespace pkgly_trail
