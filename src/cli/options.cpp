@@ -1,8 +1,8 @@
 #include "cli/options.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <charconv>
 #include <map>
 
@@ -35,22 +35,31 @@ struct TextOptions {
 
 void add_filter_options(CLI::App& app, FilterOptions& f, TextOptions& t) {
   app.add_option("--action", f.actions, "Audit action, glob (package.*); repeat to OR")
+      ->allow_extra_args(false)
       ->group("Filters");
   app.add_option("--outcome", t.outcome, "success or denied")
       ->check(CLI::IsMember({"success", "denied"}))
       ->group("Filters");
-  app.add_option("--actor", f.actors, "actor_username, exact; repeat to OR")->group("Filters");
+  app.add_option("--actor", f.actors, "actor_username, exact; repeat to OR")
+      ->allow_extra_args(false)
+      ->group("Filters");
   app.add_option("--repository", f.repositories, "repository id or name; repeat to OR")
+      ->allow_extra_args(false)
       ->group("Filters");
-  app.add_option("--storage", f.storages, "storage id; repeat to OR")->group("Filters");
-  app.add_option("--path", f.paths, "path or url_path, glob; repeat to OR")->group("Filters");
-  app.add_option("--since", t.since, "RFC 3339 time, date, or age (30m, 2h, 7d)")
+  app.add_option("--storage", f.storages, "storage id; repeat to OR")
+      ->allow_extra_args(false)
       ->group("Filters");
+  app.add_option("--path", f.paths, "path or url_path, glob; repeat to OR")
+      ->allow_extra_args(false)
+      ->group("Filters");
+  app.add_option("--since", t.since, "RFC 3339 time, date, or age (30m, 2h, 7d)")->group("Filters");
   app.add_option("--until", t.until, "RFC 3339 time, date, or age (records before it)")
       ->group("Filters");
   app.add_option("--where", f.where, "KEY=VALUE, exact; KEY may be any field or span field")
+      ->allow_extra_args(false)
       ->group("Filters");
   app.add_option("--match", f.match, "KEY~RE2 regular expression (partial match)")
+      ->allow_extra_args(false)
       ->group("Filters");
 }
 
@@ -65,9 +74,11 @@ void add_output_options(CLI::App& app, Options& o) {
       ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
       ->group("Output");
   app.add_option("--fields", o.fields, "Columns for csv/tsv/text, comma separated")
+      ->allow_extra_args(false)
       ->delimiter(',')
       ->group("Output");
-  app.add_option("--color", o.color, "auto (default: on a terminal, unless NO_COLOR), always, never")
+  app.add_option("--color", o.color,
+                 "auto (default: on a terminal, unless NO_COLOR), always, never")
       ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case))
       ->group("Output");
   app.add_flag("--stats", o.stats, "Print counts and throughput to stderr at the end")
@@ -164,12 +175,17 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   join->add_flag("--access-only", options.join.access_only,
                  "Join the access record only, no related records")
       ->group("Join");
-  records->add_option("--target", options.filter.target_prefixes,
-                      "Target prefix (sqlx, pkgly::access); repeat to OR")
+  records
+      ->add_option("--target", options.filter.target_prefixes,
+                   "Target prefix (sqlx, pkgly::access); repeat to OR")
+      ->allow_extra_args(false)
       ->group("Filters");
-  records->add_option("--level", text.level, "trace, debug, info, warn or error: that level and more severe")
+  records
+      ->add_option("--level", text.level,
+                   "trace, debug, info, warn or error: that level and more severe")
       ->check([](const std::string& value) {
-        return parse_level(value) ? std::string() : std::string("expected trace, debug, info, warn or error");
+        return parse_level(value) ? std::string()
+                                  : std::string("expected trace, debug, info, warn or error");
       })
       ->group("Filters");
   try {
@@ -183,8 +199,10 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   if (!text.until.empty()) options.filter.until = text.until;
   if (!text.level.empty()) options.filter.min_level = parse_level(text.level);
   if (!window.empty() && !parse_window(window, options.join.window)) {
-    fmt::print(stderr, "pkgly-trail: invalid --window '{}': expected records and/or a time, "
-               "e.g. 20000, 120s, 5m or 20000,120s\n", window);
+    fmt::print(stderr,
+               "pkgly-trail: invalid --window '{}': expected records and/or a time, "
+               "e.g. 20000, 120s, 5m or 20000,120s\n",
+               window);
     return 2;
   }
   if (!memory.empty()) {

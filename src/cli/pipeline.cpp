@@ -50,8 +50,7 @@ PipelineResult run_inputs(const std::vector<std::string>& inputs, RecordAssemble
     result.bytes += reader->bytes_read();
     result.truncated_lines += reader->lines_truncated();
   }
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 

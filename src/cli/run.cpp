@@ -54,9 +54,12 @@ int run(const Options& options) {
     return 2;
   }
   switch (options.command) {
-    case Command::Join: return run_join(options, *filter);
-    case Command::Trace: return run_trace(options);
-    default: return run_records(options, *filter);
+    case Command::Join:
+      return run_join(options, *filter);
+    case Command::Trace:
+      return run_trace(options);
+    default:
+      return run_records(options, *filter);
   }
 }
 

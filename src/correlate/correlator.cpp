@@ -8,10 +8,14 @@ namespace pkgly_trail {
 
 std::string_view to_string(JoinKey key) noexcept {
   switch (key) {
-    case JoinKey::TraceId: return "trace_id";
-    case JoinKey::RequestId: return "request_id";
-    case JoinKey::Adjacency: return "adjacency";
-    case JoinKey::None: break;
+    case JoinKey::TraceId:
+      return "trace_id";
+    case JoinKey::RequestId:
+      return "request_id";
+    case JoinKey::Adjacency:
+      return "adjacency";
+    case JoinKey::None:
+      break;
   }
   return "";
 }
@@ -138,8 +142,8 @@ void Correlator::on_access(const Record& record) {
       Request& into = *it->second;
       Request& from = *early->second;
       for (std::size_t i = 0; i < from.related.size(); ++i) {
-        auto pos = std::upper_bound(into.related_seq.begin(), into.related_seq.end(),
-                                    from.related_seq[i]);
+        auto pos =
+            std::upper_bound(into.related_seq.begin(), into.related_seq.end(), from.related_seq[i]);
         auto index = pos - into.related_seq.begin();
         into.related_seq.insert(pos, from.related_seq[i]);
         into.related.insert(into.related.begin() + index, std::move(from.related[i]));
@@ -161,10 +165,10 @@ void Correlator::on_access(const Record& record) {
     request.bytes += bytes;
     memory_ += bytes;
   }
-  recent_access_.push_back(RecentAccess{seq_, key, std::string(text_of(record, "http.request.method")),
-                                        std::string(text_of(record, "http.route")),
-                                        std::string(text_of(record, "url.path")),
-                                        std::string(text_of(record, "http.response.status_code"))});
+  recent_access_.push_back(RecentAccess{
+      seq_, key, std::string(text_of(record, "http.request.method")),
+      std::string(text_of(record, "http.route")), std::string(text_of(record, "url.path")),
+      std::string(text_of(record, "http.response.status_code"))});
   try_complete_pending(key);
 }
 
@@ -219,7 +223,8 @@ void Correlator::try_complete_pending(const std::string& key) {
   for (auto it = pending_.begin(); it != pending_.end();) {
     PendingAudit& p = **it;
     bool match = p.key == key;
-    if (!match && p.by == JoinKey::Adjacency && p.key.empty()) match = find_adjacent_access(p.audit) == key;
+    if (!match && p.by == JoinKey::Adjacency && p.key.empty())
+      match = find_adjacent_access(p.audit) == key;
     if (!match) {
       ++it;
       continue;

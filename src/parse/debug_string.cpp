@@ -67,13 +67,27 @@ std::string_view unescape_debug_string(std::string_view quoted, TextArena& arena
     }
     char e = body[++i];
     switch (e) {
-      case 'n': out[n++] = '\n'; break;
-      case 'r': out[n++] = '\r'; break;
-      case 't': out[n++] = '\t'; break;
-      case '0': out[n++] = '\0'; break;
-      case '\\': out[n++] = '\\'; break;
-      case '"': out[n++] = '"'; break;
-      case '\'': out[n++] = '\''; break;
+      case 'n':
+        out[n++] = '\n';
+        break;
+      case 'r':
+        out[n++] = '\r';
+        break;
+      case 't':
+        out[n++] = '\t';
+        break;
+      case '0':
+        out[n++] = '\0';
+        break;
+      case '\\':
+        out[n++] = '\\';
+        break;
+      case '"':
+        out[n++] = '"';
+        break;
+      case '\'':
+        out[n++] = '\'';
+        break;
       case 'u': {
         // \u{1b}: up to six hex digits between braces.
         std::size_t j = i + 1;

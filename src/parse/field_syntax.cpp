@@ -15,7 +15,8 @@ bool is_key_char(char c) noexcept {
 
 }  // namespace
 
-std::string_view key_at(std::string_view text, std::size_t pos, const FieldSyntax& syntax) noexcept {
+std::string_view key_at(std::string_view text, std::size_t pos,
+                        const FieldSyntax& syntax) noexcept {
   if (text.compare(pos, syntax.key_open.size(), syntax.key_open) != 0) return {};
   std::size_t begin = pos + syntax.key_open.size();
   if (begin >= text.size() || !is_key_start(text[begin])) return {};
@@ -25,7 +26,8 @@ std::string_view key_at(std::string_view text, std::size_t pos, const FieldSynta
   return text.substr(begin, end - begin);
 }
 
-std::size_t find_next_key(std::string_view text, std::size_t from, const FieldSyntax& syntax) noexcept {
+std::size_t find_next_key(std::string_view text, std::size_t from,
+                          const FieldSyntax& syntax) noexcept {
   const char lead = syntax.separator[0];
   for (std::size_t pos = text.find(lead, from); pos != std::string_view::npos;
        pos = text.find(lead, pos + 1)) {

@@ -40,8 +40,8 @@ bool read_value(od::value value, Value& out, TextArena& arena) {
       od::number_type kind;
       if (value.get_number_type().get(kind)) return false;
       std::string_view raw = value.raw_json_token();
-      while (!raw.empty() && (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' ||
-                              raw.back() == '\r'))
+      while (!raw.empty() &&
+             (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' || raw.back() == '\r'))
         raw.remove_suffix(1);
       out = kind == od::number_type::floating_point_number ? Value::floating(arena.store(raw))
                                                            : Value::integer(arena.store(raw));

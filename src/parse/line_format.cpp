@@ -171,9 +171,9 @@ bool parse_plain_spans(Cursor& c, Record& out) {
       previous_was_span = true;
       continue;
     }
-    bool is_span = !spans_done && (previous_was_span || !looks_like_target(name) ||
-                                   (name.find("::") == std::string_view::npos &&
-                                    target_follows(c.text, end + 2)));
+    bool is_span = !spans_done &&
+                   (previous_was_span || !looks_like_target(name) ||
+                    (name.find("::") == std::string_view::npos && target_follows(c.text, end + 2)));
     c.pos = std::min(end + 2, c.text.size());
     if (is_span) {
       add_span(out, name, {}, kPlainSyntax);
@@ -268,10 +268,11 @@ bool parse_line_record(std::string_view text, Record& out) {
     return false;
   }
   // Pkgly's compact format colours only the level and does not pad it.
-  out.format = compact || (!header.dimmed_time && header.coloured_level && !ansi) ||
-                       (!header.padded_level && (out.level == Level::Info || out.level == Level::Warn))
-                   ? Format::Compact
-                   : Format::Full;
+  out.format =
+      compact || (!header.dimmed_time && header.coloured_level && !ansi) ||
+              (!header.padded_level && (out.level == Level::Info || out.level == Level::Warn))
+          ? Format::Compact
+          : Format::Full;
   split_event_fields(c.rest(), ansi ? kAnsiSyntax : kPlainSyntax, out);
   out.derive_ids();
   return true;

@@ -36,8 +36,8 @@ void parse_span_line(std::string_view line, Record& out) {
 }  // namespace
 
 bool starts_pretty_record(std::string_view body) noexcept {
-  return body.size() > 22 && body[0] == ' ' && body[1] == ' ' && body[2] >= '0' &&
-         body[2] <= '9' && timestamp_length(body.substr(2)) > 0;
+  return body.size() > 22 && body[0] == ' ' && body[1] == ' ' && body[2] >= '0' && body[2] <= '9' &&
+         timestamp_length(body.substr(2)) > 0;
 }
 
 bool parse_pretty_record(std::string_view text, Record& out) {
@@ -58,8 +58,8 @@ bool parse_pretty_record(std::string_view text, Record& out) {
   std::string_view event = text.substr(pos, event_end - pos);
   // The target is a module path: the first ':' that is not part of "::" ends it.
   std::size_t colon = 0;
-  while ((colon = event.find(':', colon)) != std::string_view::npos &&
-         colon + 1 < event.size() && event[colon + 1] == ':')
+  while ((colon = event.find(':', colon)) != std::string_view::npos && colon + 1 < event.size() &&
+         event[colon + 1] == ':')
     colon += 2;
   if (colon == std::string_view::npos || colon == 0) return false;
   out.target = event.substr(0, colon);
@@ -71,7 +71,8 @@ bool parse_pretty_record(std::string_view text, Record& out) {
   for (std::size_t in = text.find(kInLine, event_end); in != std::string_view::npos;) {
     std::size_t begin = in + kInLine.size();
     std::size_t next = text.find(kInLine, begin);
-    std::string_view line = text.substr(begin, next == std::string_view::npos ? next : next - begin);
+    std::string_view line =
+        text.substr(begin, next == std::string_view::npos ? next : next - begin);
     while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.remove_suffix(1);
     parse_span_line(line, out);
     in = next;

@@ -100,9 +100,15 @@ void RecordAssembler::complete(Pending& pending) {
   record_.clear();
   bool parsed = false;
   switch (pending.format) {
-    case Format::Json: parsed = json_.parse(pending.text, record_); break;
-    case Format::Pretty: parsed = parse_pretty_record(pending.text, record_); break;
-    default: parsed = parse_line_record(pending.text, record_); break;
+    case Format::Json:
+      parsed = json_.parse(pending.text, record_);
+      break;
+    case Format::Pretty:
+      parsed = parse_pretty_record(pending.text, record_);
+      break;
+    default:
+      parsed = parse_line_record(pending.text, record_);
+      break;
   }
   if (!parsed) {
     count_unparsed(pending.first_line, pending.lines);

@@ -110,8 +110,10 @@ class SchemaMatcher {
           if (v[i] < '0' || v[i] > '9') return false;
         return true;
       }
-      case FieldType::Bool: return v == "true" || v == "false";
-      default: return true;
+      case FieldType::Bool:
+        return v == "true" || v == "false";
+      default:
+        return true;
     }
   }
 
@@ -170,10 +172,14 @@ class SchemaMatcher {
 
 Value typed(FieldType type, std::string_view raw, TextArena& arena) {
   switch (type) {
-    case FieldType::Int: return Value::integer(raw);
-    case FieldType::Bool: return Value::boolean(raw == "true");
-    case FieldType::Quoted: return Value::string(unescape_debug_string(raw, arena));
-    default: return Value::string(raw);
+    case FieldType::Int:
+      return Value::integer(raw);
+    case FieldType::Bool:
+      return Value::boolean(raw == "true");
+    case FieldType::Quoted:
+      return Value::string(unescape_debug_string(raw, arena));
+    default:
+      return Value::string(raw);
   }
 }
 

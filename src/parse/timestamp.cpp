@@ -14,8 +14,8 @@ bool digits(std::string_view text, std::size_t pos, std::size_t count) noexcept 
 std::size_t timestamp_length(std::string_view t) noexcept {
   // YYYY-MM-DDTHH:MM:SS
   if (!digits(t, 0, 4) || t.size() < 20 || t[4] != '-' || !digits(t, 5, 2) || t[7] != '-' ||
-      !digits(t, 8, 2) || t[10] != 'T' || !digits(t, 11, 2) || t[13] != ':' ||
-      !digits(t, 14, 2) || t[16] != ':' || !digits(t, 17, 2))
+      !digits(t, 8, 2) || t[10] != 'T' || !digits(t, 11, 2) || t[13] != ':' || !digits(t, 14, 2) ||
+      t[16] != ':' || !digits(t, 17, 2))
     return 0;
   std::size_t pos = 19;
   if (pos < t.size() && t[pos] == '.') {

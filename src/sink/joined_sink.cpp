@@ -4,17 +4,30 @@
 
 #include "pkgly_trail/sink/json_writer.hpp"
 #include "sinks.hpp"
-#include "text_lines.hpp"
 #include "terminal_text.hpp"
+#include "text_lines.hpp"
 
 namespace pkgly_trail {
 
 const std::vector<std::string>& default_join_columns() {
-  static const std::vector<std::string> columns{
-      "timestamp",   "action",     "outcome",          "actor_username",   "resource_name",
-      "path",        "query",      "http_request_method", "url_path",     "http_response_status_code",
-      "duration_ms", "client.address", "user_agent.original", "request_id", "joined_by",
-      "related",     "warnings",   "errors"};
+  static const std::vector<std::string> columns{"timestamp",
+                                                "action",
+                                                "outcome",
+                                                "actor_username",
+                                                "resource_name",
+                                                "path",
+                                                "query",
+                                                "http_request_method",
+                                                "url_path",
+                                                "http_response_status_code",
+                                                "duration_ms",
+                                                "client.address",
+                                                "user_agent.original",
+                                                "request_id",
+                                                "joined_by",
+                                                "related",
+                                                "warnings",
+                                                "errors"};
   return columns;
 }
 
@@ -205,13 +218,15 @@ class JoinedTextSink final : public JoinedEventSink {
 
 std::unique_ptr<JoinedEventSink> make_joined_sink(OutputStream& out, const SinkOptions& options) {
   switch (options.format) {
-    case OutputFormat::Json: return std::make_unique<JoinedJsonSink>(out);
+    case OutputFormat::Json:
+      return std::make_unique<JoinedJsonSink>(out);
     case OutputFormat::Csv:
     case OutputFormat::Tsv:
       return std::make_unique<JoinedDelimitedSink>(
           out, options.fields.empty() ? default_join_columns() : options.fields,
           options.format == OutputFormat::Tsv);
-    case OutputFormat::Text: break;
+    case OutputFormat::Text:
+      break;
   }
   return std::make_unique<JoinedTextSink>(out, options);
 }

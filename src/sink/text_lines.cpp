@@ -45,7 +45,7 @@ std::string_view TextLines::level_color(Level level) const noexcept {
 
 // `-` stands in for an empty value so the columns stay countable.
 void TextLines::cell(fmt::memory_buffer& line, std::string_view text, std::size_t width,
-                   std::string_view color) const {
+                     std::string_view color) const {
   const bool colored = color_ && !color.empty() && !text.empty();
   if (colored) line.append(color);
   std::size_t shown = 1;
@@ -59,7 +59,7 @@ void TextLines::cell(fmt::memory_buffer& line, std::string_view text, std::size_
 }
 
 void TextLines::columns(fmt::memory_buffer& line, const Record& record,
-                      const std::vector<std::string>& columns_) const {
+                        const std::vector<std::string>& columns_) const {
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     if (i > 0) line.append(std::string_view("  "));
     cell(line, text_of(record, columns_[i]));
@@ -127,6 +127,5 @@ void TextLines::event(fmt::memory_buffer& line, const Record& record) const {
     }
   }
 }
-
 
 }  // namespace pkgly_trail

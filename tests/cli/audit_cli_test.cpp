@@ -178,3 +178,45 @@ TEST_CASE("a trickling pipe shows each event as soon as its line arrives", "[cli
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("repeatable options take one value each, so files after them stay files", "[cli]") {
+  const std::string log = testing::fixture_arg("full-ansi-compose.log");
+  auto alice = testing::run_trail("audit -o csv --fields actor_username --actor alice " + log);
+  REQUIRE(alice.status == 0);
+  std::istringstream in(alice.out);
+  std::string line;
+  std::getline(in, line);
+  CHECK(line == "actor_username");
+  int rows = 0;
+  while (std::getline(in, line)) {
+    CHECK(line == "alice");
+    ++rows;
+  }
+  CHECK(rows > 3);
+  auto both = testing::run_trail("audit -o csv --fields actor_username --actor alice --actor bob " + log);
+  CHECK(std::count(both.out.begin(), both.out.end(), '\n') > std::count(alice.out.begin(), alice.out.end(), '\n'));
+}
+
+TEST_CASE("filters select audit events end to end", "[cli][filter]") {
+  const std::string log = testing::fixture_arg("json-compose-real.log");
+  auto count = [](const std::string& s) { return std::count(s.begin(), s.end(), '\n'); };
+  auto all = testing::run_trail("audit -o json " + log);
+  auto denied = testing::run_trail("audit -o json --outcome denied " + log);
+  auto success = testing::run_trail("audit -o json --outcome success " + log);
+  CHECK(count(denied.out) + count(success.out) == count(all.out));
+  CHECK(count(denied.out) > 0);
+  auto downloads = testing::run_trail("audit -o csv --fields action --action 'package.*' " + log);
+  CHECK(downloads.out.find("auth.") == std::string::npos);
+  auto span_field = testing::run_trail("records -o json --where http.route=/api/user/me " + log);
+  CHECK(span_field.status == 0);
+  CHECK(span_field.out.find("\"target\":\"pkgly::access\"") != std::string::npos);
+  auto level = testing::run_trail("records --level error -o csv --fields level " + log);
+  CHECK(level.out.find("INFO") == std::string::npos);
+  CHECK(level.out.find("ERROR") != std::string::npos);
+  auto since = testing::run_trail("audit --since 2030-01-01 " + log);
+  CHECK(since.status == 1);
+}
+
+}  // namespace pkgly_trail

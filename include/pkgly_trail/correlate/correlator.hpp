@@ -25,20 +25,20 @@ struct JoinWindow {
 
 struct JoinLimits {
   JoinWindow window;
-  std::size_t max_related = 1000;               // per request; more are counted, not kept
+  std::size_t max_related = 1000;                // per request; more are counted, not kept
   std::size_t max_memory = 96ull * 1024 * 1024;  // bytes of kept records; oldest evicted first
-  bool access_only = false;                     // --access-only: keep no related records
+  bool access_only = false;                      // --access-only: keep no related records
 };
 
 struct JoinStats {
   std::uint64_t audit_events = 0;
   std::uint64_t printed = 0;
   std::uint64_t filtered_out = 0;
-  std::uint64_t without_access = 0;        // printed with access: null
-  std::uint64_t requests_expired = 0;      // left the window without an audit event
-  std::uint64_t requests_evicted = 0;      // dropped early by --max-memory
-  std::uint64_t related_over_cap = 0;      // not kept because of --max-related
-  std::uint64_t late_records = 0;          // arrived after their audit event was printed
+  std::uint64_t without_access = 0;    // printed with access: null
+  std::uint64_t requests_expired = 0;  // left the window without an audit event
+  std::uint64_t requests_evicted = 0;  // dropped early by --max-memory
+  std::uint64_t related_over_cap = 0;  // not kept because of --max-related
+  std::uint64_t late_records = 0;      // arrived after their audit event was printed
 };
 
 class Correlator : public RecordHandler {

@@ -6,9 +6,9 @@
 namespace pkgly_trail {
 
 struct Envelope {
-  std::string_view service;  // compose service ("pkgly" for "pkgly-1  | "), or kubectl container
-  std::string_view replica;  // "1" for "pkgly-1", empty when none
-  std::string_view body;     // the line as the application wrote it
+  std::string_view service;    // compose service ("pkgly" for "pkgly-1  | "), or kubectl container
+  std::string_view replica;    // "1" for "pkgly-1", empty when none
+  std::string_view body;       // the line as the application wrote it
   bool had_timestamp = false;  // a `--timestamps` receive time was removed
 };
 

@@ -12,9 +12,9 @@
 namespace pkgly_trail {
 
 struct InputLine {
-  std::string_view text;      // without the trailing '\n' ('\r' is left for the envelope)
-  std::uint64_t number = 0;   // 1-based physical line number in this input
-  bool truncated = false;     // the line was longer than max_line_bytes and was cut
+  std::string_view text;     // without the trailing '\n' ('\r' is left for the envelope)
+  std::uint64_t number = 0;  // 1-based physical line number in this input
+  bool truncated = false;    // the line was longer than max_line_bytes and was cut
 };
 
 class LineHandler {
@@ -42,7 +42,7 @@ class LineReader {
   virtual bool read_lines(LineHandler& handler) = 0;
   virtual const std::string& name() const = 0;
   virtual const std::string& error() const = 0;
-  virtual std::uint64_t bytes_read() const = 0;        // bytes of input consumed (compressed)
+  virtual std::uint64_t bytes_read() const = 0;  // bytes of input consumed (compressed)
   virtual std::uint64_t lines_truncated() const = 0;
 };
 

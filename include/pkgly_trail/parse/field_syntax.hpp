@@ -22,7 +22,8 @@ inline constexpr FieldSyntax kPrettySyntax{", ", "", ": "};
 std::string_view key_at(std::string_view text, std::size_t pos, const FieldSyntax& syntax) noexcept;
 
 // Position of the next `separator key_open ident key_close` at or after `from`, or npos.
-std::size_t find_next_key(std::string_view text, std::size_t from, const FieldSyntax& syntax) noexcept;
+std::size_t find_next_key(std::string_view text, std::size_t from,
+                          const FieldSyntax& syntax) noexcept;
 
 // Types a bare (unquoted) value as tracing wrote it: integers, floats, booleans, else string.
 Value type_bare_value(std::string_view text) noexcept;

@@ -19,14 +19,14 @@ namespace pkgly_trail {
 //          + other_service_lines.
 struct ParseStats {
   std::uint64_t lines = 0;
-  std::uint64_t record_lines = 0;        // first line of a parsed record
-  std::uint64_t continuation_lines = 0;  // further lines of a parsed record
-  std::uint64_t non_tracing_lines = 0;   // not a tracing record (postgres, banners, blank)
-  std::uint64_t unparsed_lines = 0;      // looked like a record but could not be parsed
-  std::uint64_t other_service_lines = 0; // dropped by --service
+  std::uint64_t record_lines = 0;         // first line of a parsed record
+  std::uint64_t continuation_lines = 0;   // further lines of a parsed record
+  std::uint64_t non_tracing_lines = 0;    // not a tracing record (postgres, banners, blank)
+  std::uint64_t unparsed_lines = 0;       // looked like a record but could not be parsed
+  std::uint64_t other_service_lines = 0;  // dropped by --service
   std::uint64_t records = 0;
   std::array<std::uint64_t, 4> records_by_format{};  // indexed by Format
-  std::string first_unparsed;            // "file:line" of the first unparsed line
+  std::string first_unparsed;                        // "file:line" of the first unparsed line
 };
 
 class RecordHandler {
