@@ -20,7 +20,7 @@ int run_join(const Options& options, const Filter& filter) {
         return filter.matches(audit, access);
       },
       *sink);
-  RecordAssembler assembler(correlator, AssemblerOptions{options.service});
+  RecordAssembler assembler(correlator, AssemblerOptions{options.service, {}});
   std::function<void()> on_idle = [&] {
     correlator.on_idle();
     out.flush();

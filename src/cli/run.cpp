@@ -34,7 +34,7 @@ int run_records(const Options& options, const Filter& filter) {
   OutputStream out(STDOUT_FILENO);
   auto sink = make_record_sink(out, sink_options(options));
   FilterAndPrint handler(filter, *sink);
-  RecordAssembler assembler(handler, AssemblerOptions{options.service});
+  RecordAssembler assembler(handler, AssemblerOptions{options.service, filter.required_text()});
   std::function<void()> on_idle = [&out] { out.flush(); };
   PipelineResult result =
       run_inputs(options.inputs, assembler, ReadLimits{options.max_line_bytes}, on_idle);

@@ -16,14 +16,15 @@ void print_stats(const ParseStats& s, const PipelineResult& r, std::uint64_t mat
              "  unparsed          {}\n"
              "  other services    {}\n"
              "  truncated         {}\n"
-             "records             {} (full {}, compact {}, pretty {}, json {})\n"
+             "records             {} (full {}, compact {}, pretty {}, json {}; {} not parsed: "
+             "could not match)\n"
              "matched             {}\n"
              "elapsed             {:.3f} s\n"
              "throughput          {:.1f} MiB/s\n",
              r.bytes, s.lines, s.record_lines, s.continuation_lines, s.non_tracing_lines,
              s.unparsed_lines, s.other_service_lines, r.truncated_lines, s.records,
              s.records_by_format[0], s.records_by_format[1], s.records_by_format[2],
-             s.records_by_format[3], matched, r.seconds, mib / seconds);
+             s.records_by_format[3], s.records_skipped, matched, r.seconds, mib / seconds);
 }
 
 void print_join_stats(const JoinStats& s) {

@@ -41,7 +41,7 @@ class TimelineSink final : public RecordSink {
 
 int run_trace(const Options& options) {
   RequestTrace trace(options.trace_id, options.join.window);
-  RecordAssembler assembler(trace, AssemblerOptions{options.service});
+  RecordAssembler assembler(trace, AssemblerOptions{options.service, {}});
   PipelineResult result =
       run_inputs(options.inputs, assembler, ReadLimits{options.max_line_bytes}, nullptr);
   if (trace.matched_ids().size() > 1) {

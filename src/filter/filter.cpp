@@ -201,6 +201,12 @@ bool Filter::matches(const Record& record, const Record* joined) const {
   return !compiled_ || compiled_->matches(record, joined);
 }
 
+std::vector<std::string> Filter::required_text() const {
+  if (!compiled_) return {};
+  if (compiled_->audit_only) return {std::string(kAuditTarget)};
+  return compiled_->target_prefixes;
+}
+
 bool Filter::empty() const noexcept {
   if (!compiled_) return true;
   const Compiled& c = *compiled_;

@@ -1,6 +1,7 @@
 #include "pkgly_trail/parse/record_assembler.hpp"
 
 #include <fmt/format.h>
+#include <string.h>
 
 #include "pkgly_trail/envelope/envelope.hpp"
 #include "pkgly_trail/parse/text_formats.hpp"
@@ -94,9 +95,24 @@ void RecordAssembler::start(Pending& pending, std::string_view body, std::uint64
     complete(pending);
 }
 
+bool RecordAssembler::may_match(std::string_view text) const noexcept {
+  if (options_.required_text.empty()) return true;
+  for (const std::string& needle : options_.required_text)
+    if (memmem(text.data(), text.size(), needle.data(), needle.size()) != nullptr) return true;
+  return false;
+}
+
 void RecordAssembler::complete(Pending& pending) {
   if (!pending.active) return;
   pending.active = false;
+  if (!may_match(pending.text)) {
+    ++stats_.records;
+    ++stats_.records_skipped;
+    ++stats_.records_by_format[static_cast<std::size_t>(pending.format)];
+    stats_.record_lines += 1;
+    stats_.continuation_lines += pending.lines - 1;
+    return;
+  }
   record_.clear();
   bool parsed = false;
   switch (pending.format) {

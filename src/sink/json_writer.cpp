@@ -2,6 +2,10 @@
 
 #include <span>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "utf8.hpp"
 
 namespace pkgly_trail {
@@ -9,6 +13,29 @@ namespace {
 
 constexpr bool is_plain_ascii(unsigned char c) noexcept {
   return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
+// Index of the first byte at or after `i` that is not plain ASCII. This is the hot loop of
+// every JSON output: 16 bytes are checked at once where SSE2 exists (all x86-64).
+std::size_t skip_plain_ascii(std::string_view text, std::size_t i) noexcept {
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i del = _mm_set1_epi8(0x7f);
+  while (i + 16 <= text.size()) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    // Signed comparison: bytes >= 0x80 are negative, so "< 0x20" catches them too.
+    const __m128i special = _mm_or_si128(
+        _mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, quote)),
+        _mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmpeq_epi8(v, del)));
+    const int mask = _mm_movemask_epi8(special);
+    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+    i += 16;
+  }
+#endif
+  while (i < text.size() && is_plain_ascii(static_cast<unsigned char>(text[i]))) ++i;
+  return i;
 }
 
 void append_escape(fmt::memory_buffer& out, unsigned char c) {
@@ -108,12 +135,8 @@ void append_json_string(fmt::memory_buffer& out, std::string_view text) {
   out.push_back('"');
   std::size_t run = 0;  // start of the bytes that can be copied unchanged
   std::size_t i = 0;
-  while (i < text.size()) {
+  while ((i = skip_plain_ascii(text, i)) < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (is_plain_ascii(c)) {
-      ++i;
-      continue;
-    }
     if (c >= 0x80) {
       const utf8::Decoded decoded = utf8::decode(text, i);
       if (decoded.length > 0) {

@@ -141,3 +141,32 @@ TEST_CASE("the same event is the same record in every format", "[parse][normaliz
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("required text skips parsing records that cannot match, and only those",
+          "[parse][prefilter]") {
+  for (const std::string& name : testing::sample_names()) {
+    DYNAMIC_SECTION(name) {
+      std::string log = testing::read_file(testing::fixture_path(name + ".log"));
+      auto all = testing::parse_text(log);
+      AssemblerOptions options;
+      options.required_text = {"pkgly::audit"};
+      auto filtered = testing::parse_text(log, options);
+      std::vector<std::string> want, got;
+      for (const Record& r : all.records)
+        if (r.is_audit()) want.emplace_back(r.timestamp);
+      for (const Record& r : filtered.records)
+        if (r.is_audit()) got.emplace_back(r.timestamp);
+      CHECK(got == want);
+      CHECK(filtered.stats.records == all.stats.records);
+      CHECK(filtered.stats.records_skipped > filtered.stats.records / 2);
+      CHECK(filtered.stats.lines == filtered.stats.record_lines + filtered.stats.continuation_lines +
+                                        filtered.stats.non_tracing_lines +
+                                        filtered.stats.unparsed_lines +
+                                        filtered.stats.other_service_lines);
+    }
+  }
+}
+
+}  // namespace pkgly_trail

@@ -54,6 +54,9 @@ class Filter {
   // the record lacks (or that start with `access.`) are looked up there.
   bool matches(const Record& record, const Record* joined = nullptr) const;
   bool empty() const noexcept;
+  // Strings of which every record this filter accepts contains at least one (its target):
+  // records without any need not be parsed. Empty when no such string is known.
+  std::vector<std::string> required_text() const;
 
  private:
   struct Compiled;

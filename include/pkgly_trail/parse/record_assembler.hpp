@@ -26,6 +26,7 @@ struct ParseStats {
   std::uint64_t other_service_lines = 0;  // dropped by --service
   std::uint64_t records = 0;
   std::array<std::uint64_t, 4> records_by_format{};  // indexed by Format
+  std::uint64_t records_skipped = 0;  // not parsed: could not match (required_text)
   std::string first_unparsed;                        // "file:line" of the first unparsed line
 };
 
@@ -38,6 +39,11 @@ class RecordHandler {
 
 struct AssemblerOptions {
   std::string service;  // --service: keep only this compose service (empty = all)
+  // When not empty, only records whose text contains one of these strings are parsed; the
+  // others are counted (as records of the format their first line shows) and skipped. The
+  // filter supplies strings that every record it could accept must contain (its target), so
+  // `audit` never spends time parsing the debug lines that make up most of a log.
+  std::vector<std::string> required_text;
 };
 
 class RecordAssembler {
@@ -60,6 +66,7 @@ class RecordAssembler {
   void start(Pending& pending, std::string_view body, std::uint64_t number, Format format);
   void complete(Pending& pending);
   void count_unparsed(std::uint64_t number, std::uint64_t lines);
+  bool may_match(std::string_view text) const noexcept;
 
   RecordHandler& handler_;
   AssemblerOptions options_;
