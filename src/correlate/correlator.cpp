@@ -87,6 +87,9 @@ std::string Correlator::key_of(const Record& record) const {
 void Correlator::on_record(const Record& record) {
   ++seq_;
   if (auto time = parse_log_time(record.timestamp)) now_us_ = std::max(now_us_, *time);
+  // Before the record is indexed: a request last touched outside the window must not be
+  // revived by this record of it.
+  expire();
   if (record.is_audit()) {
     on_audit(record);
   } else if (record.is_access()) {
@@ -94,7 +97,6 @@ void Correlator::on_record(const Record& record) {
   } else {
     on_related(record);
   }
-  expire();
   if (memory_ > limits_.max_memory) evict_for_memory();
 }
 
@@ -151,9 +153,11 @@ void Correlator::on_access(const Record& record) {
       into.bytes += from.bytes;
       from.bytes = 0;
       requests_.erase(early);
-      for (auto& pending : pending_)
-        if (pending->key == trace_key) pending->key = key;
     }
+    // An audit event seen before this record waits under the trace key, even when no other
+    // record carried the trace id.
+    for (auto& pending : pending_)
+      if (pending->key == trace_key) pending->key = key;
   }
   auto [it, inserted] = requests_.try_emplace(key, nullptr);
   if (inserted) it->second = std::make_unique<Request>();

@@ -23,24 +23,37 @@ void RequestTrace::on_record(const Record& record) {
     matched_ids_.emplace(trace);
     hit = true;
   }
-  if (hit && !request.empty() && wanted_requests_.emplace(request).second) {
-    // Earlier records of this request were kept aside; they belong to the answer.
-    for (auto it = recent_.begin(); it != recent_.end();) {
-      if (it->record.request_id == request) {
-        found_.push_back(std::move(*it));
-        it = recent_.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-  if (hit || (!request.empty() && wanted_requests_.count(std::string(request)))) {
+  if (hit || wanted_ids_.contains(request) || wanted_ids_.contains(trace)) {
+    // Earlier records kept aside under either id of this record belong to the answer.
+    if (!request.empty()) want(request);
+    if (!trace.empty()) want(trace);
     found_.push_back(Kept{seq_, record.clone()});
     return;
   }
-  if (request.empty()) return;
+  if (request.empty() && trace.empty()) return;
   recent_.push_back(Kept{seq_, record.clone()});
   while (!recent_.empty() && seq_ - recent_.front().seq > window_.records) recent_.pop_front();
+}
+
+void RequestTrace::want(std::string_view id) {
+  std::vector<std::string> ids{std::string(id)};
+  while (!ids.empty()) {
+    std::string next = std::move(ids.back());
+    ids.pop_back();
+    if (!wanted_ids_.insert(next).second) continue;
+    for (auto it = recent_.begin(); it != recent_.end();) {
+      const Record& kept = it->record;
+      if (kept.request_id != next && kept.valid_trace_id() != next) {
+        ++it;
+        continue;
+      }
+      // A kept record may tie this id to another one (an access record found by its trace).
+      for (std::string_view other : {kept.request_id, kept.valid_trace_id()})
+        if (!other.empty()) ids.emplace_back(other);
+      found_.push_back(std::move(*it));
+      it = recent_.erase(it);
+    }
+  }
 }
 
 std::vector<Record> RequestTrace::take_records() {

@@ -4,8 +4,10 @@
 // access record that ties a trace id to a request id comes last.
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "pkgly_trail/correlate/correlator.hpp"
@@ -27,11 +29,16 @@ class RequestTrace : public RecordHandler {
     std::uint64_t seq;
     Record record;
   };
+  // Adds an id of the wanted request and claims the kept records that carry it.
+  void want(std::string_view id);
+
   std::string id_;
   JoinWindow window_;
   std::uint64_t seq_ = 0;
   std::set<std::string> matched_ids_;
-  std::set<std::string> wanted_requests_;
+  // Request ids and trace ids of the wanted request: the access record ties them together, and
+  // in `compact` the other records carry only the trace id.
+  std::set<std::string, std::less<>> wanted_ids_;
   std::deque<Kept> recent_;  // records of other requests, within the window
   std::vector<Kept> found_;
 };

@@ -1,0 +1,217 @@
+// End to end: `join` and `trace` on the sample logs: shapes, filters on the access record,
+// exit codes, and a live pipe.
+#include <poll.h>
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <regex>
+#include <sstream>
+
+#include "pkgly_trail/sink/joined_sink.hpp"
+#include "support/process.hpp"
+
+namespace pkgly_trail {
+namespace {
+using testing::fixture_arg;
+using testing::run_trail;
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+const std::string kLog = fixture_arg("full-ansi-compose.log");
+const std::size_t kAuditEvents = 115;  // lines of full-ansi-compose.truth.ndjson
+const std::string kDenied = "3054f32c-0828-4296-bea3-a64f2b3ff8e4";  // lines 32-37 of the log
+
+}  // namespace
+
+TEST_CASE("join -o json: one object per audit event, audit contract keys first", "[cli][join]") {
+  auto result = run_trail("join -o json " + kLog);
+  REQUIRE(result.status == 0);
+  CHECK(result.err.empty());
+  auto lines = lines_of(result.out);
+  REQUIRE(lines.size() == kAuditEvents);
+  CHECK(testing::read_lines(testing::fixture_path("full-ansi-compose.truth.ndjson")).size() ==
+        kAuditEvents);
+  const std::vector<std::string> keys{"timestamp", "level",  "target",     "message",
+                                      "fields",    "spans",  "request_id", "trace_id",
+                                      "source",    "access", "related",    "joined_by"};
+  simdjson::dom::parser parser;
+  for (const std::string& line : lines) {
+    simdjson::dom::object event = parser.parse(line);
+    std::vector<std::string> got;
+    for (auto [key, value] : event) got.emplace_back(key);
+    INFO(line.substr(0, 200));
+    REQUIRE(got == keys);
+    CHECK(std::string_view(event["target"]) == "pkgly::audit");
+    CHECK(std::string_view(event["joined_by"]) == "request_id");
+    CHECK(std::string_view(event["access"]["target"]) == "pkgly::access");
+    CHECK(std::string_view(event["access"]["request_id"]) == std::string_view(event["request_id"]));
+  }
+}
+
+TEST_CASE("join --access-only gives every event its access and no related", "[cli][join]") {
+  auto result = run_trail("join -o json --access-only " + kLog);
+  REQUIRE(result.status == 0);
+  auto lines = lines_of(result.out);
+  REQUIRE(lines.size() == kAuditEvents);
+  simdjson::dom::parser parser;
+  for (const std::string& line : lines) {
+    simdjson::dom::object event = parser.parse(line);
+    CHECK(simdjson::dom::array(event["related"]).size() == 0);
+    CHECK(!event["access"].is_null());
+  }
+}
+
+TEST_CASE("join --where and --match may name fields of the access record", "[cli][join]") {
+  auto where = run_trail("join -o json --where client.address=198.51.100.7 " + kLog);
+  REQUIRE(where.status == 0);
+  auto lines = lines_of(where.out);
+  CHECK(!lines.empty());
+  CHECK(lines.size() < kAuditEvents);
+  simdjson::dom::parser parser;
+  for (const std::string& line : lines) {
+    simdjson::dom::object event = parser.parse(line);
+    CHECK(std::string_view(event["access"]["fields"]["client.address"]) == "198.51.100.7");
+  }
+  auto unknown = run_trail("join -o json --where client.address=192.0.2.250 " + kLog);
+  CHECK(unknown.status == 1);
+  CHECK(unknown.out.empty());
+
+  auto match = run_trail("join -o json --match 'user_agent.original~curl|Maven' " + kLog);
+  REQUIRE(match.status == 0);
+  lines = lines_of(match.out);
+  CHECK(!lines.empty());
+  CHECK(lines.size() < kAuditEvents);
+  const std::regex agent("curl|Maven");
+  for (const std::string& line : lines) {
+    simdjson::dom::object event = parser.parse(line);
+    std::string_view ua = event["access"]["fields"]["user_agent.original"];
+    CHECK(std::regex_search(std::string(ua), agent));
+  }
+}
+
+TEST_CASE("join -o csv: default columns and the counts of one event", "[cli][join]") {
+  auto result = run_trail("join -o csv " + kLog);
+  REQUIRE(result.status == 0);
+  auto lines = lines_of(result.out);
+  REQUIRE(lines.size() == kAuditEvents + 1);
+  std::string header;
+  for (const std::string& column : default_join_columns())
+    header += (header.empty() ? "" : ",") + column;
+  CHECK(lines[0] == header);
+  // Request 3054f32c: a DEBUG and an ERROR record, then the 401 access (duration_ms=0) and the
+  // denied audit event.
+  const std::string row =
+      "2025-11-20T10:15:30.361335Z,auth.me,denied,anonymous,,,,GET,/api/user/me,401,0,10.0.7.6,"
+      "\"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/130.0.0.0 Safari/537.36\"," +
+      kDenied + ",request_id,2,1,1";
+  CHECK(std::find(lines.begin(), lines.end(), row) != lines.end());
+}
+
+TEST_CASE("join exit codes and --stats", "[cli][join]") {
+  auto bad = run_trail("join --window nonsense " + kLog);
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("--window") != std::string::npos);
+  CHECK(run_trail("join --max-memory lots " + kLog).status == 2);
+  auto stats = run_trail("join --stats " + kLog);
+  CHECK(stats.status == 0);
+  CHECK(stats.err.find("audit events        115\n") != std::string::npos);
+  CHECK(stats.err.find("  without access    0\n") != std::string::npos);
+}
+
+TEST_CASE("trace prints the records of one request", "[cli][trace]") {
+  auto full = run_trail("trace -o json " + kDenied + " " + kLog);
+  REQUIRE(full.status == 0);
+  auto lines = lines_of(full.out);
+  REQUIRE(lines.size() == 4);
+  simdjson::dom::parser parser;
+  std::vector<std::string> targets;
+  for (const std::string& line : lines) {
+    simdjson::dom::object record = parser.parse(line);
+    CHECK(std::string_view(record["request_id"]) == kDenied);
+    targets.emplace_back(std::string_view(record["target"]));
+  }
+  CHECK(targets.back() == "pkgly::audit");
+  CHECK(targets[2] == "pkgly::access");
+  auto prefix = run_trail("trace -o json " + kDenied.substr(0, 8) + " " + kLog);
+  CHECK(prefix.status == 0);
+  CHECK(prefix.out == full.out);
+  auto timeline = run_trail("trace " + kDenied.substr(0, 8) + " " + kLog);
+  CHECK(timeline.status == 0);
+  CHECK(lines_of(timeline.out).size() == 4);
+  CHECK(timeline.out.starts_with("+     0.000 ms  "));
+}
+
+TEST_CASE("trace refuses short and ambiguous ids", "[cli][trace]") {
+  auto short_id = run_trail("trace 3054f32 " + kLog);
+  CHECK(short_id.status == 2);
+  CHECK(short_id.out.empty());
+  const std::string input =
+      "2025-11-20T10:15:30.100000Z  INFO HTTP request{request_id=abcdef01-1111-4111-8111-"
+      "111111111111}: pkgly::app: one\n"
+      "2025-11-20T10:15:30.200000Z  INFO HTTP request{request_id=abcdef01-2222-4222-8222-"
+      "222222222222}: pkgly::app: two\n";
+  auto ambiguous = run_trail("trace abcdef01", input);
+  CHECK(ambiguous.status == 2);
+  CHECK(ambiguous.err.find("ambiguous") != std::string::npos);
+  CHECK(ambiguous.out.empty());
+  CHECK(run_trail("trace abcdef01-2", input).status == 0);
+  CHECK(run_trail("trace 99999999 " + kLog).status == 1);
+}
+
+TEST_CASE("join on a trickling pipe prints an event before the input ends", "[cli][join]") {
+  // The records of one request, in log order: related records, access, audit.
+  const std::string rid = "\"request_id\":\"d3818917-cf49-4d3a-a632-5bf06d12990c\"";
+  std::string request;
+  for (const std::string& line : testing::read_lines(testing::fixture_path("json-plain-zero.log")))
+    if (line.find(rid) != std::string::npos) request += line + "\n";
+  REQUIRE(request.find("\"target\":\"pkgly::access\"") != std::string::npos);
+  REQUIRE(request.find("\"target\":\"pkgly::audit\"") != std::string::npos);
+
+  int to_child[2], from_child[2];
+  REQUIRE(pipe(to_child) == 0);
+  REQUIRE(pipe(from_child) == 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(to_child[0], 0);
+    dup2(from_child[1], 1);
+    close(to_child[1]);
+    close(from_child[0]);
+    execl(PKGLY_TRAIL_BINARY, "pkgly-trail", "join", "-o", "json", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(to_child[0]);
+  close(from_child[1]);
+  REQUIRE(write(to_child[1], request.data(), request.size()) ==
+          static_cast<ssize_t>(request.size()));
+  std::string got;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (got.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    pollfd p{from_child[0], POLLIN, 0};
+    if (poll(&p, 1, 50) <= 0) continue;
+    char buf[65536];
+    ssize_t n = read(from_child[0], buf, sizeof buf);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  close(to_child[1]);  // only now does the input end
+  int status = 0;
+  waitpid(pid, &status, 0);
+  close(from_child[0]);
+  REQUIRE(got.find('\n') != std::string::npos);
+  simdjson::dom::parser parser;
+  simdjson::dom::object event = parser.parse(got.substr(0, got.find('\n')));
+  CHECK(std::string_view(event["target"]) == "pkgly::audit");
+  CHECK(std::string_view(event["access"]["target"]) == "pkgly::access");
+  CHECK(simdjson::dom::array(event["related"]).size() > 0);
+  CHECK(std::string_view(event["joined_by"]) == "request_id");
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+}  // namespace pkgly_trail
