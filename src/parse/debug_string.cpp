@@ -6,12 +6,16 @@ namespace pkgly_trail {
 
 std::optional<std::size_t> debug_string_length(std::string_view text) noexcept {
   if (text.empty() || text[0] != '"') return std::nullopt;
-  for (std::size_t i = 1; i < text.size(); ++i) {
-    if (text[i] == '\\') {
-      ++i;
-    } else if (text[i] == '"') {
-      return i + 1;
-    }
+  const char* data = text.data();
+  for (std::size_t at = 1; at < text.size();) {
+    const void* hit = std::memchr(data + at, '"', text.size() - at);
+    if (hit == nullptr) return std::nullopt;
+    const std::size_t quote = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
+    // The quote closes the string unless an odd number of backslashes escapes it.
+    std::size_t backslashes = 0;
+    while (quote - backslashes > 1 && data[quote - backslashes - 1] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return quote + 1;
+    at = quote + 1;
   }
   return std::nullopt;
 }

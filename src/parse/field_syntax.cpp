@@ -1,37 +1,54 @@
 #include "pkgly_trail/parse/field_syntax.hpp"
 
+#include <array>
+#include <cstring>
+
 #include "pkgly_trail/parse/debug_string.hpp"
 
 namespace pkgly_trail {
 
 namespace {
 
-bool is_key_start(char c) noexcept {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-bool is_key_char(char c) noexcept {
-  return is_key_start(c) || (c >= '0' && c <= '9') || c == '.' || c == '-';
-}
+// 1: may start a key, 2: may continue one. A table, because this runs for every key byte.
+constexpr auto kKeyChars = [] {
+  std::array<unsigned char, 256> table{};
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = 3;
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] = 3;
+  for (int c = '0'; c <= '9'; ++c) table[c] = 2;
+  table['_'] = 3;
+  table['.'] = 2;
+  table['-'] = 2;
+  return table;
+}();
+bool is_key_start(char c) noexcept { return kKeyChars[static_cast<unsigned char>(c)] & 1; }
+bool is_key_char(char c) noexcept { return kKeyChars[static_cast<unsigned char>(c)] & 2; }
 
 }  // namespace
 
 std::string_view key_at(std::string_view text, std::size_t pos,
                         const FieldSyntax& syntax) noexcept {
-  if (text.compare(pos, syntax.key_open.size(), syntax.key_open) != 0) return {};
+  if (!matches_at(text, pos, syntax.key_open)) return {};
   std::size_t begin = pos + syntax.key_open.size();
   if (begin >= text.size() || !is_key_start(text[begin])) return {};
   std::size_t end = begin + 1;
   while (end < text.size() && is_key_char(text[end])) ++end;
-  if (text.compare(end, syntax.key_close.size(), syntax.key_close) != 0) return {};
+  if (!matches_at(text, end, syntax.key_close)) return {};
   return text.substr(begin, end - begin);
 }
 
-std::size_t find_next_key(std::string_view text, std::size_t from,
-                          const FieldSyntax& syntax) noexcept {
-  const char lead = syntax.separator[0];
-  for (std::size_t pos = text.find(lead, from); pos != std::string_view::npos;
-       pos = text.find(lead, pos + 1)) {
-    if (text.compare(pos, syntax.separator.size(), syntax.separator) != 0) continue;
+std::size_t find_next_key(std::string_view text, std::size_t from, const FieldSyntax& syntax) noexcept {
+  // Search for the rarest byte of `separator key_open`: the ESC of an ANSI key, the ',' of a
+  // pretty separator, else the space. Values are full of spaces; ESC and ',' are rare.
+  const std::size_t anchor_offset = syntax.key_open.empty() ? 0 : syntax.separator.size();
+  const char anchor = syntax.key_open.empty() ? syntax.separator[0] : syntax.key_open[0];
+  const char* data = text.data();
+  for (std::size_t at = from + anchor_offset; at < text.size();) {
+    const void* hit = std::memchr(data + at, anchor, text.size() - at);
+    if (hit == nullptr) return std::string_view::npos;
+    const std::size_t found = static_cast<std::size_t>(static_cast<const char*>(hit) - data);
+    at = found + 1;
+    const std::size_t pos = found - anchor_offset;
+    if (!matches_at(text, pos, syntax.separator)) continue;
     if (!key_at(text, pos + syntax.separator.size(), syntax).empty()) return pos;
   }
   return std::string_view::npos;
@@ -116,7 +133,7 @@ void split_fields(std::string_view text, const FieldSyntax& syntax, bool with_me
       if (auto length = debug_string_length(rest)) {
         std::size_t after = value_begin + *length;
         if (after == text.size() ||
-            (text.compare(after, syntax.separator.size(), syntax.separator) == 0 &&
+            (matches_at(text, after, syntax.separator) &&
              !key_at(text, after + syntax.separator.size(), syntax).empty())) {
           value = Value::string(unescape_debug_string(rest.substr(0, *length), arena));
           value_end = after;

@@ -8,6 +8,7 @@
 #include "pkgly_trail/parse/debug_string.hpp"
 #include "pkgly_trail/parse/field_syntax.hpp"
 #include "pkgly_trail/parse/schema.hpp"
+#include "pkgly_trail/parse/span_cache.hpp"
 #include "pkgly_trail/parse/text_formats.hpp"
 
 namespace pkgly_trail {
@@ -27,7 +28,7 @@ struct Cursor {
 
   bool at_end() const noexcept { return pos >= text.size(); }
   char peek() const noexcept { return at_end() ? '\0' : text[pos]; }
-  bool looking_at(std::string_view s) const noexcept { return text.compare(pos, s.size(), s) == 0; }
+  bool looking_at(std::string_view s) const noexcept { return matches_at(text, pos, s); }
   bool consume(std::string_view s) noexcept {
     if (!looking_at(s)) return false;
     pos += s.size();
@@ -78,9 +79,15 @@ bool parse_header(Cursor& c, Record& out, Header& header) {
 }
 
 void add_span(Record& out, std::string_view name, std::string_view fields,
-              const FieldSyntax& syntax) {
+              const FieldSyntax& syntax, SpanCache* cache) {
   Span span{name, static_cast<std::uint32_t>(out.span_fields.size()), 0};
-  if (!fields.empty()) split_fields(fields, syntax, false, nullptr, out.span_fields, out.arena);
+  if (!fields.empty()) {
+    if (cache) {
+      cache->split(fields, syntax, out);
+    } else {
+      split_fields(fields, syntax, false, nullptr, out.span_fields, out.arena);
+    }
+  }
   span.field_count = static_cast<std::uint32_t>(out.span_fields.size() - span.first_field);
   out.spans.push_back(span);
 }
@@ -144,7 +151,7 @@ bool target_follows(std::string_view text, std::size_t pos) noexcept {
 
 // Spans and target of plain `full`. Spans are joined by ':', the last one is followed by
 // ": ", then comes the target and ": ".
-bool parse_plain_spans(Cursor& c, Record& out) {
+bool parse_plain_spans(Cursor& c, Record& out, SpanCache* cache) {
   bool previous_was_span = false;  // the segment before was a span joined by ':'
   bool spans_done = false;
   while (true) {
@@ -157,7 +164,7 @@ bool parse_plain_spans(Cursor& c, Record& out) {
     if (c.text[end] == '{' && !spans_done) {
       std::size_t close = find_plain_span_close(c.text, end + 1);
       if (close == std::string_view::npos) return false;
-      add_span(out, name, c.text.substr(end + 1, close - end - 1), kPlainSyntax);
+      add_span(out, name, c.text.substr(end + 1, close - end - 1), kPlainSyntax, cache);
       c.pos = close + 2;  // past "}:"
       if (c.consume(" ")) spans_done = true;
       previous_was_span = true;
@@ -166,7 +173,7 @@ bool parse_plain_spans(Cursor& c, Record& out) {
     if (c.text[end] != ':') return false;
     bool followed_by_space = end + 1 == c.text.size() || c.text[end + 1] == ' ';
     if (!spans_done && !followed_by_space) {
-      add_span(out, name, {}, kPlainSyntax);
+      add_span(out, name, {}, kPlainSyntax, nullptr);
       c.pos = end + 1;
       previous_was_span = true;
       continue;
@@ -176,7 +183,7 @@ bool parse_plain_spans(Cursor& c, Record& out) {
                     (name.find("::") == std::string_view::npos && target_follows(c.text, end + 2)));
     c.pos = std::min(end + 2, c.text.size());
     if (is_span) {
-      add_span(out, name, {}, kPlainSyntax);
+      add_span(out, name, {}, kPlainSyntax, nullptr);
       spans_done = true;
       continue;
     }
@@ -186,7 +193,7 @@ bool parse_plain_spans(Cursor& c, Record& out) {
   }
 }
 
-bool parse_ansi_spans(Cursor& c, Record& out) {
+bool parse_ansi_spans(Cursor& c, Record& out, SpanCache* cache) {
   while (c.consume(kBold)) {
     std::size_t end = c.text.find(kReset, c.pos);
     if (end == std::string_view::npos) return false;
@@ -199,7 +206,7 @@ bool parse_ansi_spans(Cursor& c, Record& out) {
       fields = c.text.substr(c.pos, close - c.pos);
       c.pos = close + kAnsiSpanClose.size();
     }
-    add_span(out, name, fields, kAnsiSyntax);
+    add_span(out, name, fields, kAnsiSyntax, cache);
     if (!c.consume(kAnsiColon)) return false;
   }
   c.consume(" ");
@@ -221,7 +228,7 @@ bool parse_compact_spans(Cursor& c, Record& out) {
   std::string_view names = c.text.substr(c.pos, close - c.pos);
   while (!names.empty()) {
     std::size_t sep = names.find("::");
-    add_span(out, names.substr(0, sep), {}, kPlainSyntax);
+    add_span(out, names.substr(0, sep), {}, kPlainSyntax, nullptr);
     if (sep == std::string_view::npos) break;
     names.remove_prefix(sep + 2);
   }
@@ -252,7 +259,7 @@ bool starts_line_record(std::string_view body) noexcept {
   return parse_header(c, probe_free, header);
 }
 
-bool parse_line_record(std::string_view text, Record& out) {
+bool parse_line_record(std::string_view text, Record& out, SpanCache* cache) {
   Cursor c{text};
   Header header;
   if (!parse_header(c, out, header)) return false;
@@ -263,8 +270,8 @@ bool parse_line_record(std::string_view text, Record& out) {
     if (!parse_compact_spans(c, out)) return false;
   } else if (c.looking_at(kBold) || c.looking_at(kDim)) {
     ansi = true;
-    if (!parse_ansi_spans(c, out)) return false;
-  } else if (!parse_plain_spans(c, out)) {
+    if (!parse_ansi_spans(c, out, cache)) return false;
+  } else if (!parse_plain_spans(c, out, cache)) {
     return false;
   }
   // Pkgly's compact format colours only the level and does not pad it.

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "pkgly_trail/envelope/envelope.hpp"
+#include "pkgly_trail/parse/span_cache.hpp"
 #include "pkgly_trail/parse/text_formats.hpp"
 
 namespace pkgly_trail {
@@ -123,7 +124,8 @@ void RecordAssembler::complete(Pending& pending) {
       parsed = parse_pretty_record(pending.text, record_);
       break;
     default:
-      parsed = parse_line_record(pending.text, record_);
+      spans_.begin_record();
+      parsed = parse_line_record(pending.text, record_, &spans_);
       break;
   }
   if (!parsed) {

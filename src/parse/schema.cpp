@@ -91,13 +91,13 @@ class SchemaMatcher {
     std::string_view key = fields_[field].key;
     const FieldSyntax& s = syntax_;
     std::size_t p = pos;
-    if (text_.compare(p, s.separator.size(), s.separator) != 0) return std::string_view::npos;
+    if (!matches_at(text_, p, s.separator)) return std::string_view::npos;
     p += s.separator.size();
-    if (text_.compare(p, s.key_open.size(), s.key_open) != 0) return std::string_view::npos;
+    if (!matches_at(text_, p, s.key_open)) return std::string_view::npos;
     p += s.key_open.size();
-    if (text_.compare(p, key.size(), key) != 0) return std::string_view::npos;
+    if (!matches_at(text_, p, key)) return std::string_view::npos;
     p += key.size();
-    if (text_.compare(p, s.key_close.size(), s.key_close) != 0) return std::string_view::npos;
+    if (!matches_at(text_, p, s.key_close)) return std::string_view::npos;
     return p + s.key_close.size();
   }
 

@@ -14,6 +14,16 @@ struct FieldSyntax {
   std::string_view key_close;  // after a key: "=", "\x1b[0m\x1b[2m=\x1b[0m" or ": "
 };
 
+// Does `s` occur in `text` at `pos`? False (never an exception) when it would run past the end.
+// Inlined byte loop: the strings compared here are a few bytes long, and this is the parser's
+// innermost operation.
+inline bool matches_at(std::string_view text, std::size_t pos, std::string_view s) noexcept {
+  if (pos > text.size() || text.size() - pos < s.size()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (text[pos + i] != s[i]) return false;
+  return true;
+}
+
 inline constexpr FieldSyntax kPlainSyntax{" ", "", "="};
 inline constexpr FieldSyntax kAnsiSyntax{" ", "\x1b[3m", "\x1b[0m\x1b[2m=\x1b[0m"};
 inline constexpr FieldSyntax kPrettySyntax{", ", "", ": "};

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "pkgly_trail/parse/json_format.hpp"
+#include "pkgly_trail/parse/span_cache.hpp"
 #include "pkgly_trail/record/record.hpp"
 
 namespace pkgly_trail {
@@ -74,6 +75,7 @@ class RecordAssembler {
   std::vector<std::unique_ptr<Pending>> pending_;
   Record record_;
   JsonRecordParser json_;
+  SpanCache spans_;
   ParseStats stats_;
 };
 

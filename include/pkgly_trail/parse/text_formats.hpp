@@ -18,7 +18,9 @@ bool starts_pretty_record(std::string_view body) noexcept;
 
 // Parse one logical record (continuation lines joined with '\n'). Returns false when the
 // text is not a record of that format; `out` must be clear()ed by the caller.
-bool parse_line_record(std::string_view text, Record& out);
+// `cache` (optional) reuses the parsed fields of span texts seen in recent records.
+class SpanCache;
+bool parse_line_record(std::string_view text, Record& out, SpanCache* cache = nullptr);
 bool parse_pretty_record(std::string_view text, Record& out);
 
 }  // namespace pkgly_trail
