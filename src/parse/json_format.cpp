@@ -26,14 +26,17 @@ bool starts_json_record(std::string_view body) noexcept {
 namespace {
 
 // Keeps a value's type: numbers keep their exact digits, nested JSON stays raw JSON text.
-bool read_value(od::value value, Value& out, TextArena& arena) {
+// Strings are views into the parser's string buffer and numbers into the padded copy of the
+// line: both stay valid until the next record is parsed, which is as long as a Record's views
+// must live (the correlation index clones what it keeps).
+bool read_value(od::value value, Value& out) {
   od::json_type type;
   if (value.type().get(type)) return false;
   switch (type) {
     case od::json_type::string: {
       std::string_view s;
       if (value.get_string().get(s)) return false;
-      out = Value::string(arena.store(s));
+      out = Value::string(s);
       return true;
     }
     case od::json_type::number: {
@@ -43,8 +46,8 @@ bool read_value(od::value value, Value& out, TextArena& arena) {
       while (!raw.empty() &&
              (raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\n' || raw.back() == '\r'))
         raw.remove_suffix(1);
-      out = kind == od::number_type::floating_point_number ? Value::floating(arena.store(raw))
-                                                           : Value::integer(arena.store(raw));
+      out = kind == od::number_type::floating_point_number ? Value::floating(raw)
+                                                           : Value::integer(raw);
       return true;
     }
     case od::json_type::boolean: {
@@ -60,14 +63,14 @@ bool read_value(od::value value, Value& out, TextArena& arena) {
       std::string_view raw;
       od::object nested;
       if (value.get_object().get(nested) || nested.raw_json().get(raw)) return false;
-      out = Value::string(arena.store(raw));
+      out = Value::string(raw);
       return true;
     }
     case od::json_type::array: {
       std::string_view raw;
       od::array nested;
       if (value.get_array().get(nested) || nested.raw_json().get(raw)) return false;
-      out = Value::string(arena.store(raw));
+      out = Value::string(raw);
       return true;
     }
   }
@@ -78,11 +81,10 @@ bool read_fields(od::object object, Record& out) {
   for (auto member : object) {
     std::string_view key;
     if (member.unescaped_key().get(key)) return false;
-    key = out.arena.store(key);
     od::value value;
     if (member.value().get(value)) return false;
     Value v;
-    if (!read_value(value, v, out.arena)) return false;
+    if (!read_value(value, v)) return false;
     if (key == "message" && !out.message) {
       out.message = v.kind == ValueKind::Null ? std::string_view{} : v.text;
       continue;
@@ -100,11 +102,10 @@ bool read_spans(od::array spans, Record& out) {
     for (auto member : span) {
       std::string_view key;
       if (member.unescaped_key().get(key)) return false;
-      key = out.arena.store(key);
       od::value value;
       if (member.value().get(value)) return false;
       Value v;
-      if (!read_value(value, v, out.arena)) return false;
+      if (!read_value(value, v)) return false;
       if (key == "name") {
         entry.name = v.text;
       } else {
@@ -136,7 +137,7 @@ bool JsonRecordParser::parse(std::string_view text, Record& out) {
     if (key == "timestamp") {
       std::string_view ts;
       if (value.get_string().get(ts)) return false;
-      out.timestamp = out.arena.store(ts);
+      out.timestamp = ts;
     } else if (key == "level") {
       std::string_view level;
       if (value.get_string().get(level)) return false;
@@ -147,7 +148,7 @@ bool JsonRecordParser::parse(std::string_view text, Record& out) {
     } else if (key == "target") {
       std::string_view target;
       if (value.get_string().get(target)) return false;
-      out.target = out.arena.store(target);
+      out.target = target;
       has_target = true;
     } else if (key == "fields") {
       od::object fields;
