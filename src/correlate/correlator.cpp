@@ -48,6 +48,9 @@ struct Correlator::Request {
   std::vector<std::uint64_t> related_seq;
   std::optional<Record> access;
   std::uint64_t last_seq = 0;
+  std::int64_t last_time_us = 0;
+  bool queued = false;          // has an entry in touches_
+  std::vector<std::string> traces;  // trace ids aliased to this request
   bool access_claimed = false;  // an audit event was joined to the access record
   bool done = false;            // its audit event was printed
   std::size_t bytes = 0;
@@ -73,15 +76,23 @@ Correlator::Correlator(JoinLimits limits, Accept accept, JoinedEventSink& sink)
 
 Correlator::~Correlator() = default;
 
-std::string Correlator::key_of(const Record& record) const {
-  if (!record.request_id.empty()) return std::string(record.request_id);
+std::string_view Correlator::key_of(const Record& record) {
+  if (!record.request_id.empty()) return record.request_id;
   std::string_view trace = record.valid_trace_id();
   if (trace.empty()) return {};
-  if (auto alias = trace_to_request_.find(std::string(trace)); alias != trace_to_request_.end())
+  if (auto alias = trace_to_request_.find(trace); alias != trace_to_request_.end())
     return alias->second;
-  std::string key(kTracePrefix);
-  key.append(trace);
-  return key;
+  trace_key_.assign(kTracePrefix);
+  trace_key_.append(trace);
+  return trace_key_;
+}
+
+Correlator::Request& Correlator::request_at(std::string_view key) {
+  auto it = requests_.find(key);
+  if (it == requests_.end())
+    it = requests_.emplace(std::string(key), std::make_unique<Request>()).first;
+  touch(it->first, *it->second);
+  return *it->second;
 }
 
 void Correlator::on_record(const Record& record) {
@@ -102,16 +113,16 @@ void Correlator::on_record(const Record& record) {
 
 void Correlator::touch(const std::string& key, Request& request) {
   request.last_seq = seq_;
+  request.last_time_us = now_us_;
+  if (request.queued) return;
+  request.queued = true;
   touches_.push_back(Touch{seq_, now_us_, key});
 }
 
 void Correlator::on_related(const Record& record) {
-  std::string key = key_of(record);
+  std::string_view key = key_of(record);
   if (key.empty()) return;  // outside any request
-  auto [it, inserted] = requests_.try_emplace(key, nullptr);
-  if (inserted) it->second = std::make_unique<Request>();
-  Request& request = *it->second;
-  touch(key, request);
+  Request& request = request_at(key);
   if (request.done) {
     ++stats_.late_records;
     return;
@@ -129,13 +140,16 @@ void Correlator::on_related(const Record& record) {
 }
 
 void Correlator::on_access(const Record& record) {
-  std::string key = key_of(record);
+  std::string key(key_of(record));
   if (key.empty()) return;
   std::string_view trace = record.valid_trace_id();
   if (!trace.empty() && !record.request_id.empty()) {
     // The access record ties the trace id to the request id: whatever was indexed under the
     // trace id so far belongs to this request.
     trace_to_request_[std::string(trace)] = key;
+    Request& owner = request_at(key);
+    if (std::find(owner.traces.begin(), owner.traces.end(), trace) == owner.traces.end())
+      owner.traces.emplace_back(trace);
     std::string trace_key(kTracePrefix);
     trace_key.append(trace);
     if (auto early = requests_.find(trace_key); early != requests_.end()) {
@@ -159,10 +173,7 @@ void Correlator::on_access(const Record& record) {
     for (auto& pending : pending_)
       if (pending->key == trace_key) pending->key = key;
   }
-  auto [it, inserted] = requests_.try_emplace(key, nullptr);
-  if (inserted) it->second = std::make_unique<Request>();
-  Request& request = *it->second;
-  touch(key, request);
+  Request& request = request_at(key);
   if (!request.access) {
     request.access = record.clone();
     std::size_t bytes = footprint(*request.access);
@@ -199,7 +210,7 @@ void Correlator::on_audit(const Record& record) {
     key = record.request_id;
     by = JoinKey::RequestId;
   } else if (!record.valid_trace_id().empty()) {
-    key = key_of(record);
+    key.assign(key_of(record));
     by = JoinKey::TraceId;
   } else if (!is_websocket_event(record)) {
     key = find_adjacent_access(record);
@@ -280,6 +291,10 @@ void Correlator::drop_request(const std::string& key, bool memory) {
     p = pending_.erase(p);
   }
   memory_ -= std::min(memory_, it->second->bytes);
+  for (const std::string& trace : it->second->traces) {
+    auto alias = trace_to_request_.find(trace);
+    if (alias != trace_to_request_.end() && alias->second == key) trace_to_request_.erase(alias);
+  }
   requests_.erase(it);
 }
 
@@ -292,8 +307,14 @@ void Correlator::expire() {
     Touch touch = std::move(touches_.front());
     touches_.pop_front();
     auto it = requests_.find(touch.key);
-    // Only the latest touch of a request decides; earlier ones are stale.
-    if (it != requests_.end() && it->second->last_seq == touch.seq) drop_request(touch.key, false);
+    if (it == requests_.end()) continue;
+    Request& request = *it->second;
+    if (outside(request.last_seq, request.last_time_us)) {
+      drop_request(touch.key, false);
+    } else {
+      // Touched since it was queued: check it again when its latest touch ages out.
+      touches_.push_back(Touch{request.last_seq, request.last_time_us, std::move(touch.key)});
+    }
   }
   while (!pending_.empty() && outside(pending_.front()->seq, pending_.front()->time_us)) {
     std::unique_ptr<PendingAudit> p = std::move(pending_.front());
@@ -310,8 +331,7 @@ void Correlator::evict_for_memory() {
   while (memory_ > limits_.max_memory && !touches_.empty()) {
     Touch touch = std::move(touches_.front());
     touches_.pop_front();
-    auto it = requests_.find(touch.key);
-    if (it != requests_.end() && it->second->last_seq == touch.seq) drop_request(touch.key, true);
+    if (requests_.count(touch.key) != 0) drop_request(touch.key, true);
   }
 }
 

@@ -220,3 +220,38 @@ TEST_CASE("filters select audit events end to end", "[cli][filter]") {
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("unparsed lines warn once and fail the run only with strict", "[cli]") {
+  std::string input =
+      "2025-11-20T10:15:30.1Z  INFO pkgly::app::site: fine\n"
+      "2025-11-20T10:15:30.2Z  INFO no target here\n"
+      "{\"timestamp\":\"2025-11-20T10:15:30.3Z\",\"level\":\"INFO\",\"truncated\n";
+  auto relaxed = testing::run_trail("records", input);
+  CHECK(relaxed.status == 0);
+  CHECK(relaxed.err.find("2 line(s) looked like records but could not be parsed (first at -:2)") !=
+        std::string::npos);
+  auto strict = testing::run_trail("records --strict", input);
+  CHECK(strict.status == 2);
+}
+
+TEST_CASE("colours only when asked or on a terminal and never with NO_COLOR", "[cli][sink]") {
+  const std::string log = testing::fixture_arg("full-ansi-compose.log");
+  auto always = testing::run_trail("audit --color always " + log);
+  CHECK(always.out.find('\x1b') != std::string::npos);
+  auto never = testing::run_trail("audit --color never " + log);
+  CHECK(never.out.find('\x1b') == std::string::npos);
+  auto piped = testing::run_trail("audit " + log);  // stdout is a file: auto means off
+  CHECK(piped.out.find('\x1b') == std::string::npos);
+  // script(1) gives the program a terminal; NO_COLOR must still turn colours off.
+  std::string bin = testing::shell_quote(PKGLY_TRAIL_BINARY);
+  std::string tty = "script -qec " + testing::shell_quote(bin + " audit " + log) + " /dev/null";
+  const std::string has_escape = " | grep -q \"$(printf '\\033')\"";
+  int with_color = std::system((tty + has_escape).c_str());
+  int without = std::system(("NO_COLOR=1 " + tty + has_escape).c_str());
+  CHECK(WEXITSTATUS(with_color) == 0);
+  CHECK(WEXITSTATUS(without) != 0);
+}
+
+}  // namespace pkgly_trail

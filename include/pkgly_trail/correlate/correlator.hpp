@@ -62,10 +62,13 @@ class Correlator : public RecordHandler {
   struct PendingAudit;
   struct RecentAccess;
 
-  std::string key_of(const Record& record) const;
+  // The index key of a record's request (request_id, or trace id), empty when it has none.
+  // Valid until the next call.
+  std::string_view key_of(const Record& record);
   void on_audit(const Record& record);
   void on_access(const Record& record);
   void on_related(const Record& record);
+  Request& request_at(std::string_view key);
   void touch(const std::string& key, Request& request);
   void complete(const Record& audit, Request* request, JoinKey by);
   void try_complete_pending(const std::string& key);
@@ -81,10 +84,23 @@ class Correlator : public RecordHandler {
   std::uint64_t seq_ = 0;
   std::int64_t now_us_ = 0;  // log time of the latest record with a timestamp
   std::size_t memory_ = 0;
-  std::unordered_map<std::string, std::unique_ptr<Request>> requests_;
-  std::unordered_map<std::string, std::string> trace_to_request_;
+  // Transparent, so looking a request up by a view into the record allocates nothing.
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+  template <typename T>
+  using KeyMap = std::unordered_map<std::string, T, KeyHash, std::equal_to<>>;
+  KeyMap<std::unique_ptr<Request>> requests_;
+  KeyMap<std::string> trace_to_request_;
+  std::string trace_key_;  // scratch for key_of
   std::deque<std::unique_ptr<PendingAudit>> pending_;
   std::deque<RecentAccess> recent_access_;
+  // Requests in the order they were first seen. An entry is checked when it reaches the front:
+  // a request touched since is queued again with its latest time, so a record costs no queue
+  // entry (and no allocation) for a request already queued.
   struct Touch {
     std::uint64_t seq;
     std::int64_t time_us;
