@@ -27,6 +27,7 @@ SinkOptions sink_options(const Options& options) {
   sink.fields = options.fields;
   sink.audit = options.command == Command::Audit || options.command == Command::Join;
   sink.color = use_color(options.color);
+  sink.raw_csv = options.raw_csv;
   return sink;
 }
 

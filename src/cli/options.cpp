@@ -81,6 +81,9 @@ void add_output_options(CLI::App& app, Options& o) {
                  "auto (default: on a terminal, unless NO_COLOR), always, never")
       ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case))
       ->group("Output");
+  app.add_flag("--raw-csv", o.raw_csv,
+               "csv/tsv: write cells starting with = + - @ as logged (no leading ')")
+      ->group("Output");
   app.add_flag("--stats", o.stats, "Print counts and throughput to stderr at the end")
       ->group("Output");
   app.add_flag("--strict", o.strict, "Exit 2 when a line looked like a record but did not parse")

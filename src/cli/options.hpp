@@ -21,6 +21,7 @@ struct Options {
   std::vector<std::string> fields;
   ColorMode color = ColorMode::Auto;
   bool stats = false;
+  bool raw_csv = false;
   bool strict = false;
   std::string service;
   std::size_t max_line_bytes = 64 * 1024 * 1024;

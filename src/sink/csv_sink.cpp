@@ -57,62 +57,79 @@ void append_tsv_cell(fmt::memory_buffer& out, std::string_view text) {
   out.append(text.data() + run, text.data() + text.size());
 }
 
+DelimitedWriter::DelimitedWriter(OutputStream& out, std::vector<std::string> columns, bool tsv,
+                                 bool raw)
+    : out_(out), columns_(std::move(columns)), tsv_(tsv), raw_(raw) {}
+
+void DelimitedWriter::text_cell(std::string_view text) {
+  fmt::memory_buffer& buffer = out_.buffer();
+  if (tsv_) {
+    append_tsv_cell(buffer, text);
+  } else {
+    append_csv_cell(buffer, text);
+  }
+}
+
+void DelimitedWriter::header_once() {
+  if (header_written_) return;
+  header_written_ = true;
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    if (i > 0) out_.buffer().push_back(tsv_ ? '\t' : ',');
+    text_cell(columns_[i]);
+  }
+  out_.buffer().push_back('\n');
+}
+
+void DelimitedWriter::row(const std::function<std::optional<Value>(std::string_view)>& lookup) {
+  header_once();
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    if (i > 0) out_.buffer().push_back(tsv_ ? '\t' : ',');
+    const std::optional<Value> value = lookup(columns_[i]);
+    if (!value || value->kind == ValueKind::Null) continue;
+    // OWASP CSV injection: a spreadsheet runs a cell that starts like a formula. Numbers
+    // (-5) are data; strings from the log get a leading quote unless --raw-csv.
+    const std::string_view text = value->text;
+    if (!raw_ && value->kind == ValueKind::String && !text.empty() &&
+        (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
+         text[0] == '\t' || text[0] == '\r')) {
+      std::string guarded;
+      guarded.reserve(text.size() + 1);
+      guarded.push_back('\'');
+      guarded.append(text);
+      text_cell(guarded);
+    } else {
+      text_cell(text);
+    }
+  }
+  out_.buffer().push_back('\n');
+  out_.maybe_flush();
+}
+
+void DelimitedWriter::finish() {
+  header_once();
+  out_.flush();
+}
+
 namespace {
 
 class DelimitedSink final : public RecordSink {
  public:
-  DelimitedSink(OutputStream& out, std::vector<std::string> columns, bool tsv)
-      : out_(out), columns_(std::move(columns)), tsv_(tsv) {}
-
+  explicit DelimitedSink(DelimitedWriter writer) : writer_(std::move(writer)) {}
   void write(const Record& record) override {
-    write_header_once();
-    fmt::memory_buffer& buffer = out_.buffer();
-    for (std::size_t i = 0; i < columns_.size(); ++i) {
-      if (i > 0) buffer.push_back(separator());
-      const std::optional<Value> value = record.lookup(columns_[i]);
-      if (value && value->kind != ValueKind::Null) append_cell(buffer, value->text);
-    }
-    buffer.push_back('\n');
-    out_.maybe_flush();
+    writer_.row([&record](std::string_view column) { return record.lookup(column); });
   }
-
   // No records still gives a header, so a consumer sees the columns.
-  void finish() override {
-    write_header_once();
-    out_.flush();
-  }
+  void finish() override { writer_.finish(); }
 
  private:
-  char separator() const noexcept { return tsv_ ? '\t' : ','; }
-  void append_cell(fmt::memory_buffer& buffer, std::string_view text) const {
-    if (tsv_) {
-      append_tsv_cell(buffer, text);
-    } else {
-      append_csv_cell(buffer, text);
-    }
-  }
-  void write_header_once() {
-    if (header_written_) return;
-    header_written_ = true;
-    fmt::memory_buffer& buffer = out_.buffer();
-    for (std::size_t i = 0; i < columns_.size(); ++i) {
-      if (i > 0) buffer.push_back(separator());
-      append_cell(buffer, columns_[i]);
-    }
-    buffer.push_back('\n');
-  }
-
-  OutputStream& out_;
-  std::vector<std::string> columns_;
-  bool tsv_;
-  bool header_written_ = false;
+  DelimitedWriter writer_;
 };
 
 }  // namespace
 
 std::unique_ptr<RecordSink> make_delimited_sink(OutputStream& out, std::vector<std::string> columns,
-                                                bool tsv) {
-  return std::make_unique<DelimitedSink>(out, std::move(columns), tsv);
+                                                bool tsv, bool raw) {
+  return std::make_unique<DelimitedSink>(DelimitedWriter(out, std::move(columns), tsv, raw));
 }
 
 }  // namespace pkgly_trail

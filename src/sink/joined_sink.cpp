@@ -106,47 +106,14 @@ class JoinedJsonSink final : public JoinedEventSink {
 
 class JoinedDelimitedSink final : public JoinedEventSink {
  public:
-  JoinedDelimitedSink(OutputStream& out, std::vector<std::string> columns, bool tsv)
-      : out_(out), columns_(std::move(columns)), tsv_(tsv) {}
+  explicit JoinedDelimitedSink(DelimitedWriter writer) : writer_(std::move(writer)) {}
   void write(const JoinedEvent& event) override {
-    write_header_once();
-    fmt::memory_buffer& buf = out_.buffer();
-    for (std::size_t i = 0; i < columns_.size(); ++i) {
-      if (i > 0) buf.push_back(tsv_ ? '\t' : ',');
-      std::optional<Value> value = lookup_joined(event, columns_[i], scratch_);
-      if (value && value->kind != ValueKind::Null) cell(buf, value->text);
-    }
-    buf.push_back('\n');
-    out_.maybe_flush();
+    writer_.row([&](std::string_view column) { return lookup_joined(event, column, scratch_); });
   }
-  void finish() override {
-    write_header_once();
-    out_.flush();
-  }
+  void finish() override { writer_.finish(); }
 
  private:
-  void cell(fmt::memory_buffer& buf, std::string_view text) const {
-    if (tsv_) {
-      append_tsv_cell(buf, text);
-    } else {
-      append_csv_cell(buf, text);
-    }
-  }
-  void write_header_once() {
-    if (header_written_) return;
-    header_written_ = true;
-    fmt::memory_buffer& buf = out_.buffer();
-    for (std::size_t i = 0; i < columns_.size(); ++i) {
-      if (i > 0) buf.push_back(tsv_ ? '\t' : ',');
-      cell(buf, columns_[i]);
-    }
-    buf.push_back('\n');
-  }
-
-  OutputStream& out_;
-  std::vector<std::string> columns_;
-  bool tsv_;
-  bool header_written_ = false;
+  DelimitedWriter writer_;
   fmt::memory_buffer scratch_;
 };
 
@@ -223,8 +190,8 @@ std::unique_ptr<JoinedEventSink> make_joined_sink(OutputStream& out, const SinkO
     case OutputFormat::Csv:
     case OutputFormat::Tsv:
       return std::make_unique<JoinedDelimitedSink>(
-          out, options.fields.empty() ? default_join_columns() : options.fields,
-          options.format == OutputFormat::Tsv);
+          DelimitedWriter(out, options.fields.empty() ? default_join_columns() : options.fields,
+                          options.format == OutputFormat::Tsv, options.raw_csv));
     case OutputFormat::Text:
       break;
   }

@@ -31,7 +31,8 @@ std::unique_ptr<RecordSink> make_record_sink(OutputStream& out, const SinkOption
       std::vector<std::string> columns = options.fields;
       if (columns.empty())
         columns = options.audit ? default_audit_columns() : default_record_columns();
-      return make_delimited_sink(out, std::move(columns), options.format == OutputFormat::Tsv);
+      return make_delimited_sink(out, std::move(columns), options.format == OutputFormat::Tsv,
+                                 options.raw_csv);
     }
     case OutputFormat::Text:
       break;

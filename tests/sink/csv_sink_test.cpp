@@ -128,3 +128,42 @@ TEST_CASE("tsv: no quoting, backslash escapes") {
         "level\tmessage\tmissing\n"
         "WARN\ta\\tb\\nc\\rd\\\\e \"f\",g\t\n");
 }
+
+namespace pkgly_trail {
+
+TEST_CASE("csv and tsv guard string cells that a spreadsheet would run as formulas",
+          "[sink][csv][security]") {
+  Record record;
+  record.target = "pkgly::audit";
+  record.fields = {{"a", Value::string("=HYPERLINK(\"http://evil\")")},
+                   {"b", Value::string("+1+1")},
+                   {"c", Value::string("-2+3")},
+                   {"d", Value::string("@SUM(A1)")},
+                   {"e", Value::integer("-5")},
+                   {"f", Value::string("\tx")},
+                   {"g", Value::string("plain")}};
+  for (bool tsv : {false, true}) {
+    for (bool raw : {false, true}) {
+      OutputStream out(-1);  // never flushed: the test reads the buffer
+      SinkOptions options;
+      options.format = tsv ? OutputFormat::Tsv : OutputFormat::Csv;
+      options.fields = {"a", "b", "c", "d", "e", "f", "g"};
+      options.raw_csv = raw;
+      auto sink = make_record_sink(out, options);
+      sink->write(record);
+      std::string row(out.buffer().data(), out.buffer().size());
+      row = row.substr(row.find('\n') + 1);
+      INFO(row);
+      if (raw) {
+        CHECK(row.find("'") == std::string::npos);
+      } else if (tsv) {
+        CHECK(row == "'=HYPERLINK(\"http://evil\")\t'+1+1\t'-2+3\t'@SUM(A1)\t-5\t'\\tx\tplain\n");
+      } else {
+        CHECK(row == "\"'=HYPERLINK(\"\"http://evil\"\")\",'+1+1,'-2+3,'@SUM(A1),-5,'\tx,plain\n");
+      }
+      out.buffer().clear();
+    }
+  }
+}
+
+}  // namespace pkgly_trail

@@ -25,6 +25,7 @@ struct SinkOptions {
   std::vector<std::string> fields;  // columns for csv/tsv/text; empty = defaults
   bool audit = false;               // the records are audit events (changes the defaults)
   bool color = false;               // text: ANSI colours
+  bool raw_csv = false;             // csv/tsv: no guard against spreadsheet formulas
 };
 
 std::unique_ptr<RecordSink> make_record_sink(OutputStream& out, const SinkOptions& options);
