@@ -1,5 +1,7 @@
 #include "cli/common.hpp"
 
+#include "cli/interrupt.hpp"
+
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -44,6 +46,8 @@ int finish_run(const Options& options, OutputStream& out, const ParseStats& stat
                "(first at {})\n",
                stats.unparsed_lines, stats.first_unparsed);
   if (result.input_trouble || (options.strict && stats.unparsed_lines > 0)) return 2;
+  // Interrupted: what was pending has been printed; say so the way shells expect (128 + 2).
+  if (interrupted()) return 130;
   return printed > 0 ? 0 : 1;
 }
 

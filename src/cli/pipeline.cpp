@@ -1,5 +1,7 @@
 #include "cli/pipeline.hpp"
 
+#include "cli/interrupt.hpp"
+
 #include <fmt/format.h>
 
 #include <cstdio>
@@ -17,6 +19,7 @@ class AssemblerFeed : public LineHandler {
     assembler_.flush();
     if (on_idle_) on_idle_();
   }
+  bool should_stop() const override { return interrupted(); }
 
  private:
   RecordAssembler& assembler_;
@@ -32,6 +35,7 @@ PipelineResult run_inputs(const std::vector<std::string>& inputs, RecordAssemble
   static const std::vector<std::string> kStdin{"-"};
   AssemblerFeed feed(assembler, on_idle);
   for (const std::string& name : inputs.empty() ? kStdin : inputs) {
+    if (interrupted()) break;
     std::unique_ptr<LineReader> reader;
     try {
       reader = LineReader::open(name, limits);

@@ -59,7 +59,14 @@ bool InputStream::data_ready() const noexcept {
 }
 
 ReadResult InputStream::read_some(std::span<char> buffer, LineHandler& handler) {
-  if (may_block_ && !data_ready()) handler.on_idle();
+  // While a pipe stays silent, on_idle runs about once a second, so whatever waits on time
+  // (an audit event whose access record never came) is printed without more input.
+  while (may_block_ && !data_ready()) {
+    handler.on_idle();
+    if (handler.should_stop()) return {ReadStatus::End, 0};
+    pollfd request{fd_, POLLIN, 0};
+    ::poll(&request, 1, 1000);  // EINTR (Ctrl-C) just comes back here to check should_stop
+  }
   for (;;) {
     const ssize_t got = ::read(fd_, buffer.data(), buffer.size());
     if (got > 0) {
@@ -67,7 +74,10 @@ ReadResult InputStream::read_some(std::span<char> buffer, LineHandler& handler) 
       return {ReadStatus::Data, static_cast<std::size_t>(got)};
     }
     if (got == 0) return {ReadStatus::End, 0};
-    if (errno == EINTR) continue;
+    if (errno == EINTR) {
+      if (handler.should_stop()) return {ReadStatus::End, 0};
+      continue;
+    }
     error_ = std::strerror(errno);
     return {ReadStatus::Error, 0};
   }

@@ -32,6 +32,10 @@ class FileLineReader final : public LineReader {
       switch (got.status) {
         case ReadStatus::Data:
           splitter_.commit(got.size, handler);
+          if (handler.should_stop()) {
+            splitter_.finish(handler);
+            return true;
+          }
           break;
         case ReadStatus::End:
           splitter_.finish(handler);

@@ -24,6 +24,9 @@ class LineHandler {
   // Called when the next read may block (a pipe with nothing buffered): the place to flush
   // pending output so a trickling `docker compose logs -f` shows results at once.
   virtual void on_idle() {}
+  // Checked between reads and when a read is interrupted by a signal: true ends the input
+  // early, as if it had ended (Ctrl-C in a live stream).
+  virtual bool should_stop() const { return false; }
 };
 
 struct ReadLimits {
