@@ -1,5 +1,8 @@
 #include "pkgly_trail/sink/json_writer.hpp"
 
+#include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <span>
 
 #if defined(__SSE2__)
@@ -36,6 +39,20 @@ std::size_t skip_plain_ascii(std::string_view text, std::size_t i) noexcept {
 #endif
   while (i < text.size() && is_plain_ascii(static_cast<unsigned char>(text[i]))) ++i;
   return i;
+}
+
+bool fits_machine_number(const Value& value) noexcept {
+  const char* begin = value.text.data();
+  const char* end = begin + value.text.size();
+  if (value.kind == ValueKind::Integer) {
+    std::int64_t i = 0;
+    if (std::from_chars(begin, end, i).ec == std::errc()) return true;
+    std::uint64_t u = 0;
+    return std::from_chars(begin, end, u).ec == std::errc();
+  }
+  double d = 0;
+  const auto [ptr, ec] = std::from_chars(begin, end, d);
+  return ec == std::errc() && ptr == end && std::isfinite(d);
 }
 
 void append_escape(fmt::memory_buffer& out, unsigned char c) {
@@ -162,9 +179,10 @@ void append_json_value(fmt::memory_buffer& out, const Value& value) {
       return append_json_string(out, value.text);
     case ValueKind::Integer:
     case ValueKind::Float:
-      // The literal as logged keeps every digit; text that is no JSON number (NaN, inf, 1.)
-      // becomes a string rather than breaking the line.
-      if (is_json_number(value.text)) {
+      // The literal as logged keeps every digit; text that is no JSON number (NaN, inf, 1.), or
+      // a number no 64-bit integer or double can hold (1e999999, 30 digits), becomes a string
+      // rather than a line that common JSON readers reject.
+      if (is_json_number(value.text) && fits_machine_number(value)) {
         out.append(value.text);
       } else {
         append_json_string(out, value.text);
