@@ -56,9 +56,14 @@ bool read_value(od::value value, Value& out) {
       out = Value::boolean(b);
       return true;
     }
-    case od::json_type::null:
-      if (value.is_null()) out = Value::null();
+    case od::json_type::null: {
+      // A token that merely starts with 'n' (`nul`, `nullx`) is malformed, not null. The
+      // simdjson_result must not be converted to bool directly: that throws on such a token.
+      bool is_null = false;
+      if (value.is_null().get(is_null) || !is_null) return false;
+      out = Value::null();
       return true;
+    }
     case od::json_type::object: {
       std::string_view raw;
       od::object nested;

@@ -245,8 +245,14 @@ bool parse_compact_spans(Cursor& c, Record& out) {
 void split_event_fields(std::string_view text, const FieldSyntax& syntax, Record& out) {
   if (const Schema* schema = find_schema(out.target)) {
     std::size_t kept = out.fields.size();
-    if (split_by_schema(text, *schema, syntax, out.message, out.fields, out.arena)) return;
+    bool ends_in_text = false;
+    if (split_by_schema(text, *schema, syntax, out.message, out.fields, out.arena,
+                        &ends_in_text)) {
+      out.schema_fit = ends_in_text ? SchemaFit::OpenEnded : SchemaFit::Complete;
+      return;
+    }
     out.fields.resize(kept);
+    out.schema_fit = SchemaFit::Broken;
   }
   split_fields(text, syntax, true, &out.message, out.fields, out.arena);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "pkgly_trail/envelope/envelope.hpp"
+#include "pkgly_trail/parse/schema.hpp"
 #include "pkgly_trail/parse/span_cache.hpp"
 #include "pkgly_trail/parse/text_formats.hpp"
 
@@ -12,6 +13,35 @@ namespace pkgly_trail {
 namespace {
 // docker's json-file driver cuts longer lines into pieces of exactly this size.
 constexpr std::size_t kDockerSplit = 16 * 1024;
+// How long a Pkgly record that does not fit its schema yet may absorb lines that look like
+// new records (see on_line).
+constexpr std::uint64_t kMaxHeldLines = 256;
+constexpr std::size_t kMaxHeldBytes = 4 * 1024 * 1024;
+
+// The schema of the Pkgly target the first line names (pkgly::audit, pkgly::access,
+// pkgly::upstream_access), and where the text after the target starts. A cheap test before
+// the real parse.
+struct NamedSchema {
+  const Schema* schema = nullptr;
+  std::size_t after_target = 0;
+};
+
+NamedSchema named_schema(std::string_view line) noexcept {
+  constexpr std::string_view kPrefix = "pkgly::";
+  std::size_t at = 0;
+  while ((at = line.find(kPrefix, at)) != std::string_view::npos) {
+    std::string_view rest = line.substr(at);
+    for (std::string_view target : {kAuditTarget, kAccessTarget, kUpstreamAccessTarget}) {
+      if (!rest.starts_with(target)) continue;
+      if (rest.size() > target.size() && rest[target.size()] != ':' &&
+          rest[target.size()] != '\x1b' && rest[target.size()] != '"')
+        continue;
+      return {find_schema(target), at + target.size()};
+    }
+    at += kPrefix.size();
+  }
+  return {};
+}
 }  // namespace
 
 struct RecordAssembler::Pending {
@@ -22,6 +52,11 @@ struct RecordAssembler::Pending {
   std::uint64_t first_line = 0;
   std::uint64_t lines = 0;
   std::size_t last_piece = 0;  // length of the last physical line
+  bool schema = false;         // a Pkgly target with a fixed schema, in a text format
+  std::string_view last_key;   // the key such a record always ends with or after
+  std::size_t after_target = 0;
+  bool fit_known = false;      // `fit` describes the current text
+  SchemaFit fit = SchemaFit::None;
 };
 
 RecordAssembler::RecordAssembler(RecordHandler& handler, AssemblerOptions options)
@@ -53,6 +88,18 @@ void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number) {
   std::string_view body = envelope.body;
   Pending& pending = pending_for(envelope.service);
 
+  // A Display value may contain a newline followed by text that looks like a whole record
+  // (`query=x\n2025-11-20T... INFO pkgly::audit: Audit event ...`). While a Pkgly record does
+  // not fit its schema yet, its genuine end is still to come: the line belongs to it, and no
+  // event can be forged that way.
+  // Only a record cut short before its last required key is held this way; one that has it
+  // but does not fit (an unknown variant of the schema) is split generically as usual.
+  if (pending.active && pending.schema && pending.lines < kMaxHeldLines &&
+      pending.text.size() < kMaxHeldBytes &&
+      (starts_line_record(body) || starts_pretty_record(body)) && cut_short(pending) &&
+      fit_of(pending) == SchemaFit::Broken) {
+    return append(pending, body);
+  }
   if (starts_json_record(body)) return start(pending, body, number, Format::Json);
   if (starts_line_record(body)) return start(pending, body, number, Format::Full);
   if (starts_pretty_record(body)) return start(pending, body, number, Format::Pretty);
@@ -74,12 +121,53 @@ void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number) {
       ++stats_.non_tracing_lines;
       return;
     }
-  } else if (pending.last_piece != kDockerSplit) {
-    pending.text.push_back('\n');
   }
+  append(pending, body);
+}
+
+void RecordAssembler::append(Pending& pending, std::string_view body) {
+  if (pending.format != Format::Json && pending.last_piece != kDockerSplit)
+    pending.text.push_back('\n');
   pending.text.append(body);
   pending.last_piece = body.size();
   ++pending.lines;
+  pending.fit_known = false;
+  if (parsed_for_ == &pending) parsed_for_ = nullptr;
+  complete_if_whole(pending);
+}
+
+bool RecordAssembler::cut_short(const Pending& pending) const noexcept {
+  std::string_view after = std::string_view(pending.text).substr(pending.after_target);
+  return after.find(pending.last_key) == std::string_view::npos;
+}
+
+SchemaFit RecordAssembler::fit_of(Pending& pending) {
+  if (!pending.fit_known) {
+    record_.clear();
+    pending.fit = parse(pending) ? record_.schema_fit : SchemaFit::Broken;
+    pending.fit_known = true;
+    parsed_for_ = &pending;
+  }
+  return pending.fit;
+}
+
+// A Pkgly record in full or compact format whose last field is typed (an integer) cannot go on
+// over another line once it fits its schema: hand it on now, not when the next line comes.
+void RecordAssembler::complete_if_whole(Pending& pending) {
+  if (!pending.schema || pending.format == Format::Pretty) return;
+  if (fit_of(pending) == SchemaFit::Complete) complete(pending);
+}
+
+bool RecordAssembler::parse(Pending& pending) {
+  switch (pending.format) {
+    case Format::Json:
+      return json_.parse(pending.text, record_);
+    case Format::Pretty:
+      return parse_pretty_record(pending.text, record_);
+    default:
+      spans_.begin_record();
+      return parse_line_record(pending.text, record_, &spans_);
+  }
 }
 
 void RecordAssembler::start(Pending& pending, std::string_view body, std::uint64_t number,
@@ -91,9 +179,16 @@ void RecordAssembler::start(Pending& pending, std::string_view body, std::uint64
   pending.lines = 1;
   pending.last_piece = body.size();
   pending.text.assign(body);
+  pending.fit_known = false;
+  if (parsed_for_ == &pending) parsed_for_ = nullptr;
+  NamedSchema named = format == Format::Json ? NamedSchema{} : named_schema(body);
+  pending.schema = named.schema != nullptr;
+  pending.last_key = named.schema ? last_required_key(*named.schema) : std::string_view{};
+  pending.after_target = named.after_target;
   // A complete JSON object cannot continue: hand it on now rather than at the next line.
   if (format == Format::Json && body.size() != kDockerSplit && body.back() == '}')
     complete(pending);
+  complete_if_whole(pending);
 }
 
 bool RecordAssembler::may_match(std::string_view text) const noexcept {
@@ -114,19 +209,16 @@ void RecordAssembler::complete(Pending& pending) {
     stats_.continuation_lines += pending.lines - 1;
     return;
   }
-  record_.clear();
-  bool parsed = false;
-  switch (pending.format) {
-    case Format::Json:
-      parsed = json_.parse(pending.text, record_);
-      break;
-    case Format::Pretty:
-      parsed = parse_pretty_record(pending.text, record_);
-      break;
-    default:
-      spans_.begin_record();
-      parsed = parse_line_record(pending.text, record_, &spans_);
-      break;
+  const bool parsed_already = parsed_for_ == &pending && pending.fit_known;
+  parsed_for_ = nullptr;
+  bool parsed = parsed_already && pending.fit != SchemaFit::Broken;
+  if (!parsed_already) {
+    record_.clear();
+    parsed = parse(pending);
+  } else if (pending.fit == SchemaFit::Broken) {
+    // fit_of() records Broken both for "parsed, schema did not fit" and "did not parse".
+    record_.clear();
+    parsed = parse(pending);
   }
   if (!parsed) {
     count_unparsed(pending.first_line, pending.lines);

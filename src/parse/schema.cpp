@@ -51,13 +51,14 @@ constexpr std::array<SchemaField, 12> kAccessFields{{
 
 constexpr std::array<std::string_view, 2> kUpstreamMessages{"Upstream HTTP access",
                                                             "Upstream HTTP failed"};
+// As written (the samples): the error, an &str, comes last, after duration_ms.
 constexpr std::array<SchemaField, 6> kUpstreamFields{{
     {"trace_id", FT::Token},
     {"http.request.method", FT::Token},
     {"url.full", FT::Text},
     {"http.response.status_code", FT::Int, true},
-    {"error", FT::Text, true},
     {"duration_ms", FT::Int},
+    {"error", FT::Quoted, true},
 }};
 
 constexpr std::array<Schema, 3> kSchemas{{
@@ -185,6 +186,12 @@ Value typed(FieldType type, std::string_view raw, TextArena& arena) {
 
 }  // namespace
 
+std::string_view last_required_key(const Schema& schema) noexcept {
+  for (auto it = schema.fields.rbegin(); it != schema.fields.rend(); ++it)
+    if (!it->optional) return it->key;
+  return {};
+}
+
 const Schema* find_schema(std::string_view target) noexcept {
   for (const Schema& schema : kSchemas)
     if (schema.target == target) return &schema;
@@ -193,7 +200,7 @@ const Schema* find_schema(std::string_view target) noexcept {
 
 bool split_by_schema(std::string_view text, const Schema& schema, const FieldSyntax& syntax,
                      std::optional<std::string_view>& message, std::vector<Field>& out,
-                     TextArena& arena) {
+                     TextArena& arena, bool* ends_in_text) {
   for (std::string_view expected : schema.messages) {
     if (!text.starts_with(expected)) continue;
     SchemaMatcher matcher(text, schema, syntax);
@@ -204,6 +211,7 @@ bool split_by_schema(std::string_view text, const Schema& schema, const FieldSyn
     for (std::size_t i = 0; i < schema.fields.size(); ++i) {
       if (!present[i]) continue;
       out.push_back(Field{schema.fields[i].key, typed(schema.fields[i].type, values[i], arena)});
+      if (ends_in_text) *ends_in_text = schema.fields[i].type == FieldType::Text;
     }
     return true;
   }

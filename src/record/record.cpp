@@ -60,6 +60,7 @@ void Record::clear() noexcept {
   request_id = {};
   trace_id = {};
   format = Format::Full;
+  schema_fit = SchemaFit::None;
   source = {};
   service = {};
   arena.reset();
@@ -90,6 +91,7 @@ Record Record::clone() const {
   copy.request_id = keep(request_id);
   copy.trace_id = keep(trace_id);
   copy.format = format;
+  copy.schema_fit = schema_fit;
   copy.source = SourceRef{keep(source.input), source.line};
   copy.service = keep(service);
   return copy;

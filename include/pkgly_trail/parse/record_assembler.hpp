@@ -66,6 +66,11 @@ class RecordAssembler {
   Pending& pending_for(std::string_view service);
   void start(Pending& pending, std::string_view body, std::uint64_t number, Format format);
   void complete(Pending& pending);
+  void append(Pending& pending, std::string_view body);
+  bool parse(Pending& pending);
+  SchemaFit fit_of(Pending& pending);
+  bool cut_short(const Pending& pending) const noexcept;
+  void complete_if_whole(Pending& pending);
   void count_unparsed(std::uint64_t number, std::uint64_t lines);
   bool may_match(std::string_view text) const noexcept;
 
@@ -74,6 +79,7 @@ class RecordAssembler {
   std::string input_;
   std::vector<std::unique_ptr<Pending>> pending_;
   Record record_;
+  const Pending* parsed_for_ = nullptr;  // record_ holds the parse of this pending text
   JsonRecordParser json_;
   SpanCache spans_;
   ParseStats stats_;

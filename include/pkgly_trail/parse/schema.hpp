@@ -34,16 +34,20 @@ struct Schema {
 
 // The schema of `target`, or nullptr when the target has none.
 const Schema* find_schema(std::string_view target) noexcept;
+// The key every record of the schema ends with or after (audit: http_response_status_code).
+std::string_view last_required_key(const Schema& schema) noexcept;
 
 // Splits `text` (message then fields, as written after `target: `) by the schema. On success
 // sets the message, appends typed fields and returns true; returns false when the text does
 // not fit the schema (the caller then falls back to generic splitting).
+// `ends_in_text` tells whether the last field present is free text (a newline in it would
+// continue the record on the next line).
 bool split_by_schema(std::string_view text, const Schema& schema, const FieldSyntax& syntax,
                      std::optional<std::string_view>& message, std::vector<Field>& out,
-                     TextArena& arena);
+                     TextArena& arena, bool* ends_in_text = nullptr);
 
 // Message and fields of an event: by the schema of out.target when it has one and the text
-// fits it, else generically.
+// fits it, else generically. Sets out.schema_fit.
 void split_event_fields(std::string_view text, const FieldSyntax& syntax, Record& out);
 
 }  // namespace pkgly_trail

@@ -20,6 +20,14 @@ std::string_view to_string(Format format) noexcept;
 // Accepts TRACE/DEBUG/INFO/WARN/ERROR in any case; "warning" too.
 std::optional<Level> parse_level(std::string_view text) noexcept;
 
+// How the fields of a Pkgly target (audit, access, upstream access) fitted its fixed schema.
+enum class SchemaFit : std::uint8_t {
+  None,        // not such a target, or a json record (its fields need no schema)
+  Complete,    // fitted, and the record cannot continue on another line
+  OpenEnded,   // fitted, but the last value is free text that a newline could continue
+  Broken,      // did not fit (cut short, or hostile): split generically
+};
+
 enum class ValueKind : std::uint8_t { String, Integer, Float, Bool, Null };
 
 // A typed field value. For numbers and booleans `text` is the literal as logged ("201",
@@ -71,6 +79,7 @@ class Record {
   std::string_view request_id;  // from the `HTTP request` span or the record's own field
   std::string_view trace_id;    // as logged (may be all zeros); empty = absent
   Format format = Format::Full;
+  SchemaFit schema_fit = SchemaFit::None;
   SourceRef source;
   std::string_view service;  // docker compose service of the line, empty when none
   TextArena arena;
