@@ -154,7 +154,7 @@ SchemaFit RecordAssembler::fit_of(Pending& pending) {
 // A Pkgly record in full or compact format whose last field is typed (an integer) cannot go on
 // over another line once it fits its schema: hand it on now, not when the next line comes.
 void RecordAssembler::complete_if_whole(Pending& pending) {
-  if (!pending.schema || pending.format == Format::Pretty) return;
+  if (!pending.schema || pending.format == Format::Pretty || !may_match(pending.text)) return;
   if (fit_of(pending) == SchemaFit::Complete) complete(pending);
 }
 
