@@ -82,8 +82,8 @@ std::optional<std::int64_t> compile_time(std::string_view option,
   if (!text) return std::nullopt;
   if (auto us = parse_time_option(*text, now_us)) return us;
   throw FilterError(fmt::format(
-      "invalid {} value '{}': expected RFC 3339 (2025-11-20T10:15:30Z), a date (2025-11-20) or "
-      "a duration (30m, 2h, 7d)",
+      "invalid {} value '{}': expected RFC 3339 (2025-11-20T10:15:30Z), a local date or time "
+      "(2025-11-20, 2025-11-20 10:00), today, yesterday, or a duration (30m, 2h, 7d)",
       option, *text));
 }
 

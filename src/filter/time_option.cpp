@@ -1,5 +1,6 @@
 // Time parsing for --since/--until and for record timestamps. Runs once per record when a time
 // filter is set, so it allocates nothing and avoids timegm (locale- and TZ-dependent).
+#include <ctime>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -62,8 +63,26 @@ class Cursor {
 struct TimeSyntax {
   bool date_only_allowed = false;  // "2025-11-20" = midnight UTC
   bool seconds_optional = false;   // "2025-11-20T10:00"
-  bool zone_optional = false;      // no zone = UTC
+  bool zone_optional = false;      // no zone = the local time zone (TZ)
 };
+
+// Seconds since the epoch of a wall-clock time in the local time zone, DST included.
+std::optional<std::int64_t> local_to_epoch(unsigned year, unsigned month, unsigned day,
+                                           unsigned hour, unsigned minute,
+                                           unsigned second) noexcept {
+  std::tm local{};
+  local.tm_year = static_cast<int>(year) - 1900;
+  local.tm_mon = static_cast<int>(month) - 1;
+  local.tm_mday = static_cast<int>(day);
+  local.tm_hour = static_cast<int>(hour);
+  local.tm_min = static_cast<int>(minute);
+  local.tm_sec = static_cast<int>(second);
+  local.tm_isdst = -1;
+  const std::time_t t = std::mktime(&local);
+  if (t == static_cast<std::time_t>(-1) && !(year == 1969 && month == 12 && day == 31))
+    return std::nullopt;
+  return static_cast<std::int64_t>(t);
+}
 
 std::optional<std::int64_t> parse_date_time(std::string_view text, TimeSyntax syntax) noexcept {
   Cursor in(text);
@@ -75,7 +94,9 @@ std::optional<std::int64_t> parse_date_time(std::string_view text, TimeSyntax sy
   const std::int64_t midnight = days_from_civil(year, month, day) * kSecondsPerDay;
   if (in.done()) {
     if (!syntax.date_only_allowed) return std::nullopt;
-    return midnight * kMicrosPerSecond;
+    auto local = local_to_epoch(year, month, day, 0, 0, 0);
+    if (!local) return std::nullopt;
+    return *local * kMicrosPerSecond;
   }
   if (!in.consume('T') && !in.consume('t') && !in.consume(' ')) return std::nullopt;
 
@@ -113,7 +134,11 @@ std::optional<std::int64_t> parse_date_time(std::string_view text, TimeSyntax sy
     if (off_hour > 23 || off_minute > 59) return std::nullopt;
     offset_seconds = static_cast<std::int64_t>(off_hour * 3600 + off_minute * 60);
     if (behind) offset_seconds = -offset_seconds;
-  } else if (!(in.done() && syntax.zone_optional)) {
+  } else if (in.done() && syntax.zone_optional) {
+    auto local = local_to_epoch(year, month, day, hour, minute, second);
+    if (!local) return std::nullopt;
+    return *local * kMicrosPerSecond + micros;
+  } else {
     return std::nullopt;
   }
   if (!in.done()) return std::nullopt;
@@ -162,6 +187,17 @@ std::optional<std::int64_t> parse_log_time(std::string_view timestamp) noexcept 
 }
 
 std::optional<std::int64_t> parse_time_option(std::string_view text, std::int64_t now_us) {
+  if (text == "now") return now_us;
+  if (text == "today" || text == "yesterday") {
+    // Local midnight, today or the day before.
+    std::time_t now = static_cast<std::time_t>(now_us / kMicrosPerSecond);
+    std::tm local{};
+    if (localtime_r(&now, &local) == nullptr) return std::nullopt;
+    local.tm_hour = local.tm_min = local.tm_sec = 0;
+    if (text == "yesterday") local.tm_mday -= 1;
+    local.tm_isdst = -1;
+    return static_cast<std::int64_t>(std::mktime(&local)) * kMicrosPerSecond;
+  }
   if (auto ago = parse_duration(text)) {
     if (now_us < std::numeric_limits<std::int64_t>::min() + *ago) return std::nullopt;
     return now_us - *ago;

@@ -210,15 +210,17 @@ TEST_CASE("since is inclusive, until exclusive, records without a time fail") {
 
 TEST_CASE("bad or contradictory times are errors") {
   FilterOptions options;
-  options.since = "yesterday";
+  options.since = "last-tuesday";
   CHECK(compile_error(options) ==
-        "invalid --since value 'yesterday': expected RFC 3339 (2025-11-20T10:15:30Z), a date "
-        "(2025-11-20) or a duration (30m, 2h, 7d)");
+        "invalid --since value 'last-tuesday': expected RFC 3339 (2025-11-20T10:15:30Z), a local "
+        "date or time (2025-11-20, 2025-11-20 10:00), today, yesterday, or a duration (30m, 2h, "
+        "7d)");
   options = {};
   options.until = "2025-11-31";
   CHECK(compile_error(options) ==
-        "invalid --until value '2025-11-31': expected RFC 3339 (2025-11-20T10:15:30Z), a date "
-        "(2025-11-20) or a duration (30m, 2h, 7d)");
+        "invalid --until value '2025-11-31': expected RFC 3339 (2025-11-20T10:15:30Z), a local "
+        "date or time (2025-11-20, 2025-11-20 10:00), today, yesterday, or a duration (30m, 2h, "
+        "7d)");
   options.until = "2025-11-20";
   options.since = "2025-11-21";
   CHECK(compile_error(options) == "--since '2025-11-21' is not earlier than --until '2025-11-20'");

@@ -69,7 +69,7 @@ TEST_CASE("parse_time_option durations count back from now") {
 }
 
 TEST_CASE("parse_time_option rejects everything else") {
-  for (const char* bad : {"", "5", "m", "5x", "-5m", "5 m", "1.5h", "yesterday", "2025-11-20T",
+  for (const char* bad : {"", "5", "m", "5x", "-5m", "5 m", "1.5h", "last-tuesday", "2025-11-20T",
                           "2025-11-20T10", "2025-11-32", "99999999999999999999w", "2025-11-20Z"}) {
     INFO(bad);
     CHECK_FALSE(parse_time_option(bad, kLogged));
@@ -124,3 +124,30 @@ TEST_CASE("glob_match does not backtrack exponentially") {
   CHECK_FALSE(glob_match(pattern, text));
   CHECK(glob_match("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a*a", text));
 }
+
+namespace pkgly_trail {
+
+TEST_CASE("times without a zone are local time and today or yesterday mean local midnight",
+          "[filter][time][local]") {
+  const char* saved = std::getenv("TZ");
+  std::string previous = saved ? saved : "";
+  setenv("TZ", "America/New_York", 1);
+  tzset();
+  auto utc = [](std::string_view t) { return *parse_log_time(t); };
+  CHECK(parse_time_option("2025-11-20 10:00", 0) == utc("2025-11-20T15:00:00Z"));
+  CHECK(parse_time_option("2025-07-20T10:00", 0) == utc("2025-07-20T14:00:00Z"));  // DST
+  CHECK(parse_time_option("2025-11-20", 0) == utc("2025-11-20T05:00:00Z"));
+  CHECK(parse_time_option("2025-11-20 10:00Z", 0) == utc("2025-11-20T10:00:00Z"));
+  const std::int64_t now = utc("2025-11-20T03:00:00Z");  // still the 19th in New York
+  CHECK(parse_time_option("today", now) == utc("2025-11-19T05:00:00Z"));
+  CHECK(parse_time_option("yesterday", now) == utc("2025-11-18T05:00:00Z"));
+  CHECK(parse_time_option("now", now) == now);
+  if (saved) {
+    setenv("TZ", previous.c_str(), 1);
+  } else {
+    unsetenv("TZ");
+  }
+  tzset();
+}
+
+}  // namespace pkgly_trail
