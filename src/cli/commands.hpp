@@ -6,5 +6,6 @@ namespace pkgly_trail::cli {
 
 int run_join(const Options& options, const Filter& filter);
 int run_trace(const Options& options);
+int run_report(const Options& options, const Filter& filter);
 
 }  // namespace pkgly_trail::cli

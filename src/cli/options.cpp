@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <charconv>
 #include <map>
 
@@ -25,6 +26,7 @@ Examples:
   pkgly-trail audit -o csv --fields timestamp,actor_username,action,outcome pkgly.log.gz
   pkgly-trail records --target sqlx --level warn --where request_id=54b87071-8bea-4010-ba63-4894e969788a app.log
   pkgly-trail audit --match 'query~(?i)select|union' --stats app.log
+  pkgly-trail report --since 1d -o html /var/log/pkgly/pkgly.log.* > report.html
 
 Exit status: 0 when something was printed, 1 when nothing matched, 2 on trouble.)";
 
@@ -63,6 +65,16 @@ void add_filter_options(CLI::App& app, FilterOptions& f, TextOptions& t) {
       ->group("Filters");
 }
 
+// markdown and html are report layouts; a record stream has no use for them.
+std::string reject_report_format(std::string& value) {
+  std::string lower;
+  for (char c : value)
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (lower != "markdown" && lower != "md" && lower != "html") return {};
+  return "-o " + value +
+         " is a format of `pkgly-trail report` only; this command writes text, json, csv or tsv";
+}
+
 void add_output_options(CLI::App& app, Options& o) {
   static const std::map<std::string, OutputFormat> formats{{"text", OutputFormat::Text},
                                                            {"json", OutputFormat::Json},
@@ -72,6 +84,7 @@ void add_output_options(CLI::App& app, Options& o) {
       {"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
   app.add_option("-o,--output", o.output, "text (default), json (NDJSON), csv or tsv")
       ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+      ->transform(CLI::Validator(reject_report_format, ""))  // runs first
       ->group("Output");
   app.add_option("--fields", o.fields, "Columns for csv/tsv/text, comma separated")
       ->allow_extra_args(false)
@@ -111,6 +124,78 @@ void add_join_options(CLI::App& app, Options& o, std::string& window, std::strin
   app.add_option("--max-memory", memory,
                  "Memory for requests in flight, e.g. 96M (default); oldest evicted first")
       ->group("Join");
+}
+
+constexpr const char* kReportExamples = R"(
+Examples:
+  pkgly-trail report pkgly.log
+  pkgly-trail report --since 7d --outcome denied /var/log/pkgly/pkgly.log.*
+  pkgly-trail report --since 1d -o html /var/log/pkgly/pkgly.log.* > report.html
+  pkgly-trail report -o csv --out-dir reports/ pkgly.log
+  pkgly-trail report --by action,outcome -o csv pkgly.log
+  pkgly-trail report --by client.address --top 10 --outcome denied pkgly.log
+
+Exit status: 0 when the report counted events, 1 when none matched, 2 on trouble.)";
+
+// `report`: its own -o (markdown and html too) and the options of the aggregation.
+void add_report_options(CLI::App& app, Options& o) {
+  static const std::map<std::string, ReportFormat> formats{
+      {"text", ReportFormat::Text},         {"json", ReportFormat::Json},
+      {"csv", ReportFormat::Csv},           {"tsv", ReportFormat::Tsv},
+      {"markdown", ReportFormat::Markdown}, {"md", ReportFormat::Markdown},
+      {"html", ReportFormat::Html}};
+  static const std::map<std::string, Bucket> buckets{{"1h", Bucket::Hour}, {"1d", Bucket::Day}};
+  app.add_option("-o,--output", o.report_format,
+                 "text (default, aligned tables), csv, tsv, json, markdown or html")
+      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+      ->group("Output");
+  app.add_option("--out-dir", o.report_out_dir,
+                 "csv/tsv: one file per section in DIR (DIR/actions.csv...) instead of stdout")
+      ->group("Output");
+  app.add_option("--by", o.report.by,
+                 "Count events per FIELD[,FIELD...] instead of the default sections "
+                 "(fields as in join --fields: action, outcome, client.address...)")
+      ->allow_extra_args(false)
+      ->delimiter(',')
+      ->group("Report");
+  app.add_option("--top", o.report.top, "Rows of each ranked table (0 = all, the default)")
+      ->group("Report");
+  app.add_option("--max-groups", o.report.max_groups,
+                 "Groups kept per table (default 10000); past it the table says it is truncated")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32))
+      ->group("Report");
+  app.add_option("--bucket", o.report.bucket,
+                 "Timeline rows: 1h or 1d (default: 1h when the events span 3 days or less)")
+      ->transform(CLI::CheckedTransformer(buckets, CLI::ignore_case))
+      ->transform(CLI::Validator(  // runs first: a plainer message than the transformer's
+          [](std::string& value) {
+            return buckets.count(value) ? std::string() : "expected 1h or 1d, got '" + value + "'";
+          },
+          ""))
+      ->group("Report");
+  app.add_flag("--raw-csv", o.raw_csv,
+               "csv/tsv: write cells starting with = + - @ as logged (no leading ')")
+      ->group("Output");
+  app.add_flag("--stats", o.stats, "Print counts and throughput to stderr at the end")
+      ->group("Output");
+  app.add_flag("--strict", o.strict, "Exit 2 when a line looked like a record but did not parse")
+      ->group("Output");
+}
+
+// What CLI11 cannot check alone. Returns an error message, or "".
+std::string check_report_options(const Options& o) {
+  const bool delimited =
+      o.report_format == ReportFormat::Csv || o.report_format == ReportFormat::Tsv;
+  if (!o.report_out_dir.empty() && !delimited)
+    return "--out-dir writes csv or tsv files: add -o csv (or -o tsv)";
+  for (std::size_t i = 0; i < o.report.by.size(); ++i) {
+    const std::string& field = o.report.by[i];
+    if (field.empty()) return "--by: empty field name (expected e.g. --by action,outcome)";
+    if (field == "count") return "--by count: `count` is the name of the count column";
+    for (std::size_t j = 0; j < i; ++j)
+      if (o.report.by[j] == field) return "--by: field '" + field + "' is named twice";
+  }
+  return {};
 }
 
 }  // namespace
@@ -165,6 +250,12 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
       "join", "Audit events, each with its access record and the records of its request");
   CLI::App* trace = app.add_subcommand(
       "trace", "Every record of one request, by trace_id, request_id or a prefix (8+ chars)");
+  CLI::App* report = app.add_subcommand(
+      "report",
+      "Compliance report of the joined audit events: totals, actions, actors, denied "
+      "attempts, repositories, timeline, sensitive actions (text, csv, json, markdown, "
+      "html)");
+  report->footer(kReportExamples);
   TextOptions text;
   std::string window, memory;
   trace->add_option("ID", options.trace_id, "trace_id, request_id, or a prefix of either")
@@ -173,8 +264,11 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
     add_input_options(*sub, options);
     add_output_options(*sub, options);
   }
-  for (CLI::App* sub : {audit, records, join}) add_filter_options(*sub, options.filter, text);
-  for (CLI::App* sub : {join, trace}) add_join_options(*sub, options, window, memory);
+  for (CLI::App* sub : {audit, records, join, report})
+    add_filter_options(*sub, options.filter, text);
+  for (CLI::App* sub : {join, trace, report}) add_join_options(*sub, options, window, memory);
+  add_input_options(*report, options);
+  add_report_options(*report, options);
   join->add_flag("--access-only", options.join.access_only,
                  "Join the access record only, no related records")
       ->group("Join");
@@ -223,6 +317,13 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   } else if (join->parsed()) {
     options.command = Command::Join;
     options.filter.audit_only = true;
+  } else if (report->parsed()) {
+    options.command = Command::Report;
+    options.filter.audit_only = true;
+    if (std::string error = check_report_options(options); !error.empty()) {
+      fmt::print(stderr, "pkgly-trail: {}\n", error);
+      return 2;
+    }
   } else if (trace->parsed()) {
     options.command = Command::Trace;
     if (options.trace_id.size() < 8) {

@@ -6,11 +6,13 @@
 
 #include "pkgly_trail/correlate/correlator.hpp"
 #include "pkgly_trail/filter/filter.hpp"
+#include "pkgly_trail/report/render.hpp"
+#include "pkgly_trail/report/report.hpp"
 #include "pkgly_trail/sink/record_sink.hpp"
 
 namespace pkgly_trail::cli {
 
-enum class Command { Records, Audit, Join, Trace };
+enum class Command { Records, Audit, Join, Trace, Report };
 enum class ColorMode { Auto, Always, Never };
 
 struct Options {
@@ -27,6 +29,9 @@ struct Options {
   std::size_t max_line_bytes = 64 * 1024 * 1024;
   JoinLimits join;       // join, trace
   std::string trace_id;  // trace: the id or prefix asked for
+  ReportOptions report;  // report
+  ReportFormat report_format = ReportFormat::Text;
+  std::string report_out_dir;  // report -o csv --out-dir: one file per section
 };
 
 // --window: "20000" (records), "120s"/"5m"/"1h" (log time), or both "20000,120s".

@@ -58,6 +58,8 @@ int run(const Options& options) {
       return run_join(options, *filter);
     case Command::Trace:
       return run_trace(options);
+    case Command::Report:
+      return run_report(options, *filter);
     default:
       return run_records(options, *filter);
   }

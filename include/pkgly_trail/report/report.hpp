@@ -1,0 +1,73 @@
+#pragma once
+// report stage: what `pkgly-trail report` computed from the joined audit events, as tables
+// that every renderer (text, csv, json, markdown, html) writes the same way.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pkgly_trail/record/record.hpp"
+
+namespace pkgly_trail {
+
+inline constexpr std::string_view kReportGeneratedBy = "pkgly-trail 0.1.0";
+
+// Width of a row of the `timeline` section.
+enum class Bucket { Auto, Hour, Day };
+
+struct ReportOptions {
+  // Groups kept per table (and rows of the sensitive list). Past it, events of new groups are
+  // counted as omitted and the table is marked truncated: memory follows the groups, not the
+  // events.
+  std::size_t max_groups = 10000;
+  Bucket bucket = Bucket::Auto;  // Auto: 1h when the events span 3 days or less, else 1d
+  std::vector<std::string> by;   // --by: one ad-hoc group-by table instead of the sections
+  std::size_t top = 0;           // rows of each ranked table; 0 = all
+};
+
+// One cell. String cells hold text from the log (escaped by each renderer, formula-guarded in
+// CSV); Integer cells are counts; Null is an unknown value ("-" in text, empty in CSV, null in
+// JSON).
+struct Cell {
+  ValueKind kind = ValueKind::Null;
+  std::string text;
+
+  static Cell string(std::string_view s) { return {ValueKind::String, std::string(s)}; }
+  static Cell count(std::uint64_t n) { return {ValueKind::Integer, std::to_string(n)}; }
+  static Cell null() { return {}; }
+  bool is_null() const noexcept { return kind == ValueKind::Null; }
+  Value value() const noexcept { return Value{kind, text}; }
+  friend bool operator==(const Cell&, const Cell&) = default;
+};
+
+struct ReportTable {
+  std::string name;   // machine name: actions, actors, denied, ... (CSV `section`, file name)
+  std::string title;  // for people: "Actions by outcome"
+  std::vector<std::string> columns;
+  std::vector<std::vector<Cell>> rows;
+  bool truncated = false;            // the --max-groups cap was reached
+  std::uint64_t omitted_events = 0;  // events of groups that did not fit
+  std::size_t omitted_rows = 0;      // rows left out by --top
+};
+
+struct Report {
+  // Two columns, metric and value: events, success, denied, distinct_actors, ...
+  ReportTable totals;
+  std::vector<ReportTable> sections;
+  bool group_by = false;         // --by: `sections` holds the single `by` table
+  std::size_t max_groups = 0;    // the cap the tables were built with
+  Bucket bucket = Bucket::Hour;  // what the timeline used
+  // For the html chart "denied by client address": address (Null when unknown) and count,
+  // count descending.
+  std::vector<std::pair<Cell, std::uint64_t>> denied_by_address;
+
+  const ReportTable* section(std::string_view name) const noexcept;
+  // "first" and "last" of the totals, Null when no event had a timestamp.
+  const Cell& total(std::string_view metric) const noexcept;
+};
+
+// Actions whose name starts with user., auth.token., token., permission or security., or
+// that contain "delete".
+bool is_sensitive_action(std::string_view action) noexcept;
+
+}  // namespace pkgly_trail

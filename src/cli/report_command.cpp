@@ -1,0 +1,66 @@
+// `report`: records -> correlate (exactly as `join`) -> report aggregator -> one rendering at
+// the end. Filters run on the complete event, so they may name fields of its access record.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "cli/commands.hpp"
+#include "cli/common.hpp"
+#include "cli/stats_report.hpp"
+#include "pkgly_trail/correlate/correlator.hpp"
+#include "pkgly_trail/report/aggregator.hpp"
+#include "pkgly_trail/report/render.hpp"
+
+namespace pkgly_trail::cli {
+
+namespace {
+
+// Only `--by related|warnings|errors` looks at the related records; without them the
+// correlator keeps the access record alone, which is all the sections need.
+bool needs_related(const ReportOptions& report) {
+  return std::any_of(report.by.begin(), report.by.end(), [](const std::string& field) {
+    return field == "related" || field == "warnings" || field == "errors";
+  });
+}
+
+}  // namespace
+
+int run_report(const Options& options, const Filter& filter) {
+  OutputStream out(STDOUT_FILENO);
+  ReportAggregator aggregator(options.report);
+  JoinLimits limits = options.join;
+  limits.access_only = limits.access_only || !needs_related(options.report);
+  Correlator correlator(
+      limits,
+      [&filter](const Record& audit, const Record* access) {
+        return filter.matches(audit, access);
+      },
+      aggregator);
+  RecordAssembler assembler(correlator, AssemblerOptions{options.service, {}});
+  std::function<void()> on_idle = [&correlator] { correlator.on_idle(); };
+  PipelineResult result =
+      run_inputs(options.inputs, assembler, ReadLimits{options.max_line_bytes}, on_idle);
+  correlator.finish();
+  const Report report = aggregator.build(assembler.stats().unparsed_lines);
+  const RenderOptions render{options.report_format, options.raw_csv};
+  if (options.report_out_dir.empty()) {
+    render_report(report, out, render);
+  } else if (std::string error = write_report_files(report, options.report_out_dir, render);
+             !error.empty()) {
+    fmt::print(stderr, "{}\n", error);
+    return 2;
+  }
+  if (const Cell& truncated = report.total("truncated_sections"); !truncated.is_null())
+    fmt::print(stderr,
+               "pkgly-trail: warning: more than {} groups, not all counted in: {} "
+               "(raise --max-groups)\n",
+               options.report.max_groups, truncated.text);
+  if (options.stats) {
+    print_stats(assembler.stats(), result, aggregator.events());
+    print_join_stats(correlator.stats());
+  }
+  return finish_run(options, out, assembler.stats(), result, aggregator.events());
+}
+
+}  // namespace pkgly_trail::cli

@@ -1,0 +1,88 @@
+// -o json: one document. Each row on a line of its own, so two nightly reports diff cleanly.
+#include "pkgly_trail/sink/json_writer.hpp"
+#include "renderers.hpp"
+
+namespace pkgly_trail::report_detail {
+namespace {
+
+void append_cell(fmt::memory_buffer& buf, const Cell& cell) {
+  append_json_value(buf, cell.value());
+}
+
+void append_string_array(fmt::memory_buffer& buf, const std::vector<std::string>& items) {
+  buf.push_back('[');
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) buf.push_back(',');
+    append_json_string(buf, items[i]);
+  }
+  buf.push_back(']');
+}
+
+void append_section(const ReportTable& table, OutputStream& out) {
+  fmt::memory_buffer& buf = out.buffer();
+  buf.append(std::string_view("  {\"name\":"));
+  append_json_string(buf, table.name);
+  buf.append(std::string_view(",\"title\":"));
+  append_json_string(buf, table.title);
+  buf.append(std::string_view(",\"columns\":"));
+  append_string_array(buf, table.columns);
+  fmt::format_to(std::back_inserter(buf),
+                 ",\"truncated\":{},\"omitted_events\":{},\"omitted_rows\":{},\"rows\":[",
+                 table.truncated, table.omitted_events, table.omitted_rows);
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    buf.append(std::string_view(r == 0 ? "\n    [" : ",\n    ["));
+    for (std::size_t c = 0; c < table.rows[r].size(); ++c) {
+      if (c > 0) buf.push_back(',');
+      append_cell(buf, table.rows[r][c]);
+    }
+    buf.push_back(']');
+    out.maybe_flush();
+  }
+  buf.append(std::string_view(table.rows.empty() ? "]}" : "\n  ]}"));
+}
+
+// --by: an array of objects whose keys are the fields and "count".
+void render_group_by(const ReportTable& table, OutputStream& out) {
+  fmt::memory_buffer& buf = out.buffer();
+  buf.push_back('[');
+  for (std::size_t r = 0; r < table.rows.size(); ++r) {
+    buf.append(std::string_view(r == 0 ? "\n{" : ",\n{"));
+    for (std::size_t c = 0; c < table.columns.size() && c < table.rows[r].size(); ++c) {
+      if (c > 0) buf.push_back(',');
+      append_json_string(buf, table.columns[c]);
+      buf.push_back(':');
+      append_cell(buf, table.rows[r][c]);
+    }
+    buf.push_back('}');
+    out.maybe_flush();
+  }
+  buf.append(std::string_view(table.rows.empty() ? "]\n" : "\n]\n"));
+}
+
+}  // namespace
+
+void render_json(const Report& report, OutputStream& out) {
+  if (report.group_by && !report.sections.empty()) {
+    render_group_by(report.sections.front(), out);
+    return;
+  }
+  fmt::memory_buffer& buf = out.buffer();
+  buf.append(std::string_view("{\"generated_by\":"));
+  append_json_string(buf, kReportGeneratedBy);
+  buf.append(std::string_view(",\n\"totals\":{"));
+  for (std::size_t i = 0; i < report.totals.rows.size(); ++i) {
+    const auto& row = report.totals.rows[i];
+    if (i > 0) buf.push_back(',');
+    append_json_string(buf, row[0].text);
+    buf.push_back(':');
+    append_cell(buf, row[1]);
+  }
+  buf.append(std::string_view("},\n\"sections\":["));
+  for (std::size_t i = 0; i < report.sections.size(); ++i) {
+    buf.append(std::string_view(i == 0 ? "\n" : ",\n"));
+    append_section(report.sections[i], out);
+  }
+  buf.append(std::string_view("\n]}\n"));
+}
+
+}  // namespace pkgly_trail::report_detail

@@ -1,0 +1,77 @@
+#include "pkgly_trail/report/report.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "group_table.hpp"
+#include "time_buckets.hpp"
+
+namespace pkgly_trail {
+
+const ReportTable* Report::section(std::string_view name) const noexcept {
+  for (const ReportTable& table : sections)
+    if (table.name == name) return &table;
+  return nullptr;
+}
+
+const Cell& Report::total(std::string_view metric) const noexcept {
+  static const Cell unknown;
+  for (const auto& row : totals.rows)
+    if (row.size() == 2 && row[0].text == metric) return row[1];
+  return unknown;
+}
+
+bool is_sensitive_action(std::string_view action) noexcept {
+  for (std::string_view prefix : {"user.", "auth.token.", "token.", "permission", "security."})
+    if (action.starts_with(prefix)) return true;
+  return action.find("delete") != std::string_view::npos;
+}
+
+namespace report_detail {
+
+std::vector<Cell> key_cells(std::string_view key) {
+  std::vector<Cell> cells;
+  std::size_t i = 0;
+  while (i < key.size()) {
+    const auto tag = static_cast<unsigned char>(key[i++]);
+    if (tag == 0) {
+      cells.push_back(Cell::null());
+      continue;
+    }
+    std::uint32_t size = 0;
+    std::memcpy(&size, key.data() + i, sizeof size);
+    i += sizeof size;
+    cells.push_back(Cell{static_cast<ValueKind>(tag - 1), std::string(key.substr(i, size))});
+    i += size;
+  }
+  return cells;
+}
+
+bool cells_less(const std::vector<Cell>& a, const std::vector<Cell>& b) noexcept {
+  const std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i].is_null() != b[i].is_null()) return b[i].is_null();
+    if (a[i].text != b[i].text) return a[i].text < b[i].text;
+  }
+  return a.size() < b.size();
+}
+
+std::string bucket_label(std::int64_t index, Bucket bucket) {
+  using namespace std::chrono;
+  const std::int64_t per_day = bucket == Bucket::Day ? 1 : 24;
+  const std::int64_t day = index >= 0 ? index / per_day : (index - per_day + 1) / per_day;
+  const year_month_day date{sys_days{days{day}}};
+  std::string label =
+      fmt::format("{:04}-{:02}-{:02}", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()));
+  if (bucket == Bucket::Hour) label += fmt::format("T{:02}:00Z", index - day * 24);
+  return label;
+}
+
+std::int64_t bucket_index(std::int64_t time_us, Bucket bucket) noexcept {
+  const std::int64_t width = bucket == Bucket::Day ? kDayUs : kHourUs;
+  return time_us >= 0 ? time_us / width : (time_us - width + 1) / width;
+}
+
+}  // namespace report_detail
+}  // namespace pkgly_trail
