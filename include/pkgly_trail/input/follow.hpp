@@ -1,0 +1,38 @@
+#pragma once
+// -f/--follow: read files as they grow, like `tail -F`. A file that is renamed away or removed
+// (logrotate, Pkgly's rolling logger starting a new file) is read to its end, then the name is
+// opened again; a file cut to a smaller size is read again from its start. No line is read
+// twice or lost across a rotation.
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pkgly_trail/input/line_reader.hpp"
+
+namespace pkgly_trail {
+
+class FollowedLineHandler {
+ public:
+  virtual ~FollowedLineHandler() = default;
+  // `input` is the name as given; line numbers start again at 1 in a new file of that name.
+  virtual void on_line(std::string_view input, const InputLine& line) = 0;
+  // Nothing new in any file for a moment.
+  virtual void on_idle() {}
+  // Checked between reads and while waiting: true ends following.
+  virtual bool should_stop() const { return false; }
+  // A file could not be opened (reported once per name until it appears) or read.
+  virtual void on_problem(std::string_view input, std::string_view message) = 0;
+};
+
+struct FollowOptions {
+  std::chrono::milliseconds interval{200};  // how often a quiet file is checked
+  ReadLimits limits;
+};
+
+// Follows every file of `names` until handler.should_stop(). Files that do not exist yet are
+// waited for.
+void follow_files(const std::vector<std::string>& names, FollowedLineHandler& handler,
+                  FollowOptions options = {});
+
+}  // namespace pkgly_trail
