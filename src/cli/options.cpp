@@ -2,185 +2,13 @@
 
 #include <fmt/format.h>
 
-#include <CLI/CLI.hpp>
-#include <cctype>
 #include <charconv>
-#include <map>
+
+#include "cli/command_line.hpp"
 
 namespace pkgly_trail::cli {
 
 namespace {
-
-constexpr const char* kDescription =
-    "pkgly-trail: read Pkgly registry logs (docker compose, kubectl, files, gzip; full, "
-    "compact, pretty or json), keep the audit events you ask for and print them.";
-
-constexpr const char* kExamples = R"(
-Examples:
-  docker compose logs -f pkgly | pkgly-trail audit --actor bob
-  docker compose logs -f pkgly | pkgly-trail join --actor bob
-  pkgly-trail join --outcome denied --where client.address=203.0.113.9 pkgly.log
-  pkgly-trail trace 54b87071 pkgly.log
-  pkgly-trail audit --outcome denied --since 7d /var/log/pkgly/pkgly.log.*
-  pkgly-trail audit -o json --action 'package.*' samples/full-ansi-compose.log
-  pkgly-trail audit -o csv --fields timestamp,actor_username,action,outcome pkgly.log.gz
-  pkgly-trail records --target sqlx --level warn --where request_id=54b87071-8bea-4010-ba63-4894e969788a app.log
-  pkgly-trail audit --match 'query~(?i)select|union' --stats app.log
-  pkgly-trail report --since 1d -o html /var/log/pkgly/pkgly.log.* > report.html
-
-Exit status: 0 when something was printed, 1 when nothing matched, 2 on trouble.)";
-
-// CLI11 2.1 fills plain strings; optional ones are converted after parsing.
-struct TextOptions {
-  std::string outcome, since, until, level;
-};
-
-void add_filter_options(CLI::App& app, FilterOptions& f, TextOptions& t) {
-  app.add_option("--action", f.actions, "Audit action, glob (package.*); repeat to OR")
-      ->allow_extra_args(false)
-      ->group("Filters");
-  app.add_option("--outcome", t.outcome, "success or denied")
-      ->check(CLI::IsMember({"success", "denied"}))
-      ->group("Filters");
-  app.add_option("--actor", f.actors, "actor_username, exact; repeat to OR")
-      ->allow_extra_args(false)
-      ->group("Filters");
-  app.add_option("--repository", f.repositories, "repository id or name; repeat to OR")
-      ->allow_extra_args(false)
-      ->group("Filters");
-  app.add_option("--storage", f.storages, "storage id; repeat to OR")
-      ->allow_extra_args(false)
-      ->group("Filters");
-  app.add_option("--path", f.paths, "path or url_path, glob; repeat to OR")
-      ->allow_extra_args(false)
-      ->group("Filters");
-  app.add_option("--since", t.since, "RFC 3339 time, date, or age (30m, 2h, 7d)")->group("Filters");
-  app.add_option("--until", t.until, "RFC 3339 time, date, or age (records before it)")
-      ->group("Filters");
-  app.add_option("--where", f.where, "KEY=VALUE, exact; KEY may be any field or span field")
-      ->allow_extra_args(false)
-      ->group("Filters");
-  app.add_option("--match", f.match, "KEY~RE2 regular expression (partial match)")
-      ->allow_extra_args(false)
-      ->group("Filters");
-}
-
-// markdown and html are report layouts; a record stream has no use for them.
-std::string reject_report_format(std::string& value) {
-  std::string lower;
-  for (char c : value)
-    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  if (lower != "markdown" && lower != "md" && lower != "html") return {};
-  return "-o " + value +
-         " is a format of `pkgly-trail report` only; this command writes text, json, csv or tsv";
-}
-
-void add_output_options(CLI::App& app, Options& o) {
-  static const std::map<std::string, OutputFormat> formats{{"text", OutputFormat::Text},
-                                                           {"json", OutputFormat::Json},
-                                                           {"csv", OutputFormat::Csv},
-                                                           {"tsv", OutputFormat::Tsv}};
-  static const std::map<std::string, ColorMode> colors{
-      {"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
-  app.add_option("-o,--output", o.output, "text (default), json (NDJSON), csv or tsv")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
-      ->transform(CLI::Validator(reject_report_format, ""))  // runs first
-      ->group("Output");
-  app.add_option("--fields", o.fields, "Columns for csv/tsv/text, comma separated")
-      ->allow_extra_args(false)
-      ->delimiter(',')
-      ->group("Output");
-  app.add_option("--color", o.color,
-                 "auto (default: on a terminal, unless NO_COLOR), always, never")
-      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case))
-      ->group("Output");
-  app.add_flag("--raw-csv", o.raw_csv,
-               "csv/tsv: write cells starting with = + - @ as logged (no leading ')")
-      ->group("Output");
-  app.add_flag("--stats", o.stats, "Print counts and throughput to stderr at the end")
-      ->group("Output");
-  app.add_flag("--strict", o.strict, "Exit 2 when a line looked like a record but did not parse")
-      ->group("Output");
-}
-
-void add_input_options(CLI::App& app, Options& o) {
-  app.add_option("FILE", o.inputs, "Log files (gzip is detected); - or none for stdin");
-  app.add_option("--service", o.service, "Keep only this docker compose service (pkgly)")
-      ->group("Input");
-  app.add_option("--max-line-bytes", o.max_line_bytes,
-                 "Cut longer lines and count them (default 64 MiB)")
-      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 40))
-      ->group("Input");
-}
-
-void add_join_options(CLI::App& app, Options& o, std::string& window, std::string& memory) {
-  app.add_option("--window", window,
-                 "How far apart records of one request may be: records and/or log time, "
-                 "e.g. 20000, 120s, 20000,120s (default 20000,120s)")
-      ->group("Join");
-  app.add_option("--max-related", o.join.max_related,
-                 "Related records kept per request (default 1000); more are counted")
-      ->group("Join");
-  app.add_option("--max-memory", memory,
-                 "Memory for requests in flight, e.g. 96M (default); oldest evicted first")
-      ->group("Join");
-}
-
-constexpr const char* kReportExamples = R"(
-Examples:
-  pkgly-trail report pkgly.log
-  pkgly-trail report --since 7d --outcome denied /var/log/pkgly/pkgly.log.*
-  pkgly-trail report --since 1d -o html /var/log/pkgly/pkgly.log.* > report.html
-  pkgly-trail report -o csv --out-dir reports/ pkgly.log
-  pkgly-trail report --by action,outcome -o csv pkgly.log
-  pkgly-trail report --by client.address --top 10 --outcome denied pkgly.log
-
-Exit status: 0 when the report counted events, 1 when none matched, 2 on trouble.)";
-
-// `report`: its own -o (markdown and html too) and the options of the aggregation.
-void add_report_options(CLI::App& app, Options& o) {
-  static const std::map<std::string, ReportFormat> formats{
-      {"text", ReportFormat::Text},         {"json", ReportFormat::Json},
-      {"csv", ReportFormat::Csv},           {"tsv", ReportFormat::Tsv},
-      {"markdown", ReportFormat::Markdown}, {"md", ReportFormat::Markdown},
-      {"html", ReportFormat::Html}};
-  static const std::map<std::string, Bucket> buckets{{"1h", Bucket::Hour}, {"1d", Bucket::Day}};
-  app.add_option("-o,--output", o.report_format,
-                 "text (default, aligned tables), csv, tsv, json, markdown or html")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
-      ->group("Output");
-  app.add_option("--out-dir", o.report_out_dir,
-                 "csv/tsv: one file per section in DIR (DIR/actions.csv...) instead of stdout")
-      ->group("Output");
-  app.add_option("--by", o.report.by,
-                 "Count events per FIELD[,FIELD...] instead of the default sections "
-                 "(fields as in join --fields: action, outcome, client.address...)")
-      ->allow_extra_args(false)
-      ->delimiter(',')
-      ->group("Report");
-  app.add_option("--top", o.report.top, "Rows of each ranked table (0 = all, the default)")
-      ->group("Report");
-  app.add_option("--max-groups", o.report.max_groups,
-                 "Groups kept per table (default 10000); past it the table says it is truncated")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32))
-      ->group("Report");
-  app.add_option("--bucket", o.report.bucket,
-                 "Timeline rows: 1h or 1d (default: 1h when the events span 3 days or less)")
-      ->transform(CLI::CheckedTransformer(buckets, CLI::ignore_case))
-      ->transform(CLI::Validator(  // runs first: a plainer message than the transformer's
-          [](std::string& value) {
-            return buckets.count(value) ? std::string() : "expected 1h or 1d, got '" + value + "'";
-          },
-          ""))
-      ->group("Report");
-  app.add_flag("--raw-csv", o.raw_csv,
-               "csv/tsv: write cells starting with = + - @ as logged (no leading ')")
-      ->group("Output");
-  app.add_flag("--stats", o.stats, "Print counts and throughput to stderr at the end")
-      ->group("Output");
-  app.add_flag("--strict", o.strict, "Exit 2 when a line looked like a record but did not parse")
-      ->group("Output");
-}
 
 // What CLI11 cannot check alone. Returns an error message, or "".
 std::string check_report_options(const Options& o) {
@@ -239,52 +67,11 @@ std::optional<std::size_t> parse_size(std::string_view text) {
 }
 
 std::optional<int> parse_options(int argc, char** argv, Options& options) {
-  CLI::App app{kDescription, "pkgly-trail"};
-  app.footer(kExamples);
-  app.require_subcommand(1);
-  app.set_version_flag("--version", "pkgly-trail 0.1.0");
-
-  CLI::App* audit = app.add_subcommand("audit", "Audit events (target pkgly::audit)");
-  CLI::App* records = app.add_subcommand("records", "Every tracing record, for lower-level data");
-  CLI::App* join = app.add_subcommand(
-      "join", "Audit events, each with its access record and the records of its request");
-  CLI::App* trace = app.add_subcommand(
-      "trace", "Every record of one request, by trace_id, request_id or a prefix (8+ chars)");
-  CLI::App* report = app.add_subcommand(
-      "report",
-      "Compliance report of the joined audit events: totals, actions, actors, denied "
-      "attempts, repositories, timeline, sensitive actions (text, csv, json, markdown, "
-      "html)");
-  report->footer(kReportExamples);
-  TextOptions text;
-  std::string window, memory;
-  trace->add_option("ID", options.trace_id, "trace_id, request_id, or a prefix of either")
-      ->required();
-  for (CLI::App* sub : {audit, records, join, trace}) {
-    add_input_options(*sub, options);
-    add_output_options(*sub, options);
-  }
-  for (CLI::App* sub : {audit, records, join, report})
-    add_filter_options(*sub, options.filter, text);
-  for (CLI::App* sub : {join, trace, report}) add_join_options(*sub, options, window, memory);
-  add_input_options(*report, options);
-  add_report_options(*report, options);
-  join->add_flag("--access-only", options.join.access_only,
-                 "Join the access record only, no related records")
-      ->group("Join");
-  records
-      ->add_option("--target", options.filter.target_prefixes,
-                   "Target prefix (sqlx, pkgly::access); repeat to OR")
-      ->allow_extra_args(false)
-      ->group("Filters");
-  records
-      ->add_option("--level", text.level,
-                   "trace, debug, info, warn or error: that level and more severe")
-      ->check([](const std::string& value) {
-        return parse_level(value) ? std::string()
-                                  : std::string("expected trace, debug, info, warn or error");
-      })
-      ->group("Filters");
+  CommandLine command_line(options);
+  CLI::App& app = command_line.app();
+  const OptionText& text = command_line.text();
+  const std::string& window = text.window;
+  const std::string& memory = text.memory;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -311,20 +98,32 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
     }
     options.join.max_memory = *bytes;
   }
-  if (audit->parsed()) {
+  if (options.output == OutputFormat::Ecs &&
+      (command_line.command("records").parsed() || command_line.command("trace").parsed())) {
+    fmt::print(stderr,
+               "pkgly-trail: -o ecs writes audit events as ECS documents: use `pkgly-trail "
+               "audit -o ecs` or `pkgly-trail join -o ecs`; records and trace write text, json, "
+               "csv or tsv\n");
+    return 2;
+  }
+  if (command_line.command("completions").parsed()) {
+    options.command = Command::Completions;
+  } else if (command_line.command("man").parsed()) {
+    options.command = Command::Man;
+  } else if (command_line.command("audit").parsed()) {
     options.command = Command::Audit;
     options.filter.audit_only = true;
-  } else if (join->parsed()) {
+  } else if (command_line.command("join").parsed()) {
     options.command = Command::Join;
     options.filter.audit_only = true;
-  } else if (report->parsed()) {
+  } else if (command_line.command("report").parsed()) {
     options.command = Command::Report;
     options.filter.audit_only = true;
     if (std::string error = check_report_options(options); !error.empty()) {
       fmt::print(stderr, "pkgly-trail: {}\n", error);
       return 2;
     }
-  } else if (trace->parsed()) {
+  } else if (command_line.command("trace").parsed()) {
     options.command = Command::Trace;
     if (options.trace_id.size() < 8) {
       fmt::print(stderr, "pkgly-trail: trace needs at least 8 characters of an id, got '{}'\n",

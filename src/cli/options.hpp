@@ -12,7 +12,7 @@
 
 namespace pkgly_trail::cli {
 
-enum class Command { Records, Audit, Join, Trace, Report };
+enum class Command { Records, Audit, Join, Trace, Report, Completions, Man };
 enum class ColorMode { Auto, Always, Never };
 
 struct Options {
@@ -32,6 +32,7 @@ struct Options {
   ReportOptions report;  // report
   ReportFormat report_format = ReportFormat::Text;
   std::string report_out_dir;  // report -o csv --out-dir: one file per section
+  std::string shell;           // completions: bash, zsh or fish
 };
 
 // --window: "20000" (records), "120s"/"5m"/"1h" (log time), or both "20000,120s".

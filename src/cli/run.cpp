@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/completions.hpp"
+#include "cli/man_page.hpp"
 #include "cli/stats_report.hpp"
 #include "pkgly_trail/filter/filter.hpp"
 #include "pkgly_trail/sink/record_sink.hpp"
@@ -43,9 +46,28 @@ int run_records(const Options& options, const Filter& filter) {
   return finish_run(options, out, assembler.stats(), result, handler.matched());
 }
 
+// `completions` and `man`: documents generated from the command line's own definition.
+int print_generated(const Options& options) {
+  Options unused;
+  CommandLine command_line(unused);
+  const std::string text = options.command == Command::Man
+                               ? man_page(command_line.app())
+                               : completion_script(command_line.app(), options.shell);
+  OutputStream out(STDOUT_FILENO);
+  out.buffer().append(std::string_view(text));
+  out.flush();
+  if (out.failed()) {
+    fmt::print(stderr, "{}\n", out.error());
+    return 2;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run(const Options& options) {
+  if (options.command == Command::Completions || options.command == Command::Man)
+    return print_generated(options);
   std::optional<Filter> filter;
   try {
     filter.emplace(Filter::compile(options.filter, now_us()));

@@ -1,8 +1,8 @@
-#include "pkgly_trail/sink/ecs.hpp"
-
 #include <array>
 
+#include "pkgly_trail/sink/ecs.hpp"
 #include "pkgly_trail/sink/json_writer.hpp"
+#include "sinks.hpp"
 
 namespace pkgly_trail {
 
@@ -58,8 +58,7 @@ class EcsObject {
       start = dot + 1;
     }
     std::size_t common = 0;
-    while (common < open_.size() && common + 1 < count && open_[common] == parts[common])
-      ++common;
+    while (common < open_.size() && common + 1 < count && open_[common] == parts[common]) ++common;
     while (open_.size() > common) pop();
     for (std::size_t i = open_.size(); i + 1 < count; ++i) {
       separator();
@@ -139,6 +138,30 @@ void append_ecs_document(fmt::memory_buffer& out, const Record& audit, const Rec
   for (const Label& label : kLabels) doc.string(label.path, text_of(&audit, label.field));
   doc.string("labels.joined_by", to_string(joined_by));
   doc.close();
+}
+
+namespace {
+
+// `audit -o ecs`: no join, so no access record and joined_by None.
+class EcsRecordSink final : public RecordSink {
+ public:
+  explicit EcsRecordSink(OutputStream& out) : out_(out) {}
+  void write(const Record& record) override {
+    fmt::memory_buffer& buf = out_.buffer();
+    append_ecs_document(buf, record, nullptr, JoinKey::None);
+    buf.push_back('\n');
+    out_.maybe_flush();
+  }
+  void finish() override { out_.flush(); }
+
+ private:
+  OutputStream& out_;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordSink> make_ecs_sink(OutputStream& out) {
+  return std::make_unique<EcsRecordSink>(out);
 }
 
 }  // namespace pkgly_trail

@@ -2,6 +2,7 @@
 // audit contract plus "access", "related", "joined_by"), one CSV/TSV row per event, or text.
 #include "pkgly_trail/sink/joined_sink.hpp"
 
+#include "pkgly_trail/sink/ecs.hpp"
 #include "pkgly_trail/sink/json_writer.hpp"
 #include "sinks.hpp"
 #include "terminal_text.hpp"
@@ -104,6 +105,22 @@ class JoinedJsonSink final : public JoinedEventSink {
   OutputStream& out_;
 };
 
+// -o ecs: one ECS document per event; the access record supplies source.ip, user_agent...
+class JoinedEcsSink final : public JoinedEventSink {
+ public:
+  explicit JoinedEcsSink(OutputStream& out) : out_(out) {}
+  void write(const JoinedEvent& event) override {
+    fmt::memory_buffer& buf = out_.buffer();
+    append_ecs_document(buf, event.audit, event.access, event.joined_by);
+    buf.push_back('\n');
+    out_.maybe_flush();
+  }
+  void finish() override { out_.flush(); }
+
+ private:
+  OutputStream& out_;
+};
+
 class JoinedDelimitedSink final : public JoinedEventSink {
  public:
   explicit JoinedDelimitedSink(DelimitedWriter writer) : writer_(std::move(writer)) {}
@@ -187,6 +204,8 @@ std::unique_ptr<JoinedEventSink> make_joined_sink(OutputStream& out, const SinkO
   switch (options.format) {
     case OutputFormat::Json:
       return std::make_unique<JoinedJsonSink>(out);
+    case OutputFormat::Ecs:
+      return std::make_unique<JoinedEcsSink>(out);
     case OutputFormat::Csv:
     case OutputFormat::Tsv:
       return std::make_unique<JoinedDelimitedSink>(

@@ -26,6 +26,8 @@ std::unique_ptr<RecordSink> make_record_sink(OutputStream& out, const SinkOption
   switch (options.format) {
     case OutputFormat::Json:
       return make_json_sink(out);
+    case OutputFormat::Ecs:
+      return make_ecs_sink(out);
     case OutputFormat::Csv:
     case OutputFormat::Tsv: {
       std::vector<std::string> columns = options.fields;

@@ -9,6 +9,8 @@
 namespace pkgly_trail {
 
 std::unique_ptr<RecordSink> make_json_sink(OutputStream& out);
+// -o ecs: each record as an ECS document with no access record (`audit`).
+std::unique_ptr<RecordSink> make_ecs_sink(OutputStream& out);
 // CSV (RFC 4180 quoting) or TSV (backslash escapes), one header row then one row per record.
 std::unique_ptr<RecordSink> make_delimited_sink(OutputStream& out, std::vector<std::string> columns,
                                                 bool tsv, bool raw);

@@ -18,7 +18,8 @@ class RecordSink {
   virtual void finish() {}
 };
 
-enum class OutputFormat { Text, Json, Csv, Tsv };
+// Ecs: Elastic Common Schema documents, one per line (audit events: `audit`, `join`).
+enum class OutputFormat { Text, Json, Csv, Tsv, Ecs };
 
 struct SinkOptions {
   OutputFormat format = OutputFormat::Text;

@@ -1,0 +1,70 @@
+// The man page the build generates (build/pkgly-trail.1, from `pkgly-trail man`): present,
+// complete, and rendered without warnings.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+
+#include "support/process.hpp"
+
+namespace pkgly_trail {
+namespace {
+
+bool have(const std::string& program) {
+  return std::system(("command -v " + program + " >/dev/null 2>&1").c_str()) == 0;
+}
+
+struct Rendered {
+  int status = -1;
+  std::string out, err;
+};
+
+Rendered render(const std::string& command) {
+  char dir_template[] = "/tmp/pkgly-trail-man-XXXXXX";
+  std::string dir = mkdtemp(dir_template);
+  int raw = std::system((command + " >" + dir + "/out 2>" + dir + "/err").c_str());
+  Rendered r{WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, testing::read_file(dir + "/out"),
+             testing::read_file(dir + "/err")};
+  std::system(("rm -rf " + dir).c_str());
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("the build writes pkgly-trail.1: every section and command", "[cli][man]") {
+  const std::string page = testing::read_file(PKGLY_TRAIL_MAN_PAGE);
+  REQUIRE(!page.empty());
+  CHECK(page.find("\n.TH PKGLY\\-TRAIL 1 ") != std::string::npos);
+  for (const char* section : {".SH NAME\n", ".SH SYNOPSIS\n", ".SH DESCRIPTION\n", ".SH COMMANDS\n",
+                              ".SH EXIT STATUS\n", ".SH EXAMPLES\n", ".SH ENVIRONMENT\n"})
+    CHECK(page.find(section) != std::string::npos);
+  for (const char* command : {"audit", "records", "join", "trace", "report", "completions"})
+    CHECK(page.find(std::string(".SS ") + command + "\n") != std::string::npos);
+  CHECK(page.find(".SS man\n") == std::string::npos);  // the generator itself stays hidden
+  for (const char* text : {"\\-\\-outcome", "\\-\\-max\\-memory", "NO_COLOR", "TZ"})
+    CHECK(page.find(text) != std::string::npos);
+  // Not stale: the same bytes as the binary writes now.
+  auto now = testing::run_trail("man");
+  CHECK(now.status == 0);
+  CHECK(now.out == page);
+}
+
+TEST_CASE("pkgly-trail.1 renders without warnings", "[cli][man]") {
+  const std::string page = testing::shell_quote(PKGLY_TRAIL_MAN_PAGE);
+  std::string command;
+  if (have("groff")) {
+    command = "groff -man -Tutf8 -ww " + page;  // -ww: every warning
+  } else if (have("man")) {
+    command = "MANWIDTH=80 man -l " + page;
+  } else {
+    WARN("neither groff nor man is installed: the page is checked as text only");
+    return;
+  }
+  Rendered r = render(command);
+  INFO(command << "\n" << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.find("PKGLY-TRAIL(1)") != std::string::npos);
+  CHECK(r.out.find("Nothing matched.") != std::string::npos);  // plain text (headings are bold)
+  CHECK(r.out.find("completions") != std::string::npos);
+}
+
+}  // namespace pkgly_trail
