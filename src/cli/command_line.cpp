@@ -108,6 +108,9 @@ void add_input_options(CLI::App& app, Options& o) {
                  "Cut longer lines and count them (default 64 MiB)")
       ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 40))
       ->group("Input");
+  app.add_flag("-f,--follow", o.follow,
+               "Keep reading the FILEs as they grow, across rotations, like tail -F (Ctrl-C ends)")
+      ->group("Input");
 }
 
 void add_join_options(CLI::App& app, Options& o, std::string& window, std::string& memory) {

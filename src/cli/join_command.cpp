@@ -26,7 +26,7 @@ int run_join(const Options& options, const Filter& filter) {
     out.flush();
   };
   PipelineResult result =
-      run_inputs(options.inputs, assembler, ReadLimits{options.max_line_bytes}, on_idle);
+      read_inputs(options, assembler, on_idle);
   correlator.finish();
   const JoinStats& join = correlator.stats();
   if (options.stats) {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include "cli/options.hpp"
 
 #include <fmt/format.h>
@@ -132,6 +133,14 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
     }
   } else {
     options.command = Command::Records;
+  }
+  if (options.follow &&
+      (options.inputs.empty() ||
+       std::find(options.inputs.begin(), options.inputs.end(), "-") != options.inputs.end())) {
+    fmt::print(stderr,
+               "pkgly-trail: --follow follows files by name; for a stream, pipe it in without -f "
+               "(docker compose logs -f pkgly | pkgly-trail join)\n");
+    return 2;
   }
   return std::nullopt;
 }

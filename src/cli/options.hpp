@@ -27,6 +27,7 @@ struct Options {
   bool strict = false;
   std::string service;
   std::size_t max_line_bytes = 64 * 1024 * 1024;
+  bool follow = false;  // -f: keep reading the files as they grow and rotate
   JoinLimits join;       // join, trace
   std::string trace_id;  // trace: the id or prefix asked for
   ReportOptions report;  // report

@@ -23,4 +23,13 @@ struct PipelineResult {
 PipelineResult run_inputs(const std::vector<std::string>& inputs, RecordAssembler& assembler,
                           ReadLimits limits, const std::function<void()>& on_idle);
 
+// Reads the inputs of `options`, following them when --follow asks for it.
+struct Options;
+PipelineResult read_inputs(const Options& options, RecordAssembler& assembler,
+                           const std::function<void()>& on_idle);
+
+// --follow: the same, but the files are followed as they grow (and rotate) until Ctrl-C.
+PipelineResult follow_inputs(const std::vector<std::string>& inputs, RecordAssembler& assembler,
+                             ReadLimits limits, const std::function<void()>& on_idle);
+
 }  // namespace pkgly_trail::cli

@@ -40,7 +40,7 @@ int run_report(const Options& options, const Filter& filter) {
   RecordAssembler assembler(correlator, AssemblerOptions{options.service, {}});
   std::function<void()> on_idle = [&correlator] { correlator.on_idle(); };
   PipelineResult result =
-      run_inputs(options.inputs, assembler, ReadLimits{options.max_line_bytes}, on_idle);
+      read_inputs(options, assembler, on_idle);
   correlator.finish();
   const Report report = aggregator.build(assembler.stats().unparsed_lines);
   const RenderOptions render{options.report_format, options.raw_csv};

@@ -40,7 +40,7 @@ int run_records(const Options& options, const Filter& filter) {
   RecordAssembler assembler(handler, AssemblerOptions{options.service, filter.required_text()});
   std::function<void()> on_idle = [&out] { out.flush(); };
   PipelineResult result =
-      run_inputs(options.inputs, assembler, ReadLimits{options.max_line_bytes}, on_idle);
+      read_inputs(options, assembler, on_idle);
   sink->finish();
   if (options.stats) print_stats(assembler.stats(), result, handler.matched());
   return finish_run(options, out, assembler.stats(), result, handler.matched());

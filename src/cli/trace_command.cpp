@@ -43,7 +43,7 @@ int run_trace(const Options& options) {
   RequestTrace trace(options.trace_id, options.join.window);
   RecordAssembler assembler(trace, AssemblerOptions{options.service, {}});
   PipelineResult result =
-      run_inputs(options.inputs, assembler, ReadLimits{options.max_line_bytes}, nullptr);
+      read_inputs(options, assembler, nullptr);
   if (trace.matched_ids().size() > 1) {
     fmt::print(stderr, "pkgly-trail: '{}' is ambiguous; it starts {} ids:\n", options.trace_id,
                trace.matched_ids().size());
