@@ -125,6 +125,9 @@ trap 'rm -rf "$tmp"' EXIT
 rows=$tmp/rows.tsv # job, input, name, command, bytes timed, scale, mean, stddev, rss_kb
 : >"$rows"
 
+# More hyperfine options for the next bench_job only (job 6: --prepare).
+next_job_options=()
+
 # hyperfine over several commands; each command is "name|input label|bytes|command".
 # Output goes through a pipe (--output=pipe): GNU grep stops at the first match when its output
 # is /dev/null, which would time nothing.
@@ -137,8 +140,9 @@ bench_job() {
     args+=(-n "$name" "$cmd")
   done
   log "job $job: hyperfine --warmup $warmup --runs $runs"
-  hyperfine --warmup "$warmup" --runs "$runs" --output=pipe --style basic \
+  hyperfine --warmup "$warmup" --runs "$runs" --output=pipe --style basic "${next_job_options[@]}" \
     --export-json "$tmp/job$job.json" "${args[@]}" >&2
+  next_job_options=()
   for spec in "$@"; do
     IFS='|' read -r name input bytes scale cmd <<<"$spec"
     jq -r --arg job "$job" --arg input "$input" --arg bytes "$bytes" --arg scale "$scale" \
@@ -191,6 +195,15 @@ bench_job 4 \
   "wc -l|$F|$full_bytes|1|wc -l $full" \
   "cat >/dev/null|$F|$full_bytes|1|cat $full >/dev/null"
 
+# join --sqlite: the same join written to a new SQLite database instead of stdout, in the same
+# hyperfine run as join -o json, so that their ratio is the cost of the database. The database is
+# removed before each run, so every run inserts every event (none is "already there").
+db=$tmp/join.db
+next_job_options=(--prepare "rm -f $db $db-wal $db-shm")
+bench_job 6 \
+  "pkgly-trail join -o json|$F|$full_bytes|1|$trail join -o json $full" \
+  "pkgly-trail join --sqlite|$F|$full_bytes|1|$trail join --sqlite $db $full"
+
 # --- memory and linearity ------------------------------------------------------------------------
 
 # /usr/bin/time -v around one pkgly-trail run, fed by an optional producer: "wall_s rss_kb".
@@ -230,6 +243,12 @@ awk -F'\t' 'NR == FNR { rss[$1 "|" $2] = $3; next }
   { key = ""; if ($3 ~ /^pkgly-trail audit/) key = "audit|" $2; if ($3 ~ /^pkgly-trail join/) key = "join|" $2
     if (key in rss) $9 = rss[key]; print }' OFS='\t' "$mem" "$rows" >"$rows.2"
 mv "$rows.2" "$rows"
+rm -f "$db" "$db-wal" "$db-shm"
+read -r _ rss_sqlite <<<"$(measure "" "$trail join --sqlite $db $full")"
+db_bytes=$(stat -c %s "$db")
+log "  join --sqlite $F: ${rss_sqlite} KB, database $db_bytes bytes"
+awk -F'\t' -v rss="$rss_sqlite" '$3 ~ /--sqlite/ { $9 = rss } { print }' OFS='\t' "$rows" >"$rows.2"
+mv "$rows.2" "$rows"
 
 # --- report --------------------------------------------------------------------------------------
 
@@ -256,7 +275,7 @@ report=$tmp/report.md
     { job[NR] = $1; input[NR] = $2; name[NR] = $3; bytes[NR] = $5; scale[NR] = $6; mean[NR] = $7; sd[NR] = $8; rss[NR] = $9
       if ($3 == "grep -F") grep[$2] = $7 * $6 }
     END {
-      jobname[1] = "1 audit filter"; jobname[2] = "2 audit filter"; jobname[3] = "3 join"; jobname[4] = "4 read floor"
+      jobname[1] = "1 audit filter"; jobname[2] = "2 audit filter"; jobname[3] = "3 join"; jobname[4] = "4 read floor"; jobname[6] = "6 sqlite"
       for (i = 1; i <= NR; i++) {
         total = mean[i] * scale[i]; whole = bytes[i] * scale[i]
         t = runs > 1 ? fmt_t(total) " ± " fmt_t(sd[i] * scale[i]) : fmt_t(total) " (1 run)"
@@ -266,6 +285,9 @@ report=$tmp/report.md
         printf "| %s | %s | `%s` | %s | %.0f | %s | %s |\n", jobname[job[i]], input[i], name[i], t, whole / 1e6 / total, ratio, r
       }
     }' "$rows"
+  echo
+  awk -F'\t' -v db_bytes="$db_bytes" '$1 == 6 && $3 ~ /--sqlite/ { db = $7 } $1 == 6 && $3 !~ /--sqlite/ { json = $7; bytes = $5 }
+    END { if (json > 0) printf "Cost of `--sqlite` (job 6): writing the joined events, their access and related records to a new SQLite database takes %.2f× the wall time of `join -o json` on the same file (same hyperfine run); the database is %.0f MB for %.0f MB of log.\n", db / json, db_bytes / 1e6, bytes / 1e6 }' "$rows"
   echo
   echo "Memory and linearity: the same log streamed through a pipe once and 10 times (\`cat FILE ×10 | pkgly-trail CMD -o json -\`), timed and measured with \`/usr/bin/time -v\` around pkgly-trail."
   echo

@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages pkgly-trail needs to build and test (as root; idempotent).
 set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config libsimdjson-dev libre2-dev libcli11-dev
-      libfmt-dev catch2 zlib1g-dev tzdata bsdutils gzip)
+      libfmt-dev catch2 zlib1g-dev libsqlite3-dev tzdata bsdutils gzip)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

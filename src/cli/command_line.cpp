@@ -24,6 +24,7 @@ Examples:
   pkgly-trail audit --match 'query~(?i)select|union' --stats app.log
   pkgly-trail report --since 1d -o html /var/log/pkgly/pkgly.log.* > report.html
   pkgly-trail join -o ecs pkgly.log > audit.ecs.ndjson
+  pkgly-trail join --sqlite audit.db /var/log/pkgly/pkgly.log.*
   pkgly-trail completions bash > ~/.local/share/bash-completion/completions/pkgly-trail
 
 Exit status: 0 when something was printed, 1 when nothing matched, 2 on trouble.)";
@@ -236,6 +237,11 @@ CommandLine::CommandLine(Options& options) : app_(kDescription, "pkgly-trail") {
   join->add_flag("--access-only", options.join.access_only,
                  "Join the access record only, no related records")
       ->group("Join");
+  join->add_option("--sqlite", options.sqlite,
+                   "Write the events, access and related records to this SQLite database "
+                   "instead of stdout (created if missing; re-runs add only new events)")
+      ->type_name("FILE")
+      ->group("Output");
   records
       ->add_option("--target", options.filter.target_prefixes,
                    "Target prefix (sqlx, pkgly::access); repeat to OR")

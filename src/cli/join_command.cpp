@@ -8,12 +8,26 @@
 #include "cli/stats_report.hpp"
 #include "pkgly_trail/correlate/correlator.hpp"
 #include "pkgly_trail/sink/joined_sink.hpp"
+#include "pkgly_trail/sink/sqlite_sink.hpp"
 
 namespace pkgly_trail::cli {
 
 int run_join(const Options& options, const Filter& filter) {
   OutputStream out(STDOUT_FILENO);
-  auto sink = make_joined_sink(out, sink_options(options));
+  // --sqlite: the events go to the database instead of stdout.
+  std::unique_ptr<SqliteEventSink> database;
+  std::unique_ptr<JoinedEventSink> printer;
+  if (options.sqlite.empty()) {
+    printer = make_joined_sink(out, sink_options(options));
+  } else {
+    try {
+      database = open_sqlite_sink(options.sqlite);
+    } catch (const SqliteError& e) {
+      fmt::print(stderr, "pkgly-trail: {}\n", e.what());
+      return 2;
+    }
+  }
+  JoinedEventSink* sink = database ? database.get() : printer.get();
   Correlator correlator(
       options.join,
       [&filter](const Record& audit, const Record* access) {
@@ -23,11 +37,22 @@ int run_join(const Options& options, const Filter& filter) {
   RecordAssembler assembler(correlator, AssemblerOptions{options.service, {}});
   std::function<void()> on_idle = [&] {
     correlator.on_idle();
+    sink->flush();
     out.flush();
   };
-  PipelineResult result =
-      read_inputs(options, assembler, on_idle);
-  correlator.finish();
+  PipelineResult result;
+  try {
+    result = read_inputs(options, assembler, on_idle);
+    correlator.finish();
+  } catch (const SqliteError& e) {
+    // The database cannot take more (disk full...): reading on would only lose more events.
+    fmt::print(stderr, "pkgly-trail: {}\n", e.what());
+    return 2;
+  }
+  if (database)
+    fmt::print(stderr, "pkgly-trail: {} audit event{} written to {} ({} already there)\n",
+               database->written(), database->written() == 1 ? "" : "s", options.sqlite,
+               database->already_there());
   const JoinStats& join = correlator.stats();
   if (options.stats) {
     print_stats(assembler.stats(), result, join.printed);

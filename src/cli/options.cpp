@@ -27,6 +27,19 @@ std::string check_report_options(const Options& o) {
   return {};
 }
 
+// join --sqlite writes every column to the database and nothing to stdout, so an output format
+// or a choice of columns would be silently ignored: say so instead.
+std::string check_sqlite_options(const CLI::App& join, const Options& o) {
+  if (join.count("--sqlite") == 0) return {};
+  if (o.sqlite.empty()) return "--sqlite needs a file name";
+  if (join.count("--output") > 0)
+    return "--sqlite writes the events to the database instead of stdout: drop -o (or run join "
+           "twice)";
+  if (join.count("--fields") > 0)
+    return "--sqlite writes every column to the database: drop --fields";
+  return {};
+}
+
 }  // namespace
 
 bool parse_window(std::string_view text, JoinWindow& window) {
@@ -117,6 +130,11 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   } else if (command_line.command("join").parsed()) {
     options.command = Command::Join;
     options.filter.audit_only = true;
+    if (std::string error = check_sqlite_options(command_line.command("join"), options);
+        !error.empty()) {
+      fmt::print(stderr, "pkgly-trail: {}\n", error);
+      return 2;
+    }
   } else if (command_line.command("report").parsed()) {
     options.command = Command::Report;
     options.filter.audit_only = true;

@@ -29,6 +29,7 @@ struct Options {
   std::size_t max_line_bytes = 64 * 1024 * 1024;
   bool follow = false;  // -f: keep reading the files as they grow and rotate
   JoinLimits join;       // join, trace
+  std::string sqlite;    // join --sqlite FILE: write the events to this database, not stdout
   std::string trace_id;  // trace: the id or prefix asked for
   ReportOptions report;  // report
   ReportFormat report_format = ReportFormat::Text;

@@ -1,7 +1,8 @@
 #pragma once
-// UTF-8 validation shared by the JSON writer and the terminal-safe text writer.
+// UTF-8 validation shared by the JSON writer, the terminal-safe text writer and the SQLite sink.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace pkgly_trail::utf8 {
@@ -43,6 +44,35 @@ inline Decoded decode(std::string_view text, std::size_t pos) noexcept {
             4};
   }
   return {};
+}
+
+// `text` itself when it is well-formed UTF-8 (the usual case: no copy); otherwise a copy in
+// `scratch` where each byte that is not part of a well-formed sequence became U+FFFD, the rule
+// of the JSON writer, for consumers that require UTF-8 (SQLite's TEXT).
+inline std::string_view valid_or_replaced(std::string_view text, std::string& scratch) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t length = decode(text, i).length;
+    if (length == 0) break;
+    i += length;
+  }
+  if (i == text.size()) return text;
+  scratch.assign(text.substr(0, i));
+  while (i < text.size()) {
+    const std::size_t length = decode(text, i).length;
+    if (length == 0) {
+      scratch.append("\xEF\xBF\xBD");
+      ++i;
+    } else {
+      scratch.append(text.substr(i, length));
+      i += length;
+    }
+  }
+  return scratch;
 }
 
 }  // namespace pkgly_trail::utf8

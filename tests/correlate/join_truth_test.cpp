@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "pkgly_trail/correlate/correlator.hpp"
+#include "support/feed.hpp"
 #include "support/truth.hpp"
 
 namespace pkgly_trail {
@@ -26,19 +27,6 @@ class Collect : public JoinedEventSink {
   std::vector<Joined> events;
 };
 
-void feed(const std::string& name, RecordAssembler& assembler) {
-  assembler.begin_input(name + ".log");
-  const std::string log = testing::read_file(testing::fixture_path(name + ".log"));
-  std::uint64_t number = 0;
-  for (std::size_t start = 0; start < log.size();) {
-    std::size_t end = log.find('\n', start);
-    if (end == std::string::npos) end = log.size();
-    assembler.on_line(std::string_view(log).substr(start, end - start), ++number);
-    start = end + 1;
-  }
-  assembler.flush();
-}
-
 std::string as_text(simdjson::dom::element value) {
   if (value.is_string()) return std::string(std::string_view(value));
   if (value.is_bool()) return bool(value) ? "true" : "false";
@@ -53,7 +41,7 @@ TEST_CASE("join of every sample matches the ground truth", "[correlate][truth]")
       Collect collect;
       Correlator correlator(JoinLimits{}, nullptr, collect);
       RecordAssembler assembler(correlator);
-      feed(name, assembler);
+      testing::feed_fixture(name + ".log", name + ".log", assembler);
       correlator.finish();
 
       auto truth = testing::read_lines(testing::fixture_path(name + ".truth.ndjson"));
@@ -107,7 +95,8 @@ TEST_CASE("join of every sample matches the ground truth", "[correlate][truth]")
             CHECK(std::string(*r.message) == std::string(std::string_view(message)));
           }
           std::vector<std::string> want_spans, got_spans;
-          for (auto s : simdjson::dom::array(want["spans"])) want_spans.emplace_back(std::string_view(s));
+          for (auto s : simdjson::dom::array(want["spans"]))
+            want_spans.emplace_back(std::string_view(s));
           for (const Span& s : r.spans) got_spans.emplace_back(s.name);
           CHECK(got_spans == want_spans);
         }

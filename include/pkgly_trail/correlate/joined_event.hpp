@@ -22,6 +22,8 @@ class JoinedEventSink {
  public:
   virtual ~JoinedEventSink() = default;
   virtual void write(const JoinedEvent& event) = 0;
+  // The input is idle: make what was written visible now (a database commits its batch).
+  virtual void flush() {}
   virtual void finish() {}
 };
 
