@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace pkgly_trail {
 
@@ -66,35 +67,58 @@ void Record::clear() noexcept {
   arena.reset();
 }
 
-Record Record::clone() const {
-  Record copy;
+std::size_t Record::text_size() const noexcept {
   std::size_t total = timestamp.size() + target.size() + request_id.size() + trace_id.size() +
                       source.input.size() + service.size() + (message ? message->size() : 0);
   for (const Field& f : fields) total += f.key.size() + f.value.text.size();
   for (const Field& f : span_fields) total += f.key.size() + f.value.text.size();
   for (const Span& s : spans) total += s.name.size();
-  copy.arena = TextArena(std::max<std::size_t>(total, 64));
-  auto keep = [&copy](std::string_view text) { return copy.arena.store(text); };
+  return total;
+}
+
+Record Record::clone() const {
+  Record copy;
+  copy.arena = TextArena(std::max<std::size_t>(text_size(), 64));
+  copy.copy_from(*this);
+  return copy;
+}
+
+void Record::copy_from(const Record& other) {
+  if (&other == this) return;
+  arena.reset();
+  // One block for all the text: a recycled record whose arena held as much allocates nothing.
+  const std::size_t total = other.text_size();
+  char* next = total > 0 ? arena.allocate(total) : nullptr;
+  auto keep = [&next](std::string_view text) -> std::string_view {
+    if (text.empty()) return {};
+    std::memcpy(next, text.data(), text.size());
+    next += text.size();
+    return {next - text.size(), text.size()};
+  };
   auto keep_field = [&keep](const Field& f) {
     return Field{keep(f.key), Value{f.value.kind, keep(f.value.text)}};
   };
-  copy.timestamp = keep(timestamp);
-  copy.level = level;
-  copy.target = keep(target);
-  if (message) copy.message = keep(*message);
-  copy.fields.reserve(fields.size());
-  for (const Field& f : fields) copy.fields.push_back(keep_field(f));
-  copy.spans.reserve(spans.size());
-  for (const Span& s : spans) copy.spans.push_back(Span{keep(s.name), s.first_field, s.field_count});
-  copy.span_fields.reserve(span_fields.size());
-  for (const Field& f : span_fields) copy.span_fields.push_back(keep_field(f));
-  copy.request_id = keep(request_id);
-  copy.trace_id = keep(trace_id);
-  copy.format = format;
-  copy.schema_fit = schema_fit;
-  copy.source = SourceRef{keep(source.input), source.line};
-  copy.service = keep(service);
-  return copy;
+  timestamp = keep(other.timestamp);
+  level = other.level;
+  target = keep(other.target);
+  message.reset();
+  if (other.message) message = keep(*other.message);
+  fields.clear();
+  fields.reserve(other.fields.size());
+  for (const Field& f : other.fields) fields.push_back(keep_field(f));
+  spans.clear();
+  spans.reserve(other.spans.size());
+  for (const Span& s : other.spans)
+    spans.push_back(Span{keep(s.name), s.first_field, s.field_count});
+  span_fields.clear();
+  span_fields.reserve(other.span_fields.size());
+  for (const Field& f : other.span_fields) span_fields.push_back(keep_field(f));
+  request_id = keep(other.request_id);
+  trace_id = keep(other.trace_id);
+  format = other.format;
+  schema_fit = other.schema_fit;
+  source = SourceRef{keep(other.source.input), other.source.line};
+  service = keep(other.service);
 }
 
 const Value* Record::field(std::string_view key) const noexcept {

@@ -2,6 +2,7 @@
 // One tracing record, whatever format it was logged in. Every string_view points either into
 // the read buffer (valid until the next record) or into the record's own arena; clone() makes
 // a copy that owns all of its text, for the correlation index.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -92,6 +93,11 @@ class Record {
   void clear() noexcept;
   // A deep copy whose views all point into its own arena.
   Record clone() const;
+  // Makes this record such a copy of `other`, reusing its own capacity, so a record recycled
+  // for records of similar size allocates nothing.
+  void copy_from(const Record& other);
+  // Bytes of text the views cover: what a copy stores in its arena.
+  std::size_t text_size() const noexcept;
 
   const Value* field(std::string_view key) const noexcept;
   // Innermost span first, as tracing resolves a name.

@@ -1,0 +1,336 @@
+#include "pkgly_trail/merge/record_merge.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "pkgly_trail/filter/filter.hpp"  // parse_log_time
+
+namespace pkgly_trail {
+namespace {
+
+// Records cross between threads a batch at a time: one lock per batch, not per record.
+constexpr std::size_t kBatchRecords = 256;
+constexpr std::size_t kBatchBytes = 1 << 20;
+// Batches waiting per input. With the one being filled and the one being merged an input holds
+// at most 6 batches: a few hundred KiB for ordinary records, about 6 MiB at worst.
+constexpr std::size_t kQueuedBatches = 4;
+// Queued records are recycled with their arena; one that grew past kSlotKeepBytes (a huge
+// record) gives it back, so one such record does not pin its memory for the rest of the run.
+constexpr std::size_t kSlotArenaBytes = 1024;
+constexpr std::size_t kSlotKeepBytes = 256 * 1024;
+// How long a waiting merge sleeps before it looks at should_stop again.
+constexpr auto kWaitSlice = std::chrono::milliseconds(100);
+
+struct RecordBatch {
+  std::vector<Record> records;      // recycled slots; the first `size` hold records
+  std::vector<std::int64_t> times;  // the merge key of each
+  std::size_t size = 0;
+  std::size_t bytes = 0;
+};
+
+enum class Take { Batch, Idle, Ended, Waiting };
+
+// One input. Its reader thread (run) reads, assembles and batches records; the merge thread
+// takes the batches in order and gives them back emptied for reuse.
+class InputLane final : public LineHandler, public RecordHandler {
+ public:
+  InputLane(MergeInput input, const AssemblerOptions& options)
+      : name_(std::move(input.name)),
+        reader_(std::move(input.reader)),
+        assembler_(*this, options),
+        filling_(std::make_unique<RecordBatch>()) {}
+
+  // The reader thread.
+  void run() noexcept {
+    std::string error;
+    try {
+      assembler_.begin_input(name_);
+      if (!reader_->read_lines(*this)) error = reader_->error();
+      assembler_.flush();
+      publish();
+    } catch (const std::exception& e) {
+      error = name_ + ": " + e.what();
+    }
+    {
+      std::lock_guard lock(mutex_);
+      error_ = std::move(error);
+      ended_ = true;
+    }
+    changed_.notify_all();
+  }
+
+  void on_line(const InputLine& line) override { assembler_.on_line(line.text, line.number); }
+
+  // A silent pipe: complete the records waiting for continuation lines and hand them over, so
+  // the merged stream is not held back by what this thread keeps.
+  void on_idle() override {
+    assembler_.flush();
+    publish();
+    {
+      std::lock_guard lock(mutex_);
+      ++idle_ticks_;
+    }
+    changed_.notify_all();
+  }
+
+  bool should_stop() const override { return stop_.load(std::memory_order_relaxed); }
+
+  void on_record(const Record& record) override {
+    RecordBatch& batch = *filling_;
+    if (batch.size == batch.records.size()) {
+      batch.records.emplace_back().arena = TextArena(kSlotArenaBytes);
+      batch.times.push_back(0);
+    }
+    batch.records[batch.size].copy_from(record);
+    if (std::optional<std::int64_t> time = parse_log_time(record.timestamp)) last_time_ = *time;
+    batch.times[batch.size] = last_time_;
+    ++batch.size;
+    batch.bytes += record.text_size();
+    if (batch.size == kBatchRecords || batch.bytes >= kBatchBytes) publish();
+  }
+
+  // The merge thread: waits up to `wait` for news of this input.
+  Take take(std::unique_ptr<RecordBatch>& batch, std::chrono::milliseconds wait) {
+    std::unique_lock lock(mutex_);
+    auto news = [this] { return !ready_.empty() || ended_ || idle_ticks_ != idle_seen_; };
+    if (!news()) changed_.wait_for(lock, wait, news);
+    if (!ready_.empty()) {
+      batch = std::move(ready_.front());
+      ready_.pop_front();
+      lock.unlock();
+      changed_.notify_all();  // room for the reader
+      return Take::Batch;
+    }
+    if (ended_) return Take::Ended;
+    if (idle_ticks_ != idle_seen_) {
+      idle_seen_ = idle_ticks_;
+      return Take::Idle;
+    }
+    return Take::Waiting;
+  }
+
+  void recycle(std::unique_ptr<RecordBatch> batch) {
+    for (std::size_t i = 0; i < batch->size; ++i) {
+      Record& slot = batch->records[i];
+      if (slot.arena.capacity() > kSlotKeepBytes) slot.arena = TextArena(kSlotArenaBytes);
+    }
+    batch->size = 0;
+    batch->bytes = 0;
+    std::lock_guard lock(mutex_);
+    spare_.push_back(std::move(batch));
+  }
+
+  // Ends run() soon: at the next read, or at once when it waits for room in the queue.
+  void stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    changed_.notify_all();
+  }
+
+  // Once run() has ended.
+  const std::string& error() const noexcept { return error_; }
+  const ParseStats& stats() const noexcept { return assembler_.stats(); }
+  const LineReader& reader() const noexcept { return *reader_; }
+
+ private:
+  // Hands the batch being filled to the merge, waiting while the queue is full.
+  void publish() {
+    if (filling_->size == 0) return;
+    std::unique_ptr<RecordBatch> next;
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [this] { return ready_.size() < kQueuedBatches || should_stop(); });
+      if (should_stop()) {  // the merge is over: nobody will take it
+        filling_->size = 0;
+        filling_->bytes = 0;
+        return;
+      }
+      ready_.push_back(std::move(filling_));
+      if (!spare_.empty()) {
+        next = std::move(spare_.back());
+        spare_.pop_back();
+      }
+    }
+    changed_.notify_all();
+    filling_ = next ? std::move(next) : std::make_unique<RecordBatch>();
+  }
+
+  // The reader thread's own.
+  std::string name_;
+  std::unique_ptr<LineReader> reader_;
+  RecordAssembler assembler_;
+  std::unique_ptr<RecordBatch> filling_;
+  // A record without a timestamp takes the one of the record before it, so it stays with it.
+  std::int64_t last_time_ = std::numeric_limits<std::int64_t>::min();
+
+  std::atomic<bool> stop_{false};
+  std::mutex mutex_;  // guards what follows
+  std::condition_variable changed_;
+  std::deque<std::unique_ptr<RecordBatch>> ready_;
+  std::vector<std::unique_ptr<RecordBatch>> spare_;
+  std::uint64_t idle_ticks_ = 0;  // times the reader went idle
+  std::uint64_t idle_seen_ = 0;   // ... that the merge has acted on
+  bool ended_ = false;
+  std::string error_;  // set with ended_
+};
+
+void add(ParseStats& sum, const ParseStats& part) {
+  sum.lines += part.lines;
+  sum.record_lines += part.record_lines;
+  sum.continuation_lines += part.continuation_lines;
+  sum.non_tracing_lines += part.non_tracing_lines;
+  sum.unparsed_lines += part.unparsed_lines;
+  sum.other_service_lines += part.other_service_lines;
+  sum.records += part.records;
+  for (std::size_t i = 0; i < sum.records_by_format.size(); ++i)
+    sum.records_by_format[i] += part.records_by_format[i];
+  sum.records_skipped += part.records_skipped;
+  if (sum.first_unparsed.empty()) sum.first_unparsed = part.first_unparsed;
+}
+
+class RecordMerge {
+ public:
+  RecordMerge(std::vector<MergeInput> inputs, const MergeOptions& options) : options_(options) {
+    lanes_.reserve(inputs.size());
+    for (MergeInput& input : inputs)
+      lanes_.push_back(std::make_unique<InputLane>(std::move(input), options.assembler));
+    cursors_.resize(lanes_.size());
+    threads_.reserve(lanes_.size());
+    try {
+      for (auto& lane : lanes_) threads_.emplace_back([input = lane.get()] { input->run(); });
+    } catch (...) {
+      stop_and_join();
+      throw;
+    }
+  }
+  RecordMerge(const RecordMerge&) = delete;
+  RecordMerge& operator=(const RecordMerge&) = delete;
+  // Also on an exception from the handler: no thread outlives the merge.
+  ~RecordMerge() { stop_and_join(); }
+
+  void run(RecordHandler& handler) {
+    // A min-heap of the inputs' next records by (time, input index): one entry per input, so
+    // the records of one input keep their order and ties go to the input named first.
+    auto later = [](const Head& a, const Head& b) {
+      return a.time != b.time ? a.time > b.time : a.lane > b.lane;
+    };
+    std::vector<Head> heap;
+    heap.reserve(lanes_.size());
+    for (std::size_t lane = 0; lane < lanes_.size(); ++lane)
+      if (advance(lane)) heap.push_back(head_of(lane));
+    std::make_heap(heap.begin(), heap.end(), later);
+    while (!heap.empty() && !stopped_) {
+      std::pop_heap(heap.begin(), heap.end(), later);
+      const std::size_t lane = heap.back().lane;
+      Cursor& cursor = cursors_[lane];
+      handler.on_record(cursor.batch->records[cursor.next]);
+      ++cursor.next;
+      if (advance(lane)) {
+        heap.back() = head_of(lane);
+        std::push_heap(heap.begin(), heap.end(), later);
+      } else {
+        heap.pop_back();
+      }
+    }
+  }
+
+  MergeResult finish() {
+    stop_and_join();
+    MergeResult result;
+    for (std::size_t lane = 0; lane < lanes_.size(); ++lane) {
+      const InputLane& input = *lanes_[lane];
+      if (!cursors_[lane].ended) report_error(input);  // stopped before reaching its end
+      add(result.stats, input.stats());
+      result.bytes += input.reader().bytes_read();
+      result.truncated_lines += input.reader().lines_truncated();
+    }
+    result.read_error = read_error_;
+    return result;
+  }
+
+ private:
+  struct Cursor {
+    std::unique_ptr<RecordBatch> batch;
+    std::size_t next = 0;
+    bool ended = false;
+  };
+  struct Head {
+    std::int64_t time = 0;
+    std::size_t lane = 0;
+  };
+
+  Head head_of(std::size_t lane) const {
+    const Cursor& cursor = cursors_[lane];
+    return Head{cursor.batch->times[cursor.next], lane};
+  }
+
+  // True when `lane` has a next record, waiting for its reader when needed; false at its end
+  // or when the merge is stopped.
+  bool advance(std::size_t lane) {
+    Cursor& cursor = cursors_[lane];
+    if (cursor.batch && cursor.next < cursor.batch->size) return true;
+    if (cursor.batch) lanes_[lane]->recycle(std::move(cursor.batch));
+    for (;;) {
+      if (stopped()) return false;
+      switch (lanes_[lane]->take(cursor.batch, kWaitSlice)) {
+        case Take::Batch:
+          cursor.next = 0;
+          return true;
+        case Take::Idle:
+          if (options_.on_idle) options_.on_idle();
+          break;
+        case Take::Ended:
+          cursor.ended = true;
+          report_error(*lanes_[lane]);
+          return false;
+        case Take::Waiting:
+          break;
+      }
+    }
+  }
+
+  bool stopped() {
+    if (!stopped_ && options_.should_stop && options_.should_stop()) stopped_ = true;
+    return stopped_;
+  }
+
+  void report_error(const InputLane& lane) {
+    if (lane.error().empty()) return;
+    read_error_ = true;
+    if (options_.on_read_error) options_.on_read_error(lane.error());
+  }
+
+  void stop_and_join() noexcept {
+    for (auto& lane : lanes_) lane->stop();
+    for (std::thread& thread : threads_)
+      if (thread.joinable()) thread.join();
+  }
+
+  const MergeOptions& options_;
+  std::vector<std::unique_ptr<InputLane>> lanes_;
+  std::vector<Cursor> cursors_;
+  std::vector<std::thread> threads_;
+  bool stopped_ = false;
+  bool read_error_ = false;
+};
+
+}  // namespace
+
+MergeResult merge_records(std::vector<MergeInput> inputs, RecordHandler& handler,
+                          const MergeOptions& options) {
+  RecordMerge merge(std::move(inputs), options);
+  merge.run(handler);
+  return merge.finish();
+}
+
+}  // namespace pkgly_trail
