@@ -102,6 +102,19 @@ generate() { # format -> path of the log
   printf '%s\n' "$file"
 }
 
+# The lines of a log dealt in turn into COUNT files (the generated records are one line each);
+# rebuilt when the log is newer. Prints their paths.
+deal_lines() { # file count -> paths
+  local base=${1%.log} count=$2 i parts=()
+  for ((i = 0; i < count; i++)); do parts+=("$base.part$i-of$count.log"); done
+  if [[ ! -s ${parts[0]} || $1 -nt ${parts[0]} ]]; then
+    awk -v count="$count" -v base="$base" \
+      '{ print > (base ".part" ((NR - 1) % count) "-of" count ".log.part") }' "$1"
+    for i in "${parts[@]}"; do mv "$i.part" "$i"; done
+  fi
+  printf '%s\n' "${parts[*]}"
+}
+
 # The first BYTES of a log, cut at a line end; rebuilt when the log is newer.
 head_slice() { # file bytes label -> path
   local slice="${1%.log}.$3.log"
@@ -117,6 +130,7 @@ json=$(generate json)
 full_bytes=$(stat -c %s "$full")
 json_bytes=$(stat -c %s "$json")
 json_probe=$(head_slice "$json" "$probe_bytes" first20MB)
+json_parts=$(deal_lines "$json" 4)
 
 # --- timing --------------------------------------------------------------------------------------
 
@@ -195,6 +209,12 @@ bench_job 4 \
   "wc -l|$F|$full_bytes|1|wc -l $full" \
   "cat >/dev/null|$F|$full_bytes|1|cat $full >/dev/null"
 
+# --merge: the json log dealt into 4 files and merged back, next to the join of the single file
+# in the same hyperfine run, so that their ratio is the cost of the merge.
+bench_job 5 \
+  "pkgly-trail join -o json|$J|$json_bytes|1|$trail join -o json $json" \
+  "pkgly-trail join -o json --merge (4 files)|$J|$json_bytes|1|$trail join -o json --merge $json_parts"
+
 # join --sqlite: the same join written to a new SQLite database instead of stdout, in the same
 # hyperfine run as join -o json, so that their ratio is the cost of the database. The database is
 # removed before each run, so every run inserts every event (none is "already there").
@@ -243,6 +263,10 @@ awk -F'\t' 'NR == FNR { rss[$1 "|" $2] = $3; next }
   { key = ""; if ($3 ~ /^pkgly-trail audit/) key = "audit|" $2; if ($3 ~ /^pkgly-trail join/) key = "join|" $2
     if (key in rss) $9 = rss[key]; print }' OFS='\t' "$mem" "$rows" >"$rows.2"
 mv "$rows.2" "$rows"
+read -r _ rss_merge <<<"$(measure "" "$trail join -o json --merge $json_parts")"
+log "  join --merge $J (4 files): ${rss_merge} KB"
+awk -F'\t' -v rss="$rss_merge" '$3 ~ /--merge/ { $9 = rss } { print }' OFS='\t' "$rows" >"$rows.2"
+mv "$rows.2" "$rows"
 rm -f "$db" "$db-wal" "$db-shm"
 read -r _ rss_sqlite <<<"$(measure "" "$trail join --sqlite $db $full")"
 db_bytes=$(stat -c %s "$db")
@@ -275,7 +299,7 @@ report=$tmp/report.md
     { job[NR] = $1; input[NR] = $2; name[NR] = $3; bytes[NR] = $5; scale[NR] = $6; mean[NR] = $7; sd[NR] = $8; rss[NR] = $9
       if ($3 == "grep -F") grep[$2] = $7 * $6 }
     END {
-      jobname[1] = "1 audit filter"; jobname[2] = "2 audit filter"; jobname[3] = "3 join"; jobname[4] = "4 read floor"; jobname[6] = "6 sqlite"
+      jobname[1] = "1 audit filter"; jobname[2] = "2 audit filter"; jobname[3] = "3 join"; jobname[4] = "4 read floor"; jobname[5] = "5 merge"; jobname[6] = "6 sqlite"
       for (i = 1; i <= NR; i++) {
         total = mean[i] * scale[i]; whole = bytes[i] * scale[i]
         t = runs > 1 ? fmt_t(total) " ± " fmt_t(sd[i] * scale[i]) : fmt_t(total) " (1 run)"
@@ -285,6 +309,9 @@ report=$tmp/report.md
         printf "| %s | %s | `%s` | %s | %.0f | %s | %s |\n", jobname[job[i]], input[i], name[i], t, whole / 1e6 / total, ratio, r
       }
     }' "$rows"
+  echo
+  awk -F'\t' '$1 == 5 && $3 ~ /--merge/ { merged = $7 } $1 == 5 && $3 !~ /--merge/ { single = $7 }
+    END { if (single > 0) printf "Cost of `--merge` (job 5): the json log dealt line by line into 4 files and merged back by timestamp takes %.2f× the wall time of the join of the single file (same hyperfine run).\n", merged / single }' "$rows"
   echo
   awk -F'\t' -v db_bytes="$db_bytes" '$1 == 6 && $3 ~ /--sqlite/ { db = $7 } $1 == 6 && $3 !~ /--sqlite/ { json = $7; bytes = $5 }
     END { if (json > 0) printf "Cost of `--sqlite` (job 6): writing the joined events, their access and related records to a new SQLite database takes %.2f× the wall time of `join -o json` on the same file (same hyperfine run); the database is %.0f MB for %.0f MB of log.\n", db / json, db_bytes / 1e6, bytes / 1e6 }' "$rows"

@@ -18,6 +18,7 @@ Examples:
   pkgly-trail join --outcome denied --where client.address=203.0.113.9 pkgly.log
   pkgly-trail trace 54b87071 pkgly.log
   pkgly-trail audit --outcome denied --since 7d /var/log/pkgly/pkgly.log.*
+  pkgly-trail join --merge pkgly-0.log pkgly-1.log
   pkgly-trail audit -o json --action 'package.*' samples/full-ansi-compose.log
   pkgly-trail audit -o csv --fields timestamp,actor_username,action,outcome pkgly.log.gz
   pkgly-trail records --target sqlx --level warn --where request_id=54b87071-8bea-4010-ba63-4894e969788a app.log
@@ -111,6 +112,10 @@ void add_input_options(CLI::App& app, Options& o) {
       ->group("Input");
   app.add_flag("-f,--follow", o.follow,
                "Keep reading the FILEs as they grow, across rotations, like tail -F (Ctrl-C ends)")
+      ->group("Input");
+  app.add_flag("--merge", o.merge,
+               "Merge the FILEs into one stream by record timestamp (one file per replica, "
+               "rotated files); each FILE must be in order itself")
       ->group("Input");
 }
 

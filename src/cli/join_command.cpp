@@ -34,7 +34,6 @@ int run_join(const Options& options, const Filter& filter) {
         return filter.matches(audit, access);
       },
       *sink);
-  RecordAssembler assembler(correlator, AssemblerOptions{options.service, {}});
   std::function<void()> on_idle = [&] {
     correlator.on_idle();
     sink->flush();
@@ -42,7 +41,7 @@ int run_join(const Options& options, const Filter& filter) {
   };
   PipelineResult result;
   try {
-    result = read_inputs(options, assembler, on_idle);
+    result = read_inputs(options, correlator, AssemblerOptions{options.service, {}}, on_idle);
     correlator.finish();
   } catch (const SqliteError& e) {
     // The database cannot take more (disk full...): reading on would only lose more events.
@@ -55,10 +54,10 @@ int run_join(const Options& options, const Filter& filter) {
                database->already_there());
   const JoinStats& join = correlator.stats();
   if (options.stats) {
-    print_stats(assembler.stats(), result, join.printed);
+    print_stats(result.stats, result, join.printed);
     print_join_stats(join);
   }
-  return finish_run(options, out, assembler.stats(), result, join.printed);
+  return finish_run(options, out, result.stats, result, join.printed);
 }
 
 }  // namespace pkgly_trail::cli

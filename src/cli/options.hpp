@@ -28,6 +28,7 @@ struct Options {
   std::string service;
   std::size_t max_line_bytes = 64 * 1024 * 1024;
   bool follow = false;  // -f: keep reading the files as they grow and rotate
+  bool merge = false;   // --merge: one stream of the inputs' records in timestamp order
   JoinLimits join;       // join, trace
   std::string sqlite;    // join --sqlite FILE: write the events to this database, not stdout
   std::string trace_id;  // trace: the id or prefix asked for

@@ -3,6 +3,7 @@
 #include "cli/interrupt.hpp"
 #include "cli/options.hpp"
 #include "pkgly_trail/input/follow.hpp"
+#include "pkgly_trail/merge/record_merge.hpp"
 
 #include <fmt/format.h>
 
@@ -55,8 +56,6 @@ class FollowFeed : public FollowedLineHandler {
   std::string current_;
 };
 
-}  // namespace
-
 PipelineResult follow_inputs(const std::vector<std::string>& inputs, RecordAssembler& assembler,
                              ReadLimits limits, const std::function<void()>& on_idle) {
   PipelineResult result;
@@ -99,15 +98,48 @@ PipelineResult run_inputs(const std::vector<std::string>& inputs, RecordAssemble
   return result;
 }
 
-}  // namespace pkgly_trail::cli
+// --merge: every input that opens is read on its own thread, and the records come out in
+// timestamp order.
+PipelineResult merge_inputs(const std::vector<std::string>& names, RecordHandler& handler,
+                            const AssemblerOptions& assembler, ReadLimits limits,
+                            const std::function<void()>& on_idle) {
+  PipelineResult result;
+  auto start = std::chrono::steady_clock::now();
+  std::vector<MergeInput> inputs;
+  for (const std::string& name : names) {
+    try {
+      inputs.push_back(MergeInput{name, LineReader::open(name, limits)});
+    } catch (const InputError& e) {
+      fmt::print(stderr, "{}\n", e.what());
+      result.input_trouble = true;
+    }
+  }
+  const MergeOptions merge{
+      assembler, [] { return interrupted(); }, on_idle,
+      [](const std::string& message) { fmt::print(stderr, "pkgly-trail: {}\n", message); }};
+  MergeResult merged = merge_records(std::move(inputs), handler, merge);
+  result.input_trouble = result.input_trouble || merged.read_error;
+  result.bytes = merged.bytes;
+  result.truncated_lines = merged.truncated_lines;
+  result.stats = std::move(merged.stats);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
 
-namespace pkgly_trail::cli {
+}  // namespace
 
-PipelineResult read_inputs(const Options& options, RecordAssembler& assembler,
+PipelineResult read_inputs(const Options& options, RecordHandler& handler,
+                           const AssemblerOptions& assembler,
                            const std::function<void()>& on_idle) {
   const ReadLimits limits{options.max_line_bytes};
-  return options.follow ? follow_inputs(options.inputs, assembler, limits, on_idle)
-                        : run_inputs(options.inputs, assembler, limits, on_idle);
+  // One input merged is that input read: no thread for it.
+  if (options.merge && options.inputs.size() > 1)
+    return merge_inputs(options.inputs, handler, assembler, limits, on_idle);
+  RecordAssembler records(handler, assembler);
+  PipelineResult result = options.follow ? follow_inputs(options.inputs, records, limits, on_idle)
+                                         : run_inputs(options.inputs, records, limits, on_idle);
+  result.stats = records.stats();
+  return result;
 }
 
 }  // namespace pkgly_trail::cli

@@ -16,20 +16,14 @@ struct PipelineResult {
   std::uint64_t bytes = 0;
   std::uint64_t truncated_lines = 0;
   double seconds = 0;
+  ParseStats stats;  // of every input (--merge assembles each input apart: their sum)
 };
 
-// Reads every input in order (stdin when `inputs` is empty), feeding `assembler`. `on_idle`
-// runs whenever the input would block, after pending records were completed.
-PipelineResult run_inputs(const std::vector<std::string>& inputs, RecordAssembler& assembler,
-                          ReadLimits limits, const std::function<void()>& on_idle);
-
-// Reads the inputs of `options`, following them when --follow asks for it.
+// Reads the inputs of `options` (stdin when there is none) and hands each record to `handler`:
+// one input after the other, merged by timestamp with --merge, followed with --follow.
+// `on_idle` runs whenever the input would block, after pending records were completed.
 struct Options;
-PipelineResult read_inputs(const Options& options, RecordAssembler& assembler,
-                           const std::function<void()>& on_idle);
-
-// --follow: the same, but the files are followed as they grow (and rotate) until Ctrl-C.
-PipelineResult follow_inputs(const std::vector<std::string>& inputs, RecordAssembler& assembler,
-                             ReadLimits limits, const std::function<void()>& on_idle);
+PipelineResult read_inputs(const Options& options, RecordHandler& handler,
+                           const AssemblerOptions& assembler, const std::function<void()>& on_idle);
 
 }  // namespace pkgly_trail::cli

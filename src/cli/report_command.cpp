@@ -37,12 +37,11 @@ int run_report(const Options& options, const Filter& filter) {
         return filter.matches(audit, access);
       },
       aggregator);
-  RecordAssembler assembler(correlator, AssemblerOptions{options.service, {}});
   std::function<void()> on_idle = [&correlator] { correlator.on_idle(); };
   PipelineResult result =
-      read_inputs(options, assembler, on_idle);
+      read_inputs(options, correlator, AssemblerOptions{options.service, {}}, on_idle);
   correlator.finish();
-  const Report report = aggregator.build(assembler.stats().unparsed_lines);
+  const Report report = aggregator.build(result.stats.unparsed_lines);
   const RenderOptions render{options.report_format, options.raw_csv};
   if (options.report_out_dir.empty()) {
     render_report(report, out, render);
@@ -57,10 +56,10 @@ int run_report(const Options& options, const Filter& filter) {
                "(raise --max-groups)\n",
                options.report.max_groups, truncated.text);
   if (options.stats) {
-    print_stats(assembler.stats(), result, aggregator.events());
+    print_stats(result.stats, result, aggregator.events());
     print_join_stats(correlator.stats());
   }
-  return finish_run(options, out, assembler.stats(), result, aggregator.events());
+  return finish_run(options, out, result.stats, result, aggregator.events());
 }
 
 }  // namespace pkgly_trail::cli

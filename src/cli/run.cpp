@@ -37,13 +37,12 @@ int run_records(const Options& options, const Filter& filter) {
   OutputStream out(STDOUT_FILENO);
   auto sink = make_record_sink(out, sink_options(options));
   FilterAndPrint handler(filter, *sink);
-  RecordAssembler assembler(handler, AssemblerOptions{options.service, filter.required_text()});
   std::function<void()> on_idle = [&out] { out.flush(); };
-  PipelineResult result =
-      read_inputs(options, assembler, on_idle);
+  PipelineResult result = read_inputs(
+      options, handler, AssemblerOptions{options.service, filter.required_text()}, on_idle);
   sink->finish();
-  if (options.stats) print_stats(assembler.stats(), result, handler.matched());
-  return finish_run(options, out, assembler.stats(), result, handler.matched());
+  if (options.stats) print_stats(result.stats, result, handler.matched());
+  return finish_run(options, out, result.stats, result, handler.matched());
 }
 
 // `completions` and `man`: documents generated from the command line's own definition.

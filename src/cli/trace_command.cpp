@@ -41,9 +41,8 @@ class TimelineSink final : public RecordSink {
 
 int run_trace(const Options& options) {
   RequestTrace trace(options.trace_id, options.join.window);
-  RecordAssembler assembler(trace, AssemblerOptions{options.service, {}});
   PipelineResult result =
-      read_inputs(options, assembler, nullptr);
+      read_inputs(options, trace, AssemblerOptions{options.service, {}}, nullptr);
   if (trace.matched_ids().size() > 1) {
     fmt::print(stderr, "pkgly-trail: '{}' is ambiguous; it starts {} ids:\n", options.trace_id,
                trace.matched_ids().size());
@@ -57,8 +56,8 @@ int run_trace(const Options& options) {
     printer = std::make_unique<TimelineSink>(out, std::move(printer));
   for (const Record& record : records) printer->write(record);
   printer->finish();
-  if (options.stats) print_stats(assembler.stats(), result, records.size());
-  return finish_run(options, out, assembler.stats(), result, records.size());
+  if (options.stats) print_stats(result.stats, result, records.size());
+  return finish_run(options, out, result.stats, result, records.size());
 }
 
 }  // namespace pkgly_trail::cli

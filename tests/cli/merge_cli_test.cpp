@@ -1,0 +1,242 @@
+// End to end: `--merge` turns a log dealt into several files (one per replica, rotated files)
+// back into the stream of the whole log.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "support/process.hpp"
+
+namespace pkgly_trail {
+namespace {
+using testing::run_trail;
+using testing::shell_quote;
+
+// A directory for the parts of a log, removed with everything in it at the end of the test.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char dir_template[] = "/tmp/pkgly-trail-merge-XXXXXX";
+    path = mkdtemp(dir_template);
+  }
+  ~TempDir() { std::system(("rm -rf " + shell_quote(path)).c_str()); }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+};
+
+void write_file(const std::string& path, const std::string& text) {
+  std::FILE* out = std::fopen(path.c_str(), "wb");
+  REQUIRE(out != nullptr);
+  std::fwrite(text.data(), 1, text.size(), out);
+  std::fclose(out);
+}
+
+// The lines of a fixture dealt in turn into `count` files in `dir`; returns their paths.
+std::vector<std::string> deal_lines(const std::string& fixture, const std::string& dir,
+                                    std::size_t count) {
+  std::vector<std::string> texts(count);
+  const auto lines = testing::read_lines(testing::fixture_path(fixture));
+  for (std::size_t i = 0; i < lines.size(); ++i) texts[i % count] += lines[i] + "\n";
+  std::vector<std::string> paths;
+  for (std::size_t i = 0; i < count; ++i) {
+    paths.push_back(dir + "/part" + std::to_string(i) + ".log");
+    write_file(paths.back(), texts[i]);
+  }
+  return paths;
+}
+
+std::string args_of(const std::vector<std::string>& paths) {
+  std::string args;
+  for (const std::string& path : paths) args += " " + shell_quote(path);
+  return args;
+}
+
+// The file and line of a record differ between the whole log and its parts; all else must not.
+std::string without_sources(const std::string& out) {
+  static const std::regex source(R"re("source":\{"input":"[^"]*","line":[0-9]+\})re");
+  return std::regex_replace(out, source, R"("source":{})");
+}
+
+// The timestamp of each line of NDJSON output (the audit event's, for join).
+std::vector<std::string> timestamps(const std::string& out) {
+  static const std::regex audit_time(R"re(^\{"timestamp":"([^"]+)")re");
+  std::vector<std::string> times;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, audit_time)) times.push_back(m[1]);
+  }
+  return times;
+}
+
+// "lines 12" from --stats.
+std::uint64_t stat(const std::string& err, const std::string& name) {
+  std::smatch m;
+  const std::regex line("(^|\\n)" + name + " +([0-9]+)");
+  if (!std::regex_search(err, m, line)) FAIL("no '" << name << "' in --stats: " << err);
+  return std::stoull(m[2]);
+}
+
+}  // namespace
+
+TEST_CASE("join --merge of a log dealt into files gives the join of the whole log",
+          "[cli][merge]") {
+  const TempDir temp;
+  const std::string& dir = temp.path;
+  const auto parts = deal_lines("json-plain-zero.log", dir, 2);
+  const auto whole = run_trail("join -o json " + testing::fixture_arg("json-plain-zero.log"));
+  REQUIRE(whole.status == 0);
+  REQUIRE(!whole.out.empty());
+
+  const auto merged = run_trail("join -o json --merge" + args_of(parts));
+  CHECK(merged.status == 0);
+  CHECK(merged.err.empty());
+  CHECK(without_sources(merged.out) == without_sources(whole.out));
+  const auto times = timestamps(merged.out);
+  REQUIRE(times.size() > 10);
+  CHECK(std::is_sorted(times.begin(), times.end()));
+  // Each record still names its own file and line.
+  CHECK(merged.out.find("\"input\":\"" + parts[0] + "\",\"line\":") != std::string::npos);
+  CHECK(merged.out.find("\"input\":\"" + parts[1] + "\",\"line\":") != std::string::npos);
+
+  // Without --merge the files are read one after the other: not the same stream.
+  const auto concatenated = run_trail("join -o json" + args_of(parts));
+  CHECK(without_sources(concatenated.out) != without_sources(whole.out));
+  const auto plain_records = timestamps(run_trail("records -o json" + args_of(parts)).out);
+  CHECK_FALSE(std::is_sorted(plain_records.begin(), plain_records.end()));
+  const auto merged_records = timestamps(run_trail("records -o json --merge" + args_of(parts)).out);
+  CHECK(merged_records.size() == plain_records.size());
+  CHECK(std::is_sorted(merged_records.begin(), merged_records.end()));
+
+  // A gzip-compressed part (a rotated file) merges the same.
+  REQUIRE(std::system(("gzip -k " + shell_quote(parts[1])).c_str()) == 0);
+  const auto with_gzip = run_trail("join -o json --merge " + shell_quote(parts[0]) + " " +
+                                   shell_quote(parts[1] + ".gz"));
+  CHECK(with_gzip.status == 0);
+  CHECK(without_sources(with_gzip.out) == without_sources(whole.out));
+}
+
+TEST_CASE("records --merge of four parts of a compose log is the whole log in order",
+          "[cli][merge]") {
+  const TempDir temp;
+  const std::string& dir = temp.path;
+  const auto parts = deal_lines("full-ansi-compose.log", dir, 4);
+  const auto whole = run_trail("records -o json " + testing::fixture_arg("full-ansi-compose.log"));
+  const auto merged = run_trail("records -o json --merge" + args_of(parts));
+  CHECK(merged.status == 0);
+  CHECK(without_sources(merged.out) == without_sources(whole.out));
+}
+
+TEST_CASE("merge cli: a missing input is named and the others are still merged (exit 2)",
+          "[cli][merge][errors]") {
+  const TempDir temp;
+  const std::string& dir = temp.path;
+  const auto parts = deal_lines("json-plain-zero.log", dir, 2);
+  const auto both = run_trail("join -o json --merge" + args_of(parts));
+  const auto missing = run_trail("join -o json --merge " + shell_quote(parts[0]) + " " +
+                                 shell_quote(dir + "/missing.log") + " " + shell_quote(parts[1]));
+  CHECK(missing.status == 2);
+  CHECK(missing.err.find(dir + "/missing.log") != std::string::npos);
+  CHECK(missing.out == both.out);
+}
+
+TEST_CASE("merge cli: a gzip file that breaks mid-read is named and the others go on",
+          "[cli][merge][errors]") {
+  const TempDir temp;
+  const std::string& dir = temp.path;
+  const auto parts = deal_lines("json-plain-zero.log", dir, 2);
+  // Cut the compressed second part in its middle.
+  const std::string cut = dir + "/cut.log.gz";
+  REQUIRE(
+      std::system(("gzip -c " + shell_quote(parts[1]) + " | head -c 20000 > " + shell_quote(cut))
+                      .c_str()) == 0);
+  const auto result =
+      run_trail("records -o json --merge " + shell_quote(parts[0]) + " " + shell_quote(cut));
+  CHECK(result.status == 2);
+  CHECK(result.err.find(cut) != std::string::npos);
+  // Every record of the first part is there.
+  const auto first = run_trail("records -o json " + shell_quote(parts[0]));
+  std::istringstream in(first.out);
+  for (std::string line; std::getline(in, line);) {
+    INFO(line.substr(0, 120));
+    CHECK(result.out.find(line) != std::string::npos);
+  }
+}
+
+TEST_CASE("merge cli: --stats accounts for every line of every input", "[cli][merge][stats]") {
+  const TempDir temp;
+  const std::string& dir = temp.path;
+  const auto parts = deal_lines("compose-ts-interleaved-postgres.log", dir, 3);
+  const auto whole =
+      run_trail("records --stats " + testing::fixture_arg("compose-ts-interleaved-postgres.log"));
+  const auto merged = run_trail("records --stats --merge" + args_of(parts));
+  CHECK(merged.status == 0);
+  const std::uint64_t lines = stat(merged.err, "lines");
+  CHECK(lines ==
+        testing::read_lines(testing::fixture_path("compose-ts-interleaved-postgres.log")).size());
+  CHECK(lines == stat(merged.err, "  record lines") + stat(merged.err, "  continuation") +
+                     stat(merged.err, "  non-tracing") + stat(merged.err, "  unparsed") +
+                     stat(merged.err, "  other services"));
+  CHECK(stat(merged.err, "bytes") == stat(whole.err, "bytes"));
+  CHECK(stat(merged.err, "  non-tracing") == stat(whole.err, "  non-tracing"));
+}
+
+TEST_CASE("merge cli: --follow is a usage error and one input or stdin is a plain read",
+          "[cli][merge]") {
+  const auto follow = run_trail("join --merge -f " + testing::fixture_arg("json-plain-zero.log") +
+                                " " + testing::fixture_arg("full-ansi-compose.log"));
+  CHECK(follow.status == 2);
+  CHECK(follow.err.find("--merge and --follow") != std::string::npos);
+  CHECK(follow.out.empty());
+
+  const auto plain = run_trail("join -o json " + testing::fixture_arg("json-plain-zero.log"));
+  CHECK(run_trail("join -o json --merge " + testing::fixture_arg("json-plain-zero.log")).out ==
+        plain.out);
+  const auto from_stdin = run_trail(
+      "join -o json --merge", testing::read_file(testing::fixture_path("json-plain-zero.log")));
+  CHECK(without_sources(from_stdin.out) == without_sources(plain.out));
+}
+
+TEST_CASE("merge cli: Ctrl-C ends a merge that waits for a silent pipe",
+          "[cli][merge][interrupt]") {
+  // stdin stays open and silent: the merge waits for its next record until SIGINT.
+  int in[2];
+  REQUIRE(pipe(in) == 0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(in[0], 0);
+    close(in[1]);
+    const int null = ::open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    const std::string file = testing::fixture_path("json-plain-zero.log");
+    execl(PKGLY_TRAIL_BINARY, "pkgly-trail", "join", "-o", "json", "--merge", "-", file.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(in[0]);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  kill(pid, SIGINT);
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      close(in[1]);
+      FAIL("pkgly-trail join --merge did not end within 5 s of SIGINT");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  close(in[1]);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 130);
+}
+
+}  // namespace pkgly_trail
