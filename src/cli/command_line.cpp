@@ -71,6 +71,39 @@ std::string reject_report_format(std::string& value) {
          " is a format of `pkgly-trail report` only; this command writes text, json, csv or tsv";
 }
 
+// How text output looks to a person: times and line width.
+void add_text_options(CLI::App& app, Options& o) {
+  CLI::Option* as_utc =
+      app.add_flag_callback(
+             "--utc", [&o] { o.time = TimeDisplay::Utc; },
+             "Text output: show times in UTC (2025-11-20T10:15:30.369463Z)")
+          ->group("Output");
+  app.add_flag_callback(
+         "--local", [&o] { o.time = TimeDisplay::Local; },
+         "Text output: show times in the local time zone (TZ), with its offset")
+      ->excludes(as_utc)
+      ->group("Output");
+  app.add_flag("--wide", o.wide,
+               "Text output on a terminal: do not cut long lines to the terminal width")
+      ->group("Output");
+}
+
+// A person at a terminal: a pager for long output, a progress line for long runs.
+void add_terminal_options(CLI::App& app, Options& o) {
+  app.add_flag("--no-pager", o.no_pager,
+               "Do not page output on a terminal (default: $PAGER or less, when it is long)")
+      ->group("Output");
+  CLI::Option* progress =
+      app.add_flag("--progress", o.progress,
+                   "Show the progress line on stderr even when it is not a terminal")
+          ->group("Output");
+  app.add_flag("--no-progress", o.no_progress,
+               "Never show the progress line (default: when stderr is a terminal and stdout "
+               "is not)")
+      ->excludes(progress)
+      ->group("Output");
+}
+
 void add_output_options(CLI::App& app, Options& o) {
   static const std::map<std::string, OutputFormat> formats{{"text", OutputFormat::Text},
                                                            {"json", OutputFormat::Json},
@@ -100,6 +133,8 @@ void add_output_options(CLI::App& app, Options& o) {
       ->group("Output");
   app.add_flag("--strict", o.strict, "Exit 2 when a line looked like a record but did not parse")
       ->group("Output");
+  add_text_options(app, o);
+  add_terminal_options(app, o);
 }
 
 void add_input_options(CLI::App& app, Options& o) {
@@ -112,6 +147,16 @@ void add_input_options(CLI::App& app, Options& o) {
       ->group("Input");
   app.add_flag("-f,--follow", o.follow,
                "Keep reading the FILEs as they grow, across rotations, like tail -F (Ctrl-C ends)")
+      ->group("Input");
+  CLI::Option* dir =
+      app.add_option("--follow-dir", o.follow_dir,
+                     "Follow a rolling logger's DIR: its files (see --prefix) oldest first, then "
+                     "new ones as they appear; compressed ones are skipped")
+          ->group("Input");
+  app.add_option("--prefix", o.follow_prefix,
+                 "With --follow-dir: only files whose names start with NAME (Pkgly writes "
+                 "NAME.<date>)")
+      ->needs(dir)
       ->group("Input");
   app.add_flag("--merge", o.merge,
                "Merge the FILEs into one stream by record timestamp (one file per replica, "
@@ -239,6 +284,7 @@ CommandLine::CommandLine(Options& options) : app_(kDescription, "pkgly-trail") {
     add_join_options(*sub, options, text.window, text.memory);
   add_input_options(*report, options);
   add_report_options(*report, options);
+  add_terminal_options(*report, options);
   join->add_flag("--access-only", options.join.access_only,
                  "Join the access record only, no related records")
       ->group("Join");

@@ -16,11 +16,11 @@ std::int64_t now_us() {
       .count();
 }
 
-bool use_color(ColorMode mode) {
+bool use_color(ColorMode mode, bool stdout_terminal) {
   if (mode == ColorMode::Always) return true;
   if (mode == ColorMode::Never) return false;
   const char* no_color = std::getenv("NO_COLOR");
-  return isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0');
+  return stdout_terminal && (no_color == nullptr || *no_color == '\0');
 }
 
 SinkOptions sink_options(const Options& options) {
@@ -28,8 +28,10 @@ SinkOptions sink_options(const Options& options) {
   sink.format = options.output;
   sink.fields = options.fields;
   sink.audit = options.command == Command::Audit || options.command == Command::Join;
-  sink.color = use_color(options.color);
+  sink.color = use_color(options.color, ::isatty(STDOUT_FILENO) == 1);
   sink.raw_csv = options.raw_csv;
+  sink.time = options.time;
+  sink.width = options.output == OutputFormat::Text ? options.text_width : 0;
   return sink;
 }
 

@@ -10,7 +10,7 @@ namespace pkgly_trail::cli {
 
 std::int64_t now_us();
 // --color auto: on when stdout is a terminal and NO_COLOR is unset or empty.
-bool use_color(ColorMode mode);
+bool use_color(ColorMode mode, bool stdout_terminal);
 SinkOptions sink_options(const Options& options);
 // Flushes, reports unparsed lines and output errors; returns the exit status
 // (0 something printed, 1 nothing, 2 trouble).

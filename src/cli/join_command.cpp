@@ -34,14 +34,16 @@ int run_join(const Options& options, const Filter& filter) {
         return filter.matches(audit, access);
       },
       *sink);
-  std::function<void()> on_idle = [&] {
-    correlator.on_idle();
-    sink->flush();
-    out.flush();
-  };
+  const PipelineHooks hooks{[&] {
+                              correlator.on_idle();
+                              sink->flush();
+                              out.flush();
+                            },
+                            [&correlator] { return correlator.stats().printed; },
+                            [&out] { return out.broken_pipe(); }};
   PipelineResult result;
   try {
-    result = read_inputs(options, correlator, AssemblerOptions{options.service, {}}, on_idle);
+    result = read_inputs(options, correlator, AssemblerOptions{options.service, {}}, hooks);
     correlator.finish();
   } catch (const SqliteError& e) {
     // The database cannot take more (disk full...): reading on would only lose more events.

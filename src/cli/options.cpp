@@ -152,7 +152,15 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   } else {
     options.command = Command::Records;
   }
-  if (options.follow &&
+  if (!options.follow_dir.empty()) {
+    if (!options.inputs.empty()) {
+      fmt::print(stderr,
+                 "pkgly-trail: --follow-dir follows the files of a directory; give no FILE with "
+                 "it (or follow the files with -f FILE...)\n");
+      return 2;
+    }
+    options.follow = true;
+  } else if (options.follow &&
       (options.inputs.empty() ||
        std::find(options.inputs.begin(), options.inputs.end(), "-") != options.inputs.end())) {
     fmt::print(stderr,

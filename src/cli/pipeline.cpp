@@ -2,6 +2,7 @@
 
 #include "cli/interrupt.hpp"
 #include "cli/options.hpp"
+#include "cli/progress.hpp"
 #include "pkgly_trail/input/follow.hpp"
 #include "pkgly_trail/merge/record_merge.hpp"
 
@@ -13,26 +14,65 @@ namespace pkgly_trail::cli {
 
 namespace {
 
+// What every feed shares: the hooks of the command, and the progress line fed every few
+// thousand lines (a clock read per line would cost more than the line).
+class Watch {
+ public:
+  Watch(const PipelineHooks& hooks, ProgressLine& progress) : hooks_(hooks), progress_(progress) {}
+  void idle() {
+    if (hooks_.on_idle) hooks_.on_idle();
+    show_progress();  // a quiet input is when a person looks at the line
+  }
+  bool should_stop() const { return interrupted() || (hooks_.output_gone && hooks_.output_gone()); }
+  void on_line(std::uint64_t bytes, const ParseStats& stats) {
+    bytes_ = bytes;
+    stats_ = &stats;
+    if ((++lines_ & 0xFFF) == 0) show_progress();
+  }
+  // Before a message on stderr, so it does not land on the progress line.
+  void erase_progress() { progress_.erase(); }
+
+ private:
+  void show_progress() {
+    if (!progress_.enabled() || stats_ == nullptr) return;
+    progress_.update({bytes_, stats_->records, hooks_.matched ? hooks_.matched() : 0});
+  }
+
+  const PipelineHooks& hooks_;
+  ProgressLine& progress_;
+  std::uint64_t lines_ = 0;
+  std::uint64_t bytes_ = 0;
+  const ParseStats* stats_ = nullptr;
+};
+
 class AssemblerFeed : public LineHandler {
  public:
-  AssemblerFeed(RecordAssembler& assembler, const std::function<void()>& on_idle)
-      : assembler_(assembler), on_idle_(on_idle) {}
-  void on_line(const InputLine& line) override { assembler_.on_line(line.text, line.number); }
+  AssemblerFeed(RecordAssembler& assembler, Watch& watch) : assembler_(assembler), watch_(watch) {}
+  // The input being read, and the bytes of the inputs before it.
+  void reading(const LineReader* reader, std::uint64_t bytes_before) {
+    reader_ = reader;
+    bytes_before_ = bytes_before;
+  }
+  void on_line(const InputLine& line) override {
+    assembler_.on_line(line.text, line.number);
+    watch_.on_line(bytes_before_ + reader_->bytes_read(), assembler_.stats());
+  }
   void on_idle() override {
     assembler_.flush();
-    if (on_idle_) on_idle_();
+    watch_.idle();
   }
-  bool should_stop() const override { return interrupted(); }
+  bool should_stop() const override { return watch_.should_stop(); }
 
  private:
   RecordAssembler& assembler_;
-  const std::function<void()>& on_idle_;
+  Watch& watch_;
+  const LineReader* reader_ = nullptr;
+  std::uint64_t bytes_before_ = 0;
 };
 
 class FollowFeed : public FollowedLineHandler {
  public:
-  FollowFeed(RecordAssembler& assembler, const std::function<void()>& on_idle)
-      : assembler_(assembler), on_idle_(on_idle) {}
+  FollowFeed(RecordAssembler& assembler, Watch& watch) : assembler_(assembler), watch_(watch) {}
   void on_line(std::string_view input, const InputLine& line) override {
     if (input != current_) {
       current_.assign(input);
@@ -42,9 +82,9 @@ class FollowFeed : public FollowedLineHandler {
   }
   void on_idle() override {
     assembler_.flush();
-    if (on_idle_) on_idle_();
+    watch_.idle();
   }
-  bool should_stop() const override { return interrupted(); }
+  bool should_stop() const override { return watch_.should_stop(); }
   void on_problem(std::string_view input, std::string_view message) override {
     std::fflush(stdout);
     fmt::print(stderr, "pkgly-trail: {}: {}\n", input, message);
@@ -52,41 +92,52 @@ class FollowFeed : public FollowedLineHandler {
 
  private:
   RecordAssembler& assembler_;
-  const std::function<void()>& on_idle_;
+  Watch& watch_;
   std::string current_;
 };
 
-PipelineResult follow_inputs(const std::vector<std::string>& inputs, RecordAssembler& assembler,
-                             ReadLimits limits, const std::function<void()>& on_idle) {
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// -f FILE... or --follow-dir DIR: until Ctrl-C.
+PipelineResult follow_inputs(const Options& options, RecordAssembler& assembler, Watch& watch) {
   PipelineResult result;
   auto start = std::chrono::steady_clock::now();
-  FollowFeed feed(assembler, on_idle);
-  follow_files(inputs, feed, FollowOptions{std::chrono::milliseconds(200), limits});
+  FollowFeed feed(assembler, watch);
+  const FollowOptions follow{std::chrono::milliseconds(200), ReadLimits{options.max_line_bytes}};
+  if (options.follow_dir.empty()) {
+    follow_files(options.inputs, feed, follow);
+  } else {
+    follow_directory({options.follow_dir, options.follow_prefix}, feed, follow);
+  }
   assembler.flush();
-  result.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = seconds_since(start);
   return result;
 }
 
 PipelineResult run_inputs(const std::vector<std::string>& inputs, RecordAssembler& assembler,
-                          ReadLimits limits, const std::function<void()>& on_idle) {
+                          ReadLimits limits, Watch& watch) {
   PipelineResult result;
   auto start = std::chrono::steady_clock::now();
   static const std::vector<std::string> kStdin{"-"};
-  AssemblerFeed feed(assembler, on_idle);
+  AssemblerFeed feed(assembler, watch);
   for (const std::string& name : inputs.empty() ? kStdin : inputs) {
-    if (interrupted()) break;
+    if (watch.should_stop()) break;
     std::unique_ptr<LineReader> reader;
     try {
       reader = LineReader::open(name, limits);
     } catch (const InputError& e) {
       std::fflush(stdout);
+      watch.erase_progress();
       fmt::print(stderr, "{}\n", e.what());
       result.input_trouble = true;
       continue;
     }
     assembler.begin_input(name);
+    feed.reading(reader.get(), result.bytes);
     if (!reader->read_lines(feed)) {
+      watch.erase_progress();
       fmt::print(stderr, "pkgly-trail: {}\n", reader->error());
       result.input_trouble = true;
     }
@@ -94,15 +145,31 @@ PipelineResult run_inputs(const std::vector<std::string>& inputs, RecordAssemble
     result.bytes += reader->bytes_read();
     result.truncated_lines += reader->lines_truncated();
   }
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = seconds_since(start);
   return result;
 }
+
+// The progress line of a merge counts records as they come out of it: the bytes are read on
+// the merge's own threads.
+class CountingHandler : public RecordHandler {
+ public:
+  CountingHandler(RecordHandler& next, Watch& watch) : next_(next), watch_(watch) {}
+  void on_record(const Record& record) override {
+    next_.on_record(record);
+    ++stats_.records;
+    watch_.on_line(0, stats_);
+  }
+
+ private:
+  RecordHandler& next_;
+  Watch& watch_;
+  ParseStats stats_;
+};
 
 // --merge: every input that opens is read on its own thread, and the records come out in
 // timestamp order.
 PipelineResult merge_inputs(const std::vector<std::string>& names, RecordHandler& handler,
-                            const AssemblerOptions& assembler, ReadLimits limits,
-                            const std::function<void()>& on_idle) {
+                            const AssemblerOptions& assembler, ReadLimits limits, Watch& watch) {
   PipelineResult result;
   auto start = std::chrono::steady_clock::now();
   std::vector<MergeInput> inputs;
@@ -114,30 +181,36 @@ PipelineResult merge_inputs(const std::vector<std::string>& names, RecordHandler
       result.input_trouble = true;
     }
   }
-  const MergeOptions merge{
-      assembler, [] { return interrupted(); }, on_idle,
-      [](const std::string& message) { fmt::print(stderr, "pkgly-trail: {}\n", message); }};
-  MergeResult merged = merge_records(std::move(inputs), handler, merge);
+  const MergeOptions merge{assembler, [&watch] { return watch.should_stop(); },
+                           [&watch] { watch.idle(); },
+                           [&watch](const std::string& message) {
+                             watch.erase_progress();
+                             fmt::print(stderr, "pkgly-trail: {}\n", message);
+                           }};
+  CountingHandler counted(handler, watch);
+  MergeResult merged = merge_records(std::move(inputs), counted, merge);
   result.input_trouble = result.input_trouble || merged.read_error;
   result.bytes = merged.bytes;
   result.truncated_lines = merged.truncated_lines;
   result.stats = std::move(merged.stats);
-  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.seconds = seconds_since(start);
   return result;
 }
 
 }  // namespace
 
 PipelineResult read_inputs(const Options& options, RecordHandler& handler,
-                           const AssemblerOptions& assembler,
-                           const std::function<void()>& on_idle) {
+                           const AssemblerOptions& assembler, const PipelineHooks& hooks) {
   const ReadLimits limits{options.max_line_bytes};
+  // A merge reports no bytes while it runs: its line shows records and matches only.
+  const bool merging = options.merge && options.inputs.size() > 1;
+  ProgressLine progress(options.progress, merging ? 0 : total_input_bytes(options.inputs));
+  Watch watch(hooks, progress);
   // One input merged is that input read: no thread for it.
-  if (options.merge && options.inputs.size() > 1)
-    return merge_inputs(options.inputs, handler, assembler, limits, on_idle);
+  if (merging) return merge_inputs(options.inputs, handler, assembler, limits, watch);
   RecordAssembler records(handler, assembler);
-  PipelineResult result = options.follow ? follow_inputs(options.inputs, records, limits, on_idle)
-                                         : run_inputs(options.inputs, records, limits, on_idle);
+  PipelineResult result = options.follow ? follow_inputs(options, records, watch)
+                                         : run_inputs(options.inputs, records, limits, watch);
   result.stats = records.stats();
   return result;
 }

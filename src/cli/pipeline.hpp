@@ -19,11 +19,21 @@ struct PipelineResult {
   ParseStats stats;  // of every input (--merge assembles each input apart: their sum)
 };
 
+// What a command tells the pipeline besides where the records go. Each may be empty.
+struct PipelineHooks {
+  // The input would block (a quiet pipe, a followed file): complete and print what waits.
+  std::function<void()> on_idle;
+  // Records or events printed so far, for the progress line.
+  std::function<std::uint64_t()> matched;
+  // stdout has gone away (`| head`, a pager quit): reading on would be wasted work.
+  std::function<bool()> output_gone;
+};
+
 // Reads the inputs of `options` (stdin when there is none) and hands each record to `handler`:
-// one input after the other, merged by timestamp with --merge, followed with --follow.
-// `on_idle` runs whenever the input would block, after pending records were completed.
+// one input after the other, merged by timestamp with --merge, followed with --follow or
+// --follow-dir. Draws the progress line when options.progress says so.
 struct Options;
 PipelineResult read_inputs(const Options& options, RecordHandler& handler,
-                           const AssemblerOptions& assembler, const std::function<void()>& on_idle);
+                           const AssemblerOptions& assembler, const PipelineHooks& hooks);
 
 }  // namespace pkgly_trail::cli

@@ -37,9 +37,10 @@ int run_report(const Options& options, const Filter& filter) {
         return filter.matches(audit, access);
       },
       aggregator);
-  std::function<void()> on_idle = [&correlator] { correlator.on_idle(); };
+  const PipelineHooks hooks{[&correlator] { correlator.on_idle(); },
+                            [&aggregator] { return aggregator.events(); }, nullptr};
   PipelineResult result =
-      read_inputs(options, correlator, AssemblerOptions{options.service, {}}, on_idle);
+      read_inputs(options, correlator, AssemblerOptions{options.service, {}}, hooks);
   correlator.finish();
   const Report report = aggregator.build(result.stats.unparsed_lines);
   const RenderOptions render{options.report_format, options.raw_csv};

@@ -8,7 +8,9 @@
 #include "cli/common.hpp"
 #include "cli/completions.hpp"
 #include "cli/man_page.hpp"
+#include "cli/pager.hpp"
 #include "cli/stats_report.hpp"
+#include "cli/terminal.hpp"
 #include "pkgly_trail/filter/filter.hpp"
 #include "pkgly_trail/sink/record_sink.hpp"
 
@@ -37,9 +39,10 @@ int run_records(const Options& options, const Filter& filter) {
   OutputStream out(STDOUT_FILENO);
   auto sink = make_record_sink(out, sink_options(options));
   FilterAndPrint handler(filter, *sink);
-  std::function<void()> on_idle = [&out] { out.flush(); };
+  const PipelineHooks hooks{[&out] { out.flush(); }, [&handler] { return handler.matched(); },
+                            [&out] { return out.broken_pipe(); }};
   PipelineResult result = read_inputs(
-      options, handler, AssemblerOptions{options.service, filter.required_text()}, on_idle);
+      options, handler, AssemblerOptions{options.service, filter.required_text()}, hooks);
   sink->finish();
   if (options.stats) print_stats(result.stats, result, handler.matched());
   return finish_run(options, out, result.stats, result, handler.matched());
@@ -64,9 +67,14 @@ int print_generated(const Options& options) {
 
 }  // namespace
 
-int run(const Options& options) {
-  if (options.command == Command::Completions || options.command == Command::Man)
-    return print_generated(options);
+int run(const Options& requested) {
+  if (requested.command == Command::Completions || requested.command == Command::Man)
+    return print_generated(requested);
+  const Screen screen = probe_screen();
+  const Options options = settle_for_screen(requested, screen);
+  // Declared before the command runs so that it outlives the command's output stream: its
+  // destructor closes stdout and waits until the reader quits the pager.
+  const std::unique_ptr<Pager> pager = Pager::start(options, screen);
   std::optional<Filter> filter;
   try {
     filter.emplace(Filter::compile(options.filter, now_us()));

@@ -42,7 +42,7 @@ class TimelineSink final : public RecordSink {
 int run_trace(const Options& options) {
   RequestTrace trace(options.trace_id, options.join.window);
   PipelineResult result =
-      read_inputs(options, trace, AssemblerOptions{options.service, {}}, nullptr);
+      read_inputs(options, trace, AssemblerOptions{options.service, {}}, PipelineHooks{});
   if (trace.matched_ids().size() > 1) {
     fmt::print(stderr, "pkgly-trail: '{}' is ambiguous; it starts {} ids:\n", options.trace_id,
                trace.matched_ids().size());

@@ -138,32 +138,37 @@ class JoinedDelimitedSink final : public JoinedEventSink {
 class JoinedTextSink final : public JoinedEventSink {
  public:
   JoinedTextSink(OutputStream& out, const SinkOptions& options)
-      : out_(out), lines_(options.color), columns_(options.fields) {}
+      : out_(out), lines_(options), columns_(options.fields) {}
   void write(const JoinedEvent& event) override {
     fmt::memory_buffer& buf = out_.buffer();
     if (!columns_.empty()) {
       for (std::size_t i = 0; i < columns_.size(); ++i) {
         if (i > 0) buf.append(std::string_view("  "));
         std::optional<Value> value = lookup_joined(event, columns_[i], scratch_);
-        lines_.cell(buf, value && value->kind != ValueKind::Null ? value->text : "");
+        const std::string_view text = value && value->kind != ValueKind::Null ? value->text : "";
+        if (columns_[i] == "timestamp") {
+          lines_.time(buf, text);
+        } else {
+          lines_.cell(buf, text);
+        }
       }
-      buf.push_back('\n');
+      lines_.end_line(buf);
       out_.maybe_flush();
       return;
     }
     lines_.audit(buf, event.audit);
-    buf.push_back('\n');
+    lines_.end_line(buf);
     buf.append(std::string_view("    access  "));
     if (event.access) {
       access_summary(buf, event);
     } else {
       buf.append(std::string_view("none seen"));
     }
-    buf.push_back('\n');
+    lines_.end_line(buf);
     for (const Record& related : event.related) {
       buf.append(std::string_view("    "));
       lines_.event(buf, related);
-      buf.push_back('\n');
+      lines_.end_line(buf);
     }
     out_.maybe_flush();
   }

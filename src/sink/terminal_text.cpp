@@ -100,3 +100,37 @@ void append_terminal_value(fmt::memory_buffer& out, std::string_view text) {
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+void fit_to_width(fmt::memory_buffer& line, std::size_t start, std::size_t width) {
+  if (width == 0) return;
+  constexpr std::string_view kEllipsis = "\xe2\x80\xa6";  // U+2026
+  const char* text = line.data();
+  std::size_t columns = 0;
+  std::size_t cut = std::string_view::npos;  // where the ellipsis goes if the line is too long
+  bool colored = false;
+  for (std::size_t i = start; i < line.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0x1b) {  // one of our own SGR sequences (log text cannot contain ESC any more)
+      colored = true;
+      ++i;
+      if (i < line.size() && text[i] == '[') ++i;
+      while (i < line.size() && !(text[i] >= 0x40 && text[i] <= 0x7e)) ++i;
+      ++i;
+      continue;
+    }
+    if ((c & 0xC0) != 0x80) {  // the first byte of a character
+      if (columns == width - 1) cut = i;
+      if (++columns > width) {
+        line.resize(cut);
+        line.append(kEllipsis);
+        if (colored) line.append(std::string_view("\x1b[0m"));
+        return;
+      }
+    }
+    ++i;
+  }
+}
+
+}  // namespace pkgly_trail

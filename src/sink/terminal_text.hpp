@@ -22,3 +22,13 @@ std::size_t append_terminal_safe(fmt::memory_buffer& out, std::string_view text,
 void append_terminal_value(fmt::memory_buffer& out, std::string_view text);
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+// Cuts the line that starts at `start` to at most `width` terminal columns, ending it with '…'
+// when something was cut (text output on a terminal, unless --wide). Only escapes written by
+// pkgly-trail itself can be in the line; they take no columns, and colour is reset after a cut.
+// Every character counts as one column (East Asian wide characters are not measured).
+void fit_to_width(fmt::memory_buffer& line, std::size_t start, std::size_t width);
+
+}  // namespace pkgly_trail

@@ -58,11 +58,35 @@ void TextLines::cell(fmt::memory_buffer& line, std::string_view text, std::size_
   for (std::size_t i = shown; i < width; ++i) line.push_back(' ');
 }
 
+void TextLines::time(fmt::memory_buffer& line, std::string_view timestamp,
+                     std::size_t width) const {
+  std::size_t shown = 1;
+  if (timestamp.empty()) {
+    line.push_back('-');
+  } else {
+    shown = time_.append(line, timestamp);
+  }
+  for (std::size_t i = shown; i < width; ++i) line.push_back(' ');
+}
+
+void TextLines::end_line(fmt::memory_buffer& line) const {
+  if (width_ > 0) {
+    const std::string_view text(line.data(), line.size());
+    const std::size_t newline = text.rfind('\n');
+    fit_to_width(line, newline == std::string_view::npos ? 0 : newline + 1, width_);
+  }
+  line.push_back('\n');
+}
+
 void TextLines::columns(fmt::memory_buffer& line, const Record& record,
                         const std::vector<std::string>& columns_) const {
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     if (i > 0) line.append(std::string_view("  "));
-    cell(line, text_of(record, columns_[i]));
+    if (columns_[i] == "timestamp") {
+      time(line, record.timestamp);
+    } else {
+      cell(line, text_of(record, columns_[i]));
+    }
   }
 }
 
@@ -72,7 +96,7 @@ void TextLines::audit(fmt::memory_buffer& line, const Record& record) const {
   const std::string_view outcome_color = outcome == "denied"    ? kBoldRed
                                          : outcome == "success" ? kGreen
                                                                 : std::string_view{};
-  cell(line, record.timestamp);
+  time(line, record.timestamp);
   line.push_back(' ');
   cell(line, outcome, 7, outcome_color);
   line.push_back(' ');
@@ -95,7 +119,7 @@ void TextLines::audit(fmt::memory_buffer& line, const Record& record) const {
 // <timestamp> <LEVEL> <span:span> <target>: <message> k=v ..., LEVEL right-aligned as
 // tracing writes it.
 void TextLines::event(fmt::memory_buffer& line, const Record& record) const {
-  cell(line, record.timestamp);
+  time(line, record.timestamp);
   line.push_back(' ');
   const std::string_view level = to_string(record.level);
   for (std::size_t i = level.size(); i < 5; ++i) line.push_back(' ');

@@ -6,7 +6,9 @@
 #include <string_view>
 #include <vector>
 
+#include "display_time.hpp"
 #include "pkgly_trail/record/record.hpp"
+#include "pkgly_trail/sink/record_sink.hpp"
 
 namespace pkgly_trail {
 
@@ -14,7 +16,8 @@ inline constexpr std::string_view kColorReset = "\x1b[0m";
 
 class TextLines {
  public:
-  explicit TextLines(bool color) : color_(color) {}
+  explicit TextLines(const SinkOptions& options)
+      : color_(options.color), width_(options.width), time_(options.time) {}
   bool color() const noexcept { return color_; }
   // The colour of a level, or nothing when colours are off.
   std::string_view level_color(Level level) const noexcept;
@@ -29,9 +32,16 @@ class TextLines {
   // The values of `columns`, two spaces apart.
   void columns(fmt::memory_buffer& line, const Record& record,
                const std::vector<std::string>& columns) const;
+  // A record time as --utc/--local ask, padded to `width`.
+  void time(fmt::memory_buffer& line, std::string_view timestamp, std::size_t width = 0) const;
+  // Ends the line being written (everything after the buffer's last '\n'): cut to the terminal
+  // width unless --wide, then '\n'.
+  void end_line(fmt::memory_buffer& line) const;
 
  private:
   bool color_;
+  std::size_t width_;
+  mutable DisplayTime time_;  // caches the last second it formatted
 };
 
 }  // namespace pkgly_trail

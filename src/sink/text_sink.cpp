@@ -8,7 +8,7 @@ namespace {
 class TextSink final : public RecordSink {
  public:
   TextSink(OutputStream& out, const SinkOptions& options)
-      : out_(out), columns_(options.fields), audit_(options.audit), lines_(options.color) {}
+      : out_(out), columns_(options.fields), audit_(options.audit), lines_(options) {}
 
   void write(const Record& record) override {
     fmt::memory_buffer& line = out_.buffer();
@@ -19,7 +19,7 @@ class TextSink final : public RecordSink {
     } else {
       lines_.event(line, record);
     }
-    line.push_back('\n');
+    lines_.end_line(line);
     out_.maybe_flush();
   }
   void finish() override { out_.flush(); }

@@ -246,7 +246,8 @@ TEST_CASE("colours only when asked or on a terminal and never with NO_COLOR", "[
   CHECK(piped.out.find('\x1b') == std::string::npos);
   // script(1) gives the program a terminal; NO_COLOR must still turn colours off.
   std::string bin = testing::shell_quote(PKGLY_TRAIL_BINARY);
-  std::string tty = "script -qec " + testing::shell_quote(bin + " audit " + log) + " /dev/null";
+  std::string tty =
+      "script -qec " + testing::shell_quote(bin + " audit --no-pager " + log) + " /dev/null";
   const std::string has_escape = " | grep -q \"$(printf '\\033')\"";
   int with_color = std::system((tty + has_escape).c_str());
   int without = std::system(("NO_COLOR=1 " + tty + has_escape).c_str());

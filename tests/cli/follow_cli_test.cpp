@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "support/process.hpp"
+#include "support/text_lines.hpp"
 
 namespace pkgly_trail {
 
@@ -20,9 +21,7 @@ TEST_CASE("join follows a file through a rotation", "[cli][follow]") {
   // Split the sample in two halves at a line boundary; the second goes to the new file.
   const std::size_t half = lines.size() / 2;
   auto write = [&](const std::string& path, std::size_t from, std::size_t to) {
-    std::FILE* out = std::fopen(path.c_str(), "a");
-    for (std::size_t i = from; i < to; ++i) std::fprintf(out, "%s\n", lines[i].c_str());
-    std::fclose(out);
+    testing::append_lines(path, lines, from, to);
   };
   write(log, 0, half);
 

@@ -2,6 +2,7 @@
 // file, and truncates; every line is read exactly once, in order.
 #include <catch2/catch.hpp>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -97,6 +98,73 @@ TEST_CASE("follow waits for a file that does not exist yet", "[input][follow]") 
   REQUIRE(collect.problems.size() == 1);  // reported once, not at every check
   CHECK(collect.problems[0].find("waiting") != std::string::npos);
   std::system(("rm -rf " + dir).c_str());
+}
+
+}  // namespace pkgly_trail
+
+namespace pkgly_trail {
+namespace {
+
+struct CollectByFile : Collect {
+  std::vector<std::string> inputs;
+  void on_line(std::string_view input, const InputLine& line) override {
+    Collect::on_line(input, line);
+    std::lock_guard<std::mutex> lock(mutex);
+    inputs.emplace_back(input);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("follow-dir reads a rolling logger's files and picks up new ones", "[input][follow]") {
+  char dir_template[] = "/tmp/pkgly-trail-follow-dir-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  const std::string day1 = dir + "/pkgly.log.2025-11-20";
+  const std::string day2 = dir + "/pkgly.log.2025-11-21";
+  const std::string day3 = dir + "/pkgly.log.2025-11-22";
+  append_lines(day2, 51, 100);
+  append_lines(day1, 1, 50);
+  // Oldest first is by modification time, not by name or creation order.
+  const timespec older[2] = {{1000, 0}, {1000, 0}};
+  const timespec newer[2] = {{2000, 0}, {2000, 0}};
+  ::utimensat(AT_FDCWD, day1.c_str(), older, 0);
+  ::utimensat(AT_FDCWD, day2.c_str(), newer, 0);
+  append_lines(dir + "/other.log", 1000, 1010);  // not the prefix
+  std::system(("printf 'x' | gzip > " + dir + "/pkgly.log.2025-11-19.gz").c_str());
+
+  CollectByFile collect;
+  collect.want = 200;
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    append_lines(day2, 101, 120);  // the current file grows
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    // logrotate compresses yesterday's file: a new .gz, the original deleted.
+    std::system(("gzip -k " + day1 + " && rm " + day1).c_str());
+    // The logger rolls over to a new file; a rename inside the directory reads nothing twice.
+    append_lines(day3, 121, 180);
+    std::rename(day2.c_str(), (day2 + ".old").c_str());
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    append_lines(day3, 181, 200);
+  });
+  follow_directory({dir, "pkgly.log"}, collect, FollowOptions{std::chrono::milliseconds(50), {}});
+  writer.join();
+
+  REQUIRE(collect.lines.size() == 200);
+  for (int i = 0; i < 200; ++i)
+    CHECK(collect.lines[static_cast<std::size_t>(i)] == "line " + std::to_string(i + 1));
+  CHECK(collect.inputs.front() == day1);
+  CHECK(collect.inputs.back() == day3);
+  REQUIRE(collect.problems.size() == 1);  // the .gz there at start, once
+  CHECK(collect.problems[0].find("1 compressed file") != std::string::npos);
+  std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("follow-dir on a missing directory says so and returns", "[input][follow]") {
+  Collect collect;
+  collect.want = 1;
+  follow_directory({"/nonexistent/pkgly-trail-dir", "pkgly.log"}, collect);
+  REQUIRE(collect.problems.size() == 1);
+  CHECK(collect.problems[0].find("cannot open") != std::string::npos);
 }
 
 }  // namespace pkgly_trail

@@ -35,4 +35,19 @@ struct FollowOptions {
 void follow_files(const std::vector<std::string>& names, FollowedLineHandler& handler,
                   FollowOptions options = {});
 
+// --follow-dir DIR --prefix NAME: a rolling logger's directory (Pkgly writes NAME.<date>).
+struct FollowedDirectory {
+  std::string dir;
+  std::string prefix;  // file names must start with it; empty = every file
+};
+
+// Follows every regular file of the directory whose name starts with the prefix: the ones
+// there at start are read from their beginning, oldest first, and a file created later is
+// picked up within one interval. Compressed files (.gz, .xz, .bz2, .zst, or gzip content) are
+// skipped: logrotate's archives of lines already read; the ones there at start are reported once. A file renamed within the directory is not
+// read twice; a file removed is read to its end and closed. An unreadable directory is one
+// on_problem and an immediate return.
+void follow_directory(const FollowedDirectory& where, FollowedLineHandler& handler,
+                      FollowOptions options = {});
+
 }  // namespace pkgly_trail

@@ -1,5 +1,6 @@
 #pragma once
 // sink stage: turns records into bytes for people (text) or programs (NDJSON, CSV, TSV).
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,12 +22,18 @@ class RecordSink {
 // Ecs: Elastic Common Schema documents, one per line (audit events: `audit`, `join`).
 enum class OutputFormat { Text, Json, Csv, Tsv, Ecs };
 
+// How text output shows record times: as logged (default), converted to UTC (--utc), or to
+// the local time zone with its offset (--local). Machine formats always keep the logged text.
+enum class TimeDisplay { AsLogged, Utc, Local };
+
 struct SinkOptions {
   OutputFormat format = OutputFormat::Text;
   std::vector<std::string> fields;  // columns for csv/tsv/text; empty = defaults
   bool audit = false;               // the records are audit events (changes the defaults)
   bool color = false;               // text: ANSI colours
   bool raw_csv = false;             // csv/tsv: no guard against spreadsheet formulas
+  TimeDisplay time = TimeDisplay::AsLogged;  // text: --utc / --local
+  std::size_t width = 0;  // text: cut lines to this many columns (0 = never; --wide)
 };
 
 std::unique_ptr<RecordSink> make_record_sink(OutputStream& out, const SinkOptions& options);

@@ -1,0 +1,190 @@
+// End to end: a person at a terminal. script(1) gives pkgly-trail a terminal for stdout; the
+// pager, the width, and the times in text output are checked through it.
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <string>
+
+#include "support/process.hpp"
+#include "support/text_lines.hpp"
+
+namespace pkgly_trail {
+
+namespace {
+
+// Runs `pkgly-trail ARGS` with stdout on a terminal COLUMNS wide; returns what the terminal
+// showed, with the terminal's \r\n turned back into \n.
+std::string on_terminal(const std::string& args, int columns = 80, const std::string& env = "",
+                        const std::string& stdin_file = "/dev/null") {
+  const std::string bin = testing::shell_quote(PKGLY_TRAIL_BINARY);
+  const std::string inner = "stty cols " + std::to_string(columns) + " rows 24; " + env + " " +
+                            bin + " " + args + " < " + stdin_file;
+  const std::string command = "script -qec " + testing::shell_quote(inner) + " /dev/null";
+  std::string shown;
+  if (std::FILE* pipe = ::popen(command.c_str(), "r")) {
+    char chunk[4096];
+    for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, pipe)) > 0;) shown.append(chunk, n);
+    ::pclose(pipe);
+  }
+  std::string text;
+  for (std::size_t i = 0; i < shown.size(); ++i)
+    if (!(shown[i] == '\r' && i + 1 < shown.size() && shown[i + 1] == '\n')) text += shown[i];
+  return text;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+
+}  // namespace
+
+TEST_CASE("text on a terminal is cut to its width unless --wide", "[cli][terminal]") {
+  const std::string log = testing::fixture_arg("full-ansi-compose.log");
+  const auto cut = lines_of(on_terminal("join --no-pager " + log, 60));
+  REQUIRE(cut.size() > 3);
+  bool any_cut = false;
+  for (const std::string& line : cut) {
+    CHECK(testing::columns_of(line) <= 60);
+    any_cut = any_cut || line.ends_with("\xe2\x80\xa6\x1b[0m") || line.ends_with("\xe2\x80\xa6");
+  }
+  CHECK(any_cut);
+  const auto wide = lines_of(on_terminal("join --no-pager --wide " + log, 60));
+  std::size_t longest = 0;
+  for (const std::string& line : wide) longest = std::max(longest, testing::columns_of(line));
+  CHECK(longest > 60);
+  // Not a terminal: never cut.
+  auto piped = testing::run_trail("join " + log);
+  CHECK(piped.out == testing::run_trail("join --wide " + log).out);
+  std::size_t longest_piped = 0;
+  for (const std::string& line : lines_of(piped.out))
+    longest_piped = std::max(longest_piped, testing::columns_of(line));
+  CHECK(longest_piped > 200);
+}
+
+TEST_CASE("output on a terminal goes through PAGER when the inputs are files", "[cli][terminal]") {
+  const std::string log = testing::fixture_arg("full-ansi-compose.log");
+  const std::string pager = "PAGER='sed s/^/PAGED:/'";
+  const auto paged = lines_of(on_terminal("audit " + log, 200, pager));
+  REQUIRE(!paged.empty());
+  for (const std::string& line : paged) CHECK(line.starts_with("PAGED:"));
+  // --no-pager, PAGER=cat, and stdin (a live `docker compose logs -f` maybe) are not paged.
+  for (const auto& [args, env, input] :
+       {std::tuple<std::string, std::string, std::string>{"audit --no-pager " + log, pager,
+                                                          "/dev/null"},
+        {"audit " + log, "PAGER=cat", "/dev/null"},
+        {"audit", pager, testing::fixture_path("full-ansi-compose.log")}}) {
+    const std::string shown = on_terminal(args, 200, env, input);
+    CHECK(shown.find("package.") != std::string::npos);
+    CHECK(shown.find("PAGED:") == std::string::npos);
+  }
+}
+
+TEST_CASE("a pager that quits early ends the run quietly", "[cli][terminal]") {
+  const std::string log = testing::fixture_arg("full-ansi-compose.log");
+  const std::string shown =
+      on_terminal("records " + log + " " + log + " " + log + "; echo status=$?", 200,
+                  "PAGER='head -n 1'");
+  const auto lines = lines_of(shown);
+  REQUIRE(lines.size() == 2);
+  CHECK(lines[1] == "status=0");
+}
+
+TEST_CASE("text output shows times as --utc or --local choose how text output shows times", "[cli][terminal]") {
+  const std::string log = testing::fixture_arg("json-plain-zero.log");
+  auto logged = testing::run_trail("audit --fields timestamp " + log);
+  auto utc = testing::run_trail("audit --utc --fields timestamp " + log);
+  auto local = testing::run_trail("audit --local --fields timestamp " + log, "", "TZ=Asia/Kolkata");
+  REQUIRE(logged.status == 0);
+  const auto logged_lines = lines_of(logged.out);
+  const auto utc_lines = lines_of(utc.out);
+  const auto local_lines = lines_of(local.out);
+  REQUIRE(utc_lines.size() == logged_lines.size());
+  REQUIRE(local_lines.size() == logged_lines.size());
+  for (std::size_t i = 0; i < logged_lines.size(); ++i) {
+    CHECK(utc_lines[i].ends_with("Z"));
+    CHECK(local_lines[i].ends_with("+05:30"));
+    // Same instant: the UTC text parses back to the logged one's date and minute +0.
+    CHECK(utc_lines[i].substr(0, 16) == logged_lines[i].substr(0, 16));
+  }
+  // json output keeps the logged text whatever --utc says: it is a contract.
+  auto json = testing::run_trail("audit --local -o json " + log, "", "TZ=Asia/Kolkata");
+  CHECK(json.out.find("+05:30") == std::string::npos);
+  auto both = testing::run_trail("audit --utc --local " + log);
+  CHECK(both.status == 2);
+}
+
+}  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("the progress line with --progress draws a line on stderr and erases it", "[cli][terminal]") {
+  char dir_template[] = "/tmp/pkgly-trail-progress-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  const std::string log = testing::fixture_arg("full-ansi-compose.log");
+  const std::string bin = testing::shell_quote(PKGLY_TRAIL_BINARY);
+  // A trickling stream: the line is drawn while the input waits.
+  const std::string trickle = "(cat " + log + "; sleep 1; cat " + log + ") | ";
+  const int forced = std::system((trickle + bin + " audit --progress -o json - >" + dir +
+                                  "/out 2>" + dir + "/err")
+                                     .c_str());
+  CHECK(WEXITSTATUS(forced) == 0);
+  const std::string err = testing::read_file(dir + "/err");
+  CHECK(err.find("\rpkgly-trail: ") != std::string::npos);
+  CHECK(err.find(" records, ") != std::string::npos);
+  CHECK(err.find(" matches") != std::string::npos);
+  CHECK(err.find(" of ") == std::string::npos);  // stdin: no total, no percentage
+  CHECK(err.ends_with("\r\x1b[K"));               // erased at the end
+  // The output is the same as without it.
+  const int plain = std::system((trickle + bin + " audit -o json - >" + dir + "/plain 2>" + dir +
+                                 "/plain_err")
+                                    .c_str());
+  CHECK(WEXITSTATUS(plain) == 0);
+  CHECK(testing::read_file(dir + "/out") == testing::read_file(dir + "/plain"));
+  // Not forced, stderr not a terminal: no line.
+  CHECK(testing::read_file(dir + "/plain_err").empty());
+  std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("progress options: --progress and --no-progress exclude each other", "[cli][terminal]") {
+  CHECK(testing::run_trail("audit --progress --no-progress").status == 2);
+}
+
+TEST_CASE("join --follow-dir picks up a rolling logger's new file", "[cli][follow]") {
+  char dir_template[] = "/tmp/pkgly-trail-follow-dir-cli-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  auto lines = testing::read_lines(testing::fixture_path("json-plain-zero.log"));
+  const std::size_t half = lines.size() / 2;
+  testing::append_lines(dir + "/pkgly.log.2025-11-20", lines, 0, half);
+  const std::string bin = testing::shell_quote(PKGLY_TRAIL_BINARY);
+  // The logger rolls over 0.7 s after following starts; SIGINT ends following 1.5 s later.
+  const std::string command =
+      "(" + bin + " join -o json --follow-dir " + dir + " --prefix pkgly.log >" + dir +
+      "/out 2>" + dir + "/err & pid=$!; sleep 0.7; cat > " + dir + "/pkgly.log.2025-11-21 < " +
+      dir + "/second; sleep 1.5; kill -INT $pid; wait $pid; echo $? > " + dir + "/status)";
+  testing::append_lines(dir + "/second", lines, half, lines.size());
+  std::system(command.c_str());
+  CHECK(testing::read_file(dir + "/status") == "130\n");
+  const auto whole = testing::run_trail("join -o json " + testing::fixture_arg("json-plain-zero.log"));
+  // Every event of the whole log, joined as in one file (the logger cut between requests).
+  std::size_t events = 0;
+  for (const std::string& line : testing::read_lines(dir + "/out")) {
+    (void)line;
+    ++events;
+  }
+  std::size_t expected = 0;
+  for (char c : whole.out) expected += c == '\n';
+  CHECK(events == expected);
+  CHECK(testing::read_file(dir + "/out").find("pkgly.log.2025-11-21") != std::string::npos);
+  std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("follow-dir options: --follow-dir takes no FILE and --prefix needs it", "[cli][follow]") {
+  CHECK(testing::run_trail("join --follow-dir /tmp x.log").status == 2);
+  CHECK(testing::run_trail("join --prefix pkgly.log x.log").status == 2);
+}
+
+}  // namespace pkgly_trail
