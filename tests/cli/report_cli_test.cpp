@@ -6,9 +6,12 @@
 #include <sstream>
 
 #include "support/process.hpp"
+#include "support/text_lines.hpp"
 #include "support/truth.hpp"
 
 namespace pkgly_trail {
+using testing::lines_of;
+
 namespace {
 using testing::fixture_arg;
 using testing::run_trail;
@@ -25,12 +28,6 @@ std::uint64_t truth_count(const std::string& sample, const std::string& outcome)
   return n;
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 }  // namespace
 

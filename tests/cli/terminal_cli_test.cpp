@@ -10,6 +10,8 @@
 
 namespace pkgly_trail {
 
+using testing::lines_of;
+
 namespace {
 
 // Runs `pkgly-trail ARGS` with stdout on a terminal COLUMNS wide; returns what the terminal
@@ -31,14 +33,6 @@ std::string on_terminal(const std::string& args, int columns = 80, const std::st
     if (!(shown[i] == '\r' && i + 1 < shown.size() && shown[i + 1] == '\n')) text += shown[i];
   return text;
 }
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
 
 }  // namespace
 

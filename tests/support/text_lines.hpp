@@ -1,6 +1,7 @@
 #pragma once
 // Small helpers for tests that write logs line by line or measure what a terminal shows.
 #include <cstdio>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,14 @@ inline void append_lines(const std::string& path, const std::vector<std::string>
   for (std::size_t i = from; i < to && i < lines.size(); ++i)
     std::fprintf(out, "%s\n", lines[i].c_str());
   std::fclose(out);
+}
+
+// The lines of `text`, without their '\n'.
+inline std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
 }
 
 // Columns a terminal gives `line`: SGR escapes take none, a UTF-8 character takes one.
