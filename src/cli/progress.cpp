@@ -78,7 +78,7 @@ void ProgressLine::erase() {
 std::string ProgressLine::describe(const ProgressCounts& counts, std::uint64_t total_bytes,
                                    double seconds) {
   fmt::memory_buffer out;
-  // A merge counts no bytes while it runs: then the line starts with the records.
+  // Nothing read yet from stdin: the line starts with the records.
   const bool bytes_known = counts.bytes > 0 || total_bytes > 0;
   const double rate = seconds > 0 ? static_cast<double>(counts.bytes) / seconds : 0;
   if (bytes_known) {

@@ -34,6 +34,7 @@ struct RecordBatch {
   std::vector<std::int64_t> times;  // the merge key of each
   std::size_t size = 0;
   std::size_t bytes = 0;
+  std::uint64_t input_bytes = 0;  // the reader's bytes_read() when the batch was handed over
 };
 
 enum class Take { Batch, Idle, Ended, Waiting };
@@ -155,6 +156,7 @@ class InputLane final : public LineHandler, public RecordHandler {
         filling_->bytes = 0;
         return;
       }
+      filling_->input_bytes = reader_->bytes_read();
       ready_.push_back(std::move(filling_));
       if (!spare_.empty()) {
         next = std::move(spare_.back());
@@ -263,6 +265,7 @@ class RecordMerge {
     std::unique_ptr<RecordBatch> batch;
     std::size_t next = 0;
     bool ended = false;
+    std::uint64_t input_bytes = 0;  // of the last batch taken
   };
   struct Head {
     std::int64_t time = 0;
@@ -285,6 +288,7 @@ class RecordMerge {
       switch (lanes_[lane]->take(cursor.batch, kWaitSlice)) {
         case Take::Batch:
           cursor.next = 0;
+          count_bytes(lane);
           return true;
         case Take::Idle:
           if (options_.on_idle) options_.on_idle();
@@ -297,6 +301,14 @@ class RecordMerge {
           break;
       }
     }
+  }
+
+  // The input bytes behind the batches taken so far, for a progress line.
+  void count_bytes(std::size_t lane) {
+    Cursor& cursor = cursors_[lane];
+    bytes_taken_ += cursor.batch->input_bytes - cursor.input_bytes;
+    cursor.input_bytes = cursor.batch->input_bytes;
+    if (options_.on_bytes) options_.on_bytes(bytes_taken_);
   }
 
   bool stopped() {
@@ -322,6 +334,7 @@ class RecordMerge {
   std::vector<std::thread> threads_;
   bool stopped_ = false;
   bool read_error_ = false;
+  std::uint64_t bytes_taken_ = 0;
 };
 
 }  // namespace

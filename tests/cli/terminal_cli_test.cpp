@@ -121,7 +121,8 @@ TEST_CASE("the progress line with --progress draws a line on stderr and erases i
   const std::string log = testing::fixture_arg("full-ansi-compose.log");
   const std::string bin = testing::shell_quote(PKGLY_TRAIL_BINARY);
   // A trickling stream: the line is drawn while the input waits.
-  const std::string trickle = "(cat " + log + "; sleep 1; cat " + log + ") | ";
+  // A quiet pipe calls on_idle about once a second: 2 s of silence is at least one redraw.
+  const std::string trickle = "(cat " + log + "; sleep 2; cat " + log + ") | ";
   const int forced = std::system((trickle + bin + " audit --progress -o json - >" + dir +
                                   "/out 2>" + dir + "/err")
                                      .c_str());

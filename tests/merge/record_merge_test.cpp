@@ -366,3 +366,26 @@ TEST_CASE("merge: an exception from the handler ends the merge cleanly", "[merge
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("merge: on_bytes counts the input bytes behind the records taken", "[merge]") {
+  std::string a, b;
+  for (int i = 0; i < 600; ++i) a += json_at(fmt::format("{:02}.{:06}", i / 20, i), "a");
+  for (int i = 0; i < 300; ++i) b += json_at(fmt::format("{:02}.{:06}", i / 10, i), "b");
+  const std::uint64_t total = a.size() + b.size();
+  std::vector<MergeInput> inputs;
+  inputs.push_back(text_input("a.log", a));
+  inputs.push_back(text_input("b.log", b));
+  std::vector<std::uint64_t> reported;
+  MergeOptions options;
+  options.on_bytes = [&reported](std::uint64_t bytes) { reported.push_back(bytes); };
+  Seen seen;
+  merge_records(std::move(inputs), seen, options);
+  REQUIRE(!reported.empty());
+  CHECK(std::is_sorted(reported.begin(), reported.end()));
+  CHECK(reported.back() == total);
+  CHECK(seen.order.size() == 900);
+}
+
+}  // namespace pkgly_trail

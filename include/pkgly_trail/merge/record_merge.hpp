@@ -29,6 +29,9 @@ struct MergeOptions {
   // An input failed while being read (a corrupt gzip file): called, with the reader's message,
   // once the merge has handed on every record read before the failure. The other inputs go on.
   std::function<void(const std::string& message)> on_read_error;
+  // Input bytes read (compressed, for gzip) behind the records taken so far, all inputs
+  // together; called as each batch is taken, for a progress line.
+  std::function<void(std::uint64_t bytes)> on_bytes;
 };
 
 struct MergeResult {
