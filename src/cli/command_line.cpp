@@ -30,6 +30,46 @@ Examples:
 
 Exit status: 0 when something was printed, 1 when nothing matched, 2 on trouble.)";
 
+// Each command's --help ends with examples of that command.
+constexpr const char* kAuditExamples = R"(
+Examples:
+  docker compose logs -f pkgly | pkgly-trail audit --actor bob
+  pkgly-trail audit --outcome denied --since yesterday /var/log/pkgly/pkgly.log.*
+  pkgly-trail audit -o json --action 'package.*' samples/full-ansi-compose.log
+  pkgly-trail audit -o csv --fields timestamp,actor_username,action,outcome pkgly.log.gz
+  pkgly-trail audit --match 'query~(?i)select|union' --stats app.log
+  pkgly-trail audit --follow-dir /var/log/pkgly --prefix pkgly.log --since 1h
+
+Exit status: 0 when something was printed, 1 when nothing matched, 2 on trouble.)";
+
+constexpr const char* kJoinExamples = R"(
+Examples:
+  docker compose logs -f pkgly | pkgly-trail join --actor bob
+  pkgly-trail join --outcome denied --where client.address=203.0.113.9 pkgly.log
+  pkgly-trail join -o csv --fields timestamp,actor_username,action,client.address pkgly.log
+  pkgly-trail join --merge pkgly-0.log pkgly-1.log
+  pkgly-trail join -o ecs pkgly.log > audit.ecs.ndjson
+  pkgly-trail join --sqlite audit.db /var/log/pkgly/pkgly.log.*
+
+Exit status: 0 when something was printed, 1 when nothing matched, 2 on trouble.)";
+
+constexpr const char* kTraceExamples = R"(
+Examples:
+  pkgly-trail trace 54b87071 pkgly.log
+  pkgly-trail trace 54b87071-8bea-4010-ba63-4894e969788a -o json pkgly.log
+  pkgly-trail trace 4bf92f3577b34da6a3ce929d0e0e4736 --local pkgly.log
+
+Exit status: 0 when the request was found, 1 when not, 2 on trouble (an ambiguous prefix).)";
+
+constexpr const char* kRecordsExamples = R"(
+Examples:
+  pkgly-trail records --target sqlx --level warn pkgly.log
+  pkgly-trail records --target pkgly::upstream_access --level warn pkgly.log
+  pkgly-trail records --where request_id=54b87071-8bea-4010-ba63-4894e969788a pkgly.log
+  pkgly-trail records --level error -o json --since 2h /var/log/pkgly/pkgly.log.*
+
+Exit status: 0 when something was printed, 1 when nothing matched, 2 on trouble.)";
+
 // CLI11 2.1 fills plain strings; optional ones are converted after parsing.
 void add_filter_options(CLI::App& app, FilterOptions& f, OptionText& t) {
   app.add_option("--action", f.actions, "Audit action, glob (package.*); repeat to OR")
@@ -264,6 +304,10 @@ CommandLine::CommandLine(Options& options) : app_(kDescription, "pkgly-trail") {
       "attempts, repositories, timeline, sensitive actions (text, csv, json, markdown, "
       "html)");
   report->footer(kReportExamples);
+  audit->footer(kAuditExamples);
+  join->footer(kJoinExamples);
+  trace->footer(kTraceExamples);
+  records->footer(kRecordsExamples);
   CLI::App* completions = app.add_subcommand(
       "completions", "Print a completion script for bash, zsh or fish (see README: install)");
   completions->add_option("SHELL", options.shell, "bash, zsh or fish")

@@ -68,3 +68,18 @@ TEST_CASE("pkgly-trail.1 renders without warnings", "[cli][man]") {
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("every command's help ends with examples of that command", "[cli][man]") {
+  for (const std::string command : {"audit", "join", "trace", "records", "report"}) {
+    const auto help = testing::run_trail(command + " --help");
+    CHECK(help.status == 0);
+    const std::size_t examples = help.out.find("Examples:\n");
+    REQUIRE(examples != std::string::npos);
+    CHECK(help.out.find("pkgly-trail " + command + " ", examples) != std::string::npos);
+    CHECK(help.out.find("Exit status:", examples) != std::string::npos);
+  }
+}
+
+}  // namespace pkgly_trail
