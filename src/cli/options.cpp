@@ -171,9 +171,9 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   if (options.follow && options.merge) {
     // Followed, a quiet file may still write a record older than those already handed on.
     fmt::print(stderr,
-               "pkgly-trail: --merge and --follow cannot be combined: a merge must know that no "
-               "input will write an earlier record; merge the files without -f, or follow them "
-               "without --merge\n");
+               "pkgly-trail: --merge cannot be combined with --follow or --follow-dir: a merge "
+               "must know that no input will write an earlier record; merge the files without "
+               "following, or follow them without --merge\n");
     return 2;
   }
   return std::nullopt;

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "renderers.hpp"
-#include "sink/sinks.hpp"
+#include "pkgly_trail/sink/delimited_writer.hpp"
 
 namespace pkgly_trail::report_detail {
 namespace {

@@ -1,6 +1,6 @@
 #include "escape.hpp"
 
-#include "sink/terminal_text.hpp"
+#include "pkgly_trail/sink/terminal_text.hpp"
 
 namespace pkgly_trail::report_detail {
 

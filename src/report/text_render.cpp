@@ -4,7 +4,7 @@
 
 #include "escape.hpp"
 #include "renderers.hpp"
-#include "sink/terminal_text.hpp"
+#include "pkgly_trail/sink/terminal_text.hpp"
 
 namespace pkgly_trail::report_detail {
 namespace {

@@ -3,7 +3,7 @@
 #include <ctime>
 
 #include "pkgly_trail/filter/filter.hpp"
-#include "terminal_text.hpp"
+#include "pkgly_trail/sink/terminal_text.hpp"
 
 namespace pkgly_trail {
 

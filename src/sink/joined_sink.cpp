@@ -5,7 +5,7 @@
 #include "pkgly_trail/sink/ecs.hpp"
 #include "pkgly_trail/sink/json_writer.hpp"
 #include "sinks.hpp"
-#include "terminal_text.hpp"
+#include "pkgly_trail/sink/terminal_text.hpp"
 #include "text_lines.hpp"
 
 namespace pkgly_trail {

@@ -1,4 +1,4 @@
-#include "terminal_text.hpp"
+#include "pkgly_trail/sink/terminal_text.hpp"
 
 #include "utf8.hpp"
 

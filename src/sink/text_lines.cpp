@@ -2,7 +2,7 @@
 // the log goes through append_terminal_safe; the colour codes here are the only escapes written.
 #include "text_lines.hpp"
 
-#include "terminal_text.hpp"
+#include "pkgly_trail/sink/terminal_text.hpp"
 
 namespace pkgly_trail {
 namespace {

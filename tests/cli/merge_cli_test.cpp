@@ -193,7 +193,8 @@ TEST_CASE("merge cli: --follow is a usage error and one input or stdin is a plai
   const auto follow = run_trail("join --merge -f " + testing::fixture_arg("json-plain-zero.log") +
                                 " " + testing::fixture_arg("full-ansi-compose.log"));
   CHECK(follow.status == 2);
-  CHECK(follow.err.find("--merge and --follow") != std::string::npos);
+  CHECK(follow.err.find("--merge cannot be combined with --follow") != std::string::npos);
+  CHECK(run_trail("join --merge --follow-dir /tmp").status == 2);
   CHECK(follow.out.empty());
 
   const auto plain = run_trail("join -o json " + testing::fixture_arg("json-plain-zero.log"));
