@@ -479,6 +479,25 @@ inline std::size_t check_terminal_text(std::string_view text, bool color) {
   return lines;
 }
 
+// Text cut to a terminal width (--wide off): no line takes more than `width` columns, counting
+// one per character and none for pkgly-trail's own colour codes.
+inline void check_width(std::string_view text, std::size_t width) {
+  std::size_t columns = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      columns = 0;
+      continue;
+    }
+    if (c == 0x1b) {
+      while (i < text.size() && text[i] != 'm') ++i;
+      continue;
+    }
+    if ((c & 0xC0) != 0x80) ++columns;
+    FUZZ_CHECK(columns <= width, fmt::format("a line wider than {} columns: {}", width, shown(text)));
+  }
+}
+
 // ---- CSV / TSV -----------------------------------------------------------------------------
 
 // A cell a spreadsheet would run as a formula (OWASP CSV injection). '-' is left out: numbers

@@ -91,6 +91,7 @@ class CheckedRecordSink {
       case OutputFormat::Text:
         FUZZ_CHECK(fuzz::check_terminal_text(text, options_.color) == 1,
                    "one record, one line: " + fuzz::shown(text));
+        if (options_.width > 0) fuzz::check_width(text, options_.width);
         break;
     }
     out_.flush();
@@ -134,6 +135,7 @@ class CheckedJoinedSink final : public JoinedEventSink {
         const std::size_t lines = options_.fields.empty() ? 2 + event.related.size() : 1;
         FUZZ_CHECK(fuzz::check_terminal_text(text, options_.color) == lines,
                    fmt::format("expected {} lines: {}", lines, fuzz::shown(text)));
+        if (options_.width > 0) fuzz::check_width(text, options_.width);
         break;
       }
     }
@@ -184,6 +186,15 @@ class JoinedFanOut final : public JoinedEventSink {
   std::vector<std::unique_ptr<CheckedJoinedSink>> sinks_;
   std::uint64_t events_ = 0;
 };
+
+// Text as a terminal 40 columns wide shows it, times converted (--utc, --local).
+SinkOptions narrow_text(TimeDisplay time, bool color) {
+  SinkOptions options;
+  options.color = color;
+  options.width = 40;
+  options.time = time;
+  return options;
+}
 
 SinkOptions sink(OutputFormat format, bool color = false, std::vector<std::string> fields = {},
                  bool audit = false, bool raw_csv = false) {
@@ -239,6 +250,8 @@ class Pipeline final : public RecordHandler {
              sink(OutputFormat::Text, true),
              sink(OutputFormat::Text, true, {}, true),
              sink(OutputFormat::Text, false, {"message", "query", "user_agent.original"}),
+             narrow_text(TimeDisplay::Utc, true),
+             narrow_text(TimeDisplay::Local, false),
          })
       record_sinks_.push_back(std::make_unique<CheckedRecordSink>(std::move(options)));
 
@@ -259,6 +272,7 @@ class Pipeline final : public RecordHandler {
                           sink(OutputFormat::Text),
                           sink(OutputFormat::Text, true),
                           sink(OutputFormat::Text, true, {"query", "client.address"}),
+                          narrow_text(TimeDisplay::Utc, true),
                       }));
     joins_.push_back(std::make_unique<JoinUnderTest>(
         tight, std::vector<SinkOptions>{sink(OutputFormat::Json), sink(OutputFormat::Csv),
