@@ -7,6 +7,7 @@
 #include "pkgly_trail/parse/schema.hpp"
 #include "pkgly_trail/parse/span_cache.hpp"
 #include "pkgly_trail/parse/text_formats.hpp"
+#include "pkgly_trail/parse/text_search.hpp"
 
 namespace pkgly_trail {
 
@@ -29,7 +30,10 @@ struct NamedSchema {
 NamedSchema named_schema(std::string_view line) noexcept {
   constexpr std::string_view kPrefix = "pkgly::";
   std::size_t at = 0;
-  while ((at = line.find(kPrefix, at)) != std::string_view::npos) {
+  for (;;) {
+    const std::size_t hit = find_text(line.substr(at), kPrefix);
+    if (hit == std::string_view::npos) break;
+    at += hit;
     std::string_view rest = line.substr(at);
     for (std::string_view target : {kAuditTarget, kAccessTarget, kUpstreamAccessTarget}) {
       if (!rest.starts_with(target)) continue;
@@ -194,7 +198,7 @@ void RecordAssembler::start(Pending& pending, std::string_view body, std::uint64
 bool RecordAssembler::may_match(std::string_view text) const noexcept {
   if (options_.required_text.empty()) return true;
   for (const std::string& needle : options_.required_text)
-    if (memmem(text.data(), text.size(), needle.data(), needle.size()) != nullptr) return true;
+    if (find_text(text, needle) != std::string_view::npos) return true;
   return false;
 }
 
