@@ -156,12 +156,20 @@ class CountingHandler : public RecordHandler {
   CountingHandler(RecordHandler& next, Watch& watch) : next_(next), watch_(watch) {}
   void on_record(const Record& record) override {
     next_.on_record(record);
-    ++stats_.records;
-    watch_.on_line(bytes_, stats_);
+    counted();
+  }
+  void take_record(Record& record) override {
+    next_.take_record(record);
+    counted();
   }
   void on_bytes(std::uint64_t bytes) noexcept { bytes_ = bytes; }
 
  private:
+  void counted() {
+    ++stats_.records;
+    watch_.on_line(bytes_, stats_);
+  }
+
   RecordHandler& next_;
   Watch& watch_;
   ParseStats stats_;

@@ -235,7 +235,7 @@ class RecordMerge {
       std::pop_heap(heap.begin(), heap.end(), later);
       const std::size_t lane = heap.back().lane;
       Cursor& cursor = cursors_[lane];
-      handler.on_record(cursor.batch->records[cursor.next]);
+      handler.take_record(cursor.batch->records[cursor.next]);
       ++cursor.next;
       if (advance(lane)) {
         heap.back() = head_of(lane);

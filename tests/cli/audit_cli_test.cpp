@@ -101,7 +101,7 @@ TEST_CASE("gzip input is recognised by its content", "[cli][input]") {
   std::system(("rm -rf " + dir).c_str());
 }
 
-TEST_CASE("the service option keeps one compose service; other lines are counted", "[cli][envelope]") {
+TEST_CASE("the service option keeps one compose service and counts the other lines", "[cli][envelope]") {
   const std::string log = fixture_arg("compose-ts-interleaved-postgres.log");
   auto kept = run_trail("records --service pkgly --stats -o json " + log);
   auto other = run_trail("records --service postgres --stats " + log);

@@ -77,14 +77,14 @@ TEST_CASE("csv: header then one row per record, default record columns") {
         "2025-11-20T10:15:30.369463Z,INFO,pkgly::audit,Audit event,2053a960,\n");
 }
 
-TEST_CASE("csv: audit columns; empty and null cells are empty") {
+TEST_CASE("csv: audit columns, empty and null cells are empty") {
   const Record a = audit_record();
   CHECK(render(csv({}, true), {&a}) ==
         "timestamp,action,outcome,actor_username,actor_id,resource_kind,resource_name,"
         "repository_id,storage_id,path,query,http_request_method,url_path,"
         "http_response_status_code,request_id,trace_id\n"
         "2025-11-20T10:15:30.369463Z,package.upload,denied,anonymous,0,repository,npm-hosted,"
-        "9e10,75a5,@acme/x,,PUT,/repositories/primary/npm-hosted/@acme%2fx,"
+        "9e10,75a5,'@acme/x,,PUT,/repositories/primary/npm-hosted/@acme%2fx,"
         "401,2053a960,\n");
 }
 

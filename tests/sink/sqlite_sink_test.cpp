@@ -187,7 +187,7 @@ TEST_CASE("sqlite: the same events again add nothing, under any file name", "[si
   CHECK(q.value("SELECT count(*) FROM events") == "231");
 }
 
-TEST_CASE("sqlite: a batch is one transaction; flush commits it", "[sink][sqlite]") {
+TEST_CASE("sqlite: a batch is one transaction and flush commits it", "[sink][sqlite]") {
   TempDir dir;
   const std::string db = dir.file("audit.db");
   auto sink = open_sqlite_sink(db, SqliteSinkOptions{2, 60 * 1000});

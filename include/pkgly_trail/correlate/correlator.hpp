@@ -50,6 +50,8 @@ class Correlator : public RecordHandler {
   ~Correlator() override;
 
   void on_record(const Record& record) override;
+  // Related records are kept by moving them, not cloned, when their text is compact.
+  void take_record(Record& record) override;
   // The input is idle: audit events that have waited more than `patience` of wall time for
   // their access record are printed without it, so a live stream never holds them back.
   void on_idle(std::chrono::milliseconds patience = std::chrono::milliseconds(1000));
@@ -67,7 +69,8 @@ class Correlator : public RecordHandler {
   std::string_view key_of(const Record& record);
   void on_audit(const Record& record);
   void on_access(const Record& record);
-  void on_related(const Record& record);
+  void handle(const Record& record, Record* owned);
+  void on_related(const Record& record, Record* owned);
   Request& request_at(std::string_view key);
   void touch(const std::string& key, Request& request);
   void complete(const Record& audit, Request* request, JoinKey by);

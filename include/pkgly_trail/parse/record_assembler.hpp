@@ -36,6 +36,9 @@ class RecordHandler {
   virtual ~RecordHandler() = default;
   // The record (and every view in it) is valid only during the call.
   virtual void on_record(const Record& record) = 0;
+  // The same, for a record its caller no longer needs (the merge stage's own copies): the
+  // handler may move from it instead of copying what it keeps.
+  virtual void take_record(Record& record) { on_record(record); }
 };
 
 struct AssemblerOptions {
