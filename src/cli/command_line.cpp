@@ -102,13 +102,29 @@ void add_filter_options(CLI::App& app, FilterOptions& f, OptionText& t) {
 }
 
 // markdown and html are report layouts; a record stream has no use for them.
-std::string reject_report_format(std::string& value) {
+std::string lower_case(const std::string& value) {
   std::string lower;
   for (char c : value)
     lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return lower;
+}
+
+std::string reject_report_format(std::string& value) {
+  const std::string lower = lower_case(value);
   if (lower != "markdown" && lower != "md" && lower != "html") return {};
   return "-o " + value +
          " is a format of `pkgly-trail report` only; this command writes text, json, csv or tsv";
+}
+
+// Every command that reads logs: the CSV formula guard, the end-of-run counts, strictness.
+void add_run_flags(CLI::App& app, Options& o) {
+  app.add_flag("--raw-csv", o.raw_csv,
+               "csv/tsv: write cells starting with = + - @ as logged (no leading ')")
+      ->group("Output");
+  app.add_flag("--stats", o.stats, "Print counts and throughput to stderr at the end")
+      ->group("Output");
+  app.add_flag("--strict", o.strict, "Exit 2 when a line looked like a record but did not parse")
+      ->group("Output");
 }
 
 // How text output looks to a person: times and line width.
@@ -166,13 +182,7 @@ void add_output_options(CLI::App& app, Options& o) {
                  "auto (default: on a terminal, unless NO_COLOR), always, never")
       ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case))
       ->group("Output");
-  app.add_flag("--raw-csv", o.raw_csv,
-               "csv/tsv: write cells starting with = + - @ as logged (no leading ')")
-      ->group("Output");
-  app.add_flag("--stats", o.stats, "Print counts and throughput to stderr at the end")
-      ->group("Output");
-  app.add_flag("--strict", o.strict, "Exit 2 when a line looked like a record but did not parse")
-      ->group("Output");
+  add_run_flags(app, o);
   add_text_options(app, o);
   add_terminal_options(app, o);
 }
@@ -230,10 +240,7 @@ Exit status: 0 when the report counted events, 1 when none matched, 2 on trouble
 
 // ECS documents are one per audit event; a report is tables.
 std::string reject_ecs_format(std::string& value) {
-  std::string lower;
-  for (char c : value)
-    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  if (lower != "ecs") return {};
+  if (lower_case(value) != "ecs") return {};
   return "-o ecs writes one document per audit event: use `pkgly-trail audit -o ecs` or "
          "`pkgly-trail join -o ecs`; report writes text, csv, tsv, json, markdown or html";
 }
@@ -275,13 +282,7 @@ void add_report_options(CLI::App& app, Options& o) {
           },
           ""))
       ->group("Report");
-  app.add_flag("--raw-csv", o.raw_csv,
-               "csv/tsv: write cells starting with = + - @ as logged (no leading ')")
-      ->group("Output");
-  app.add_flag("--stats", o.stats, "Print counts and throughput to stderr at the end")
-      ->group("Output");
-  app.add_flag("--strict", o.strict, "Exit 2 when a line looked like a record but did not parse")
-      ->group("Output");
+  add_run_flags(app, o);
 }
 
 }  // namespace

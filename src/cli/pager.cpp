@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -48,13 +47,7 @@ bool wants_pager(const Options& options, const Screen& screen) {
   if (options.command == Command::Completions || options.command == Command::Man) return false;
   if (options.command == Command::Report && !options.report_out_dir.empty()) return false;
   if (!options.sqlite.empty()) return false;  // join --sqlite writes a database, not stdout
-  if (options.inputs.empty()) return false;  // stdin: usually `docker compose logs -f | ...`
-  for (const std::string& input : options.inputs) {
-    if (input == "-") return false;
-    struct stat info {};
-    if (::stat(input.c_str(), &info) == 0 && S_ISFIFO(info.st_mode)) return false;
-  }
-  return true;
+  return reads_only_files(options);  // not stdin: usually `docker compose logs -f | ...`
 }
 
 }  // namespace

@@ -120,9 +120,8 @@ PipelineResult run_inputs(const std::vector<std::string>& inputs, RecordAssemble
                           ReadLimits limits, Watch& watch) {
   PipelineResult result;
   auto start = std::chrono::steady_clock::now();
-  static const std::vector<std::string> kStdin{"-"};
   AssemblerFeed feed(assembler, watch);
-  for (const std::string& name : inputs.empty() ? kStdin : inputs) {
+  for (const std::string& name : inputs) {
     if (watch.should_stop()) break;
     std::unique_ptr<LineReader> reader;
     try {
@@ -224,14 +223,13 @@ PipelineResult read_inputs(const Options& options, RecordHandler& handler,
                             options.command == Command::Trace);
   ProgressLine progress(options.progress, total_input_bytes(options.inputs));
   Watch watch(hooks, progress);
-  if (merging || parse_ahead) {
-    static const std::vector<std::string> kStdin{"-"};
-    return merge_inputs(options.inputs.empty() ? kStdin : options.inputs, handler, assembler,
-                        limits, watch);
-  }
+  // No FILE: stdin, named as `-` like any input.
+  static const std::vector<std::string> kStdin{"-"};
+  const std::vector<std::string>& inputs = options.inputs.empty() ? kStdin : options.inputs;
+  if (merging || parse_ahead) return merge_inputs(inputs, handler, assembler, limits, watch);
   RecordAssembler records(handler, assembler);
   PipelineResult result = options.follow ? follow_inputs(options, records, watch)
-                                         : run_inputs(options.inputs, records, limits, watch);
+                                         : run_inputs(inputs, records, limits, watch);
   result.stats = records.stats();
   return result;
 }

@@ -1,6 +1,7 @@
 #include "cli/terminal.hpp"
 
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -26,14 +27,17 @@ std::size_t terminal_columns(int fd) {
   return 80;
 }
 
+}  // namespace
+
 bool reads_only_files(const Options& options) {
   if (options.inputs.empty()) return false;  // stdin
-  for (const std::string& input : options.inputs)
+  for (const std::string& input : options.inputs) {
     if (input == "-") return false;
+    struct stat info {};
+    if (::stat(input.c_str(), &info) == 0 && S_ISFIFO(info.st_mode)) return false;
+  }
   return true;
 }
-
-}  // namespace
 
 Screen probe_screen() {
   Screen screen;

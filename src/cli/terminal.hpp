@@ -20,6 +20,9 @@ Screen probe_screen();
 // text lines get the terminal width unless --wide.
 Options settle_for_screen(const Options& options, const Screen& screen);
 
+// Every input is a file, not stdin or a named pipe: a stream may be live and never end.
+bool reads_only_files(const Options& options);
+
 // The progress line: forced by --progress/--no-progress, else only when stderr is a terminal
 // and stdout is not (a person waits for a file or a pipe to fill) and the inputs are files.
 bool wants_progress(const Options& options, const Screen& screen);

@@ -13,6 +13,7 @@
 #include <set>
 #include <utility>
 
+#include "gzip_source.hpp"
 #include "line_splitter.hpp"
 
 #include <optional>
@@ -225,8 +226,8 @@ bool is_compressed_file(const std::string& path) {
     if (std::string_view(path).ends_with(suffix)) return true;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
-  unsigned char magic[2] = {};
-  const bool gzip = ::read(fd, magic, 2) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+  char magic[2] = {};
+  const bool gzip = ::read(fd, magic, 2) == 2 && starts_with_gzip_magic(magic);
   ::close(fd);
   return gzip;
 }
@@ -277,10 +278,12 @@ void follow_files(const std::vector<std::string>& names, FollowedLineHandler& ha
 void follow_directory(const FollowedDirectory& where, FollowedLineHandler& handler,
                       FollowOptions options) {
   struct stat info {};
-  if (::stat(where.dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
-    handler.on_problem(where.dir, ::stat(where.dir.c_str(), &info) != 0
-                                      ? std::string("cannot open: ") + std::strerror(errno)
-                                      : std::string("not a directory"));
+  if (::stat(where.dir.c_str(), &info) != 0) {
+    handler.on_problem(where.dir, std::string("cannot open: ") + std::strerror(errno));
+    return;
+  }
+  if (!S_ISDIR(info.st_mode)) {
+    handler.on_problem(where.dir, "not a directory");
     return;
   }
   FollowedSet files(options);
