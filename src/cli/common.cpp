@@ -42,12 +42,36 @@ int finish_run(const Options& options, OutputStream& out, const ParseStats& stat
     fmt::print(stderr, "{}\n", out.error());
     return 2;
   }
-  if (stats.unparsed_lines > 0)
+  // Every doubt about the input, with where it first showed (--strict makes each an error).
+  struct Doubt {
+    std::uint64_t count;
+    const std::string& first;
+    std::string_view what;
+  };
+  const Doubt doubts[] = {
+      {stats.unparsed_lines, stats.first_unparsed,
+       "line(s) looked like records but could not be parsed"},
+      {stats.folded_record_lines, stats.first_folded,
+       "line(s) that look like records were read as part of the record before them, whose "
+       "value held a newline; that record is marked suspect"},
+      {stats.audit_marker_lines_not_events, stats.first_audit_marker_not_event,
+       "line(s) carry the audit marker (pkgly::audit, Audit event) but did not come out as "
+       "audit events"},
+  };
+  bool doubt = false;
+  for (const Doubt& d : doubts) {
+    if (d.count == 0) continue;
+    doubt = true;
+    fmt::print(stderr, "pkgly-trail: warning: {} {} (first at {})\n", d.count, d.what, d.first);
+  }
+  if (stats.suspect_records > 0) {
+    doubt = true;
     fmt::print(stderr,
-               "pkgly-trail: warning: {} line(s) looked like records but could not be parsed "
-               "(first at {})\n",
-               stats.unparsed_lines, stats.first_unparsed);
-  if (result.input_trouble || (options.strict && stats.unparsed_lines > 0)) return 2;
+               "pkgly-trail: warning: {} record(s) are marked suspect: the log can be read two "
+               "ways there (docs/security.md)\n",
+               stats.suspect_records);
+  }
+  if (result.input_trouble || (options.strict && doubt)) return 2;
   // Interrupted: what was pending has been printed; say so the way shells expect (128 + 2).
   if (interrupted()) return 130;
   return printed > 0 ? 0 : 1;

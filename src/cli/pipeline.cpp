@@ -54,11 +54,11 @@ class AssemblerFeed : public LineHandler {
     bytes_before_ = bytes_before;
   }
   void on_line(const InputLine& line) override {
-    assembler_.on_line(line.text, line.number);
+    assembler_.on_line(line.text, line.number, line.truncated);
     watch_.on_line(bytes_before_ + reader_->bytes_read(), assembler_.stats());
   }
   void on_idle() override {
-    assembler_.flush();
+    assembler_.on_idle();
     watch_.idle();
   }
   bool should_stop() const override { return watch_.should_stop(); }
@@ -78,10 +78,10 @@ class FollowFeed : public FollowedLineHandler {
       current_.assign(input);
       assembler_.begin_input(current_);
     }
-    assembler_.on_line(line.text, line.number);
+    assembler_.on_line(line.text, line.number, line.truncated);
   }
   void on_idle() override {
-    assembler_.flush();
+    assembler_.on_idle();
     watch_.idle();
   }
   bool should_stop() const override { return watch_.should_stop(); }

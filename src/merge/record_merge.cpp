@@ -68,12 +68,14 @@ class InputLane final : public LineHandler, public RecordHandler {
     changed_.notify_all();
   }
 
-  void on_line(const InputLine& line) override { assembler_.on_line(line.text, line.number); }
+  void on_line(const InputLine& line) override {
+    assembler_.on_line(line.text, line.number, line.truncated);
+  }
 
   // A silent pipe: complete the records waiting for continuation lines and hand them over, so
   // the merged stream is not held back by what this thread keeps.
   void on_idle() override {
-    assembler_.flush();
+    assembler_.on_idle();
     publish();
     {
       std::lock_guard lock(mutex_);
@@ -198,6 +200,13 @@ void add(ParseStats& sum, const ParseStats& part) {
     sum.records_by_format[i] += part.records_by_format[i];
   sum.records_skipped += part.records_skipped;
   if (sum.first_unparsed.empty()) sum.first_unparsed = part.first_unparsed;
+  sum.folded_record_lines += part.folded_record_lines;
+  if (sum.first_folded.empty()) sum.first_folded = part.first_folded;
+  sum.audit_marker_lines_not_events += part.audit_marker_lines_not_events;
+  if (sum.first_audit_marker_not_event.empty())
+    sum.first_audit_marker_not_event = part.first_audit_marker_not_event;
+  sum.suspect_records += part.suspect_records;
+  sum.held_parses += part.held_parses;
 }
 
 class RecordMerge {

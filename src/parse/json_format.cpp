@@ -6,6 +6,7 @@
 #include <string>
 
 #include "pkgly_trail/parse/field_syntax.hpp"
+#include "pkgly_trail/record/utf8.hpp"
 
 namespace pkgly_trail {
 
@@ -13,7 +14,8 @@ namespace od = simdjson::ondemand;
 
 struct JsonRecordParser::State {
   od::parser parser;
-  std::string padded;  // the record plus simdjson's required padding, reused
+  std::string padded;    // the record plus simdjson's required padding, reused
+  std::string repaired;  // a record whose bytes that are not UTF-8 became U+FFFD
 };
 
 JsonRecordParser::JsonRecordParser() : state_(std::make_unique<State>()) {}
@@ -126,6 +128,28 @@ bool read_spans(od::array spans, Record& out) {
 }  // namespace
 
 bool JsonRecordParser::parse(std::string_view text, Record& out) {
+  if (parse_once(text, out)) return true;
+  // simdjson refuses a document that is not UTF-8 as a whole. A log value can hold any
+  // bytes; the output contract writes each byte that is not UTF-8 as U+FFFD, so do that
+  // here and keep the record instead of losing it.
+  if (simdjson::validate_utf8(text.data(), text.size())) return false;
+  std::string& repaired = state_->repaired;
+  repaired.clear();
+  for (std::size_t pos = 0; pos < text.size();) {
+    const utf8::Decoded decoded = utf8::decode(text, pos);
+    if (decoded.length == 0) {
+      repaired.append("\xEF\xBF\xBD");
+      ++pos;
+    } else {
+      repaired.append(text.substr(pos, decoded.length));
+      pos += decoded.length;
+    }
+  }
+  out.clear();
+  return parse_once(repaired, out);
+}
+
+bool JsonRecordParser::parse_once(std::string_view text, Record& out) {
   std::string& padded = state_->padded;
   padded.assign(text);
   padded.append(simdjson::SIMDJSON_PADDING, '\0');

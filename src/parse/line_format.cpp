@@ -4,6 +4,7 @@
 // With ANSI, `full` wraps each part in fixed escape codes; values are never coloured, so an
 // escape code inside a value is content and is kept.
 #include <algorithm>
+#include <array>
 
 #include "pkgly_trail/parse/debug_string.hpp"
 #include "pkgly_trail/parse/field_syntax.hpp"
@@ -242,7 +243,42 @@ bool parse_compact_spans(Cursor& c, Record& out) {
 
 }  // namespace
 
+namespace {
+// Pkgly's messages that are formatted with user text and carry no fields
+// (`info!("Saving File: {}", path)`, docker's handlers): everything after the target is the
+// message, so a ` key=value` inside the path is not split off as a field.
+constexpr std::array<std::string_view, 14> kWholeTextMessages{
+    "Saving File: ",
+    "Handling PUT Request for Repository: ",
+    "Loaded Push Rules Config: ",
+    "Docker V2 catchall handler - path: ",
+    "Getting manifest: ",
+    "Checking manifest: ",
+    "Getting blob: ",
+    "Uploading manifest: ",
+    "Initiating blob upload for: ",
+    "Uploading blob chunk: ",
+    "Completing blob upload: ",
+    "Listing tags for repository: ",
+    "Docker ",  // "Docker {method} request path: {parts:?}"
+    "listening on ",
+};
+
+bool is_whole_text_message(std::string_view text) noexcept {
+  for (std::string_view prefix : kWholeTextMessages) {
+    if (!text.starts_with(prefix)) continue;
+    if (prefix != "Docker ") return true;
+    return text.find(" request path: ") != std::string_view::npos;
+  }
+  return false;
+}
+}  // namespace
+
 void split_event_fields(std::string_view text, const FieldSyntax& syntax, Record& out) {
+  if (is_whole_text_message(text)) {
+    out.message = text;
+    return;
+  }
   if (const Schema* schema = find_schema(out.target)) {
     std::size_t kept = out.fields.size();
     bool ends_in_text = false;
@@ -252,7 +288,8 @@ void split_event_fields(std::string_view text, const FieldSyntax& syntax, Record
       return;
     }
     out.fields.resize(kept);
-    out.schema_fit = SchemaFit::Broken;
+    out.schema_fit = unfinished_by_schema(text, *schema, syntax) ? SchemaFit::Unfinished
+                                                                 : SchemaFit::Broken;
   }
   split_fields(text, syntax, true, &out.message, out.fields, out.arena);
 }
@@ -263,6 +300,35 @@ bool starts_line_record(std::string_view body) noexcept {
   Cursor c{body};
   Header header;
   return parse_header(c, probe_free, header);
+}
+
+bool line_record_cut_in_spans(std::string_view text) noexcept {
+  Record probe;  // parse_header only writes timestamp and level
+  Cursor c{text};
+  Header header;
+  if (!parse_header(c, probe, header) || c.peek() == '[') return false;
+  if (c.looking_at(kBold)) {
+    while (c.consume(kBold)) {
+      const std::size_t name_end = c.text.find(kReset, c.pos);
+      if (name_end == std::string_view::npos) return true;
+      c.pos = name_end + kReset.size();
+      if (c.consume(kAnsiSpanOpen)) {
+        const std::size_t close = c.text.find(kAnsiSpanClose, c.pos);
+        if (close == std::string_view::npos) return true;
+        c.pos = close + kAnsiSpanClose.size();
+      }
+      if (!c.consume(kAnsiColon)) return false;
+    }
+    return false;
+  }
+  for (;;) {
+    const std::size_t end = segment_end(c.text, c.pos);
+    if (end == std::string_view::npos || c.text[end] != '{') return false;
+    const std::size_t close = find_plain_span_close(c.text, end + 1);
+    if (close == std::string_view::npos) return true;
+    c.pos = close + 2;
+    if (c.peek() == ' ') return false;
+  }
 }
 
 bool parse_line_record(std::string_view text, Record& out, SpanCache* cache) {

@@ -1,9 +1,26 @@
+// The continuation rule: which physical lines belong to the record before them.
+//
+// A Display value may hold a newline, and what follows it may look exactly like a record
+// (`query=x⏎2025-11-20T... INFO pkgly::audit: Audit event ...`). So a line that looks like a
+// record starts one only if the genuine record before it can be complete:
+// - Held: a Pkgly record whose schema is not fulfilled yet (cut inside a free-text value with
+//   required fields to come), or a full record cut inside a span's field list. Every line
+//   continues it, whatever it looks like, until it fits (bounded: kMaxHeldBytes, and
+//   kMaxHeldParses re-parses).
+// - Tentative: it fits its schema. A record-looking line starts the next record; any other
+//   line continues it if the joined text still fits, and if the record had already ended in
+//   a typed value, both readings fit and the record is marked suspect.
+// - Loose: no schema; lines that do not look like records continue it (pretty: until the
+//   blank line after its `at` line).
+// docker's 16 KiB split always continues. A line that looks like a record and is kept inside
+// another one is counted (folded_record_lines) and marks that record suspect: the log can be
+// read two ways there, and pkgly-trail says so instead of guessing.
 #include "pkgly_trail/parse/record_assembler.hpp"
 
 #include <fmt/format.h>
-#include <string.h>
 
 #include "pkgly_trail/envelope/envelope.hpp"
+#include "pkgly_trail/parse/field_syntax.hpp"
 #include "pkgly_trail/parse/schema.hpp"
 #include "pkgly_trail/parse/span_cache.hpp"
 #include "pkgly_trail/parse/text_formats.hpp"
@@ -14,37 +31,103 @@ namespace pkgly_trail {
 namespace {
 // docker's json-file driver cuts longer lines into pieces of exactly this size.
 constexpr std::size_t kDockerSplit = 16 * 1024;
-// How long a Pkgly record that does not fit its schema yet may absorb lines that look like
-// new records (see on_line).
-constexpr std::uint64_t kMaxHeldLines = 256;
+// How much an unfinished record may absorb before pkgly-trail gives up waiting for its end
+// (no HTTP request line or header comes near it), and how often it is parsed again to see
+// whether a new line finished it.
 constexpr std::size_t kMaxHeldBytes = 4 * 1024 * 1024;
+constexpr std::uint32_t kMaxHeldParses = 64;
+// A span list cut by a newline (a raw path in a Debug value) ends within a URL's length.
+constexpr std::size_t kMaxCutSpanBytes = 64 * 1024;
+constexpr std::uint64_t kMaxCutSpanLines = 16;
+// Slots (compose services): past this many, the records they wait on are handed on and the
+// idle slots dropped (a log names a few services; many are a hostile or broken input).
+constexpr std::size_t kMaxSlots = 1024;
 
-// The schema of the Pkgly target the first line names (pkgly::audit, pkgly::access,
-// pkgly::upstream_access), and where the text after the target starts. A cheap test before
-// the real parse.
-struct NamedSchema {
-  const Schema* schema = nullptr;
-  std::size_t after_target = 0;
-};
+constexpr std::string_view kSuspectFolded =
+    "a line inside this record looks like a record of its own (a value with a newline)";
+constexpr std::string_view kSuspectReopened =
+    "a line that is not a record followed this complete record and fits it too (a value "
+    "with a newline imitating the record's last fields)";
+constexpr std::string_view kSuspectHoldGaveUp =
+    "its end never came: held past the limit of an unfinished record";
+constexpr std::string_view kSuspectAfterGaveUp =
+    "follows a record whose end never came: it may be text from that record's value";
+constexpr std::string_view kSuspectCut = "cut at --max-line-bytes";
+constexpr std::string_view kSuspectMisfit =
+    "does not fit the fields Pkgly writes for its target (split generically)";
 
-NamedSchema named_schema(std::string_view line) noexcept {
+constexpr std::string_view kPrettyAt = "    at ";
+constexpr std::string_view kPrettyAnsiAt = "    \x1b[2;3mat\x1b[0m ";
+
+// The schema of the Pkgly target that the text names (pkgly::audit, pkgly::access,
+// pkgly::upstream_access), found by a cheap scan before the parse that decides.
+const Schema* named_schema(std::string_view text) noexcept {
   constexpr std::string_view kPrefix = "pkgly::";
   std::size_t at = 0;
   for (;;) {
-    const std::size_t hit = find_text(line.substr(at), kPrefix);
-    if (hit == std::string_view::npos) break;
+    const std::size_t hit = find_text(text.substr(at), kPrefix);
+    if (hit == std::string_view::npos) return nullptr;
     at += hit;
-    std::string_view rest = line.substr(at);
+    std::string_view rest = text.substr(at);
     for (std::string_view target : {kAuditTarget, kAccessTarget, kUpstreamAccessTarget}) {
       if (!rest.starts_with(target)) continue;
       if (rest.size() > target.size() && rest[target.size()] != ':' &&
           rest[target.size()] != '\x1b' && rest[target.size()] != '"')
         continue;
-      return {find_schema(target), at + target.size()};
+      return find_schema(target);
     }
     at += kPrefix.size();
   }
-  return {};
+}
+
+// Can a record of this schema be cut by a newline with required fields still to come (a
+// free-text field before a required one)? Access records cannot: their free text is last.
+bool can_be_unfinished(const Schema& schema) noexcept {
+  bool text_seen = false;
+  for (const SchemaField& field : schema.fields) {
+    if (text_seen && !field.optional) return true;
+    text_seen = text_seen || field.type == FieldType::Text;
+  }
+  return false;
+}
+
+// A cheap test before line_record_cut_in_spans: a span list that ended shows its end
+// (`}: ` plain, `ESC[1m}ESC[0m` with ANSI) somewhere in the line.
+bool may_be_cut_in_spans(std::string_view text) noexcept {
+  const std::size_t open = text.find('{');
+  if (open == std::string_view::npos) return false;
+  return text.find("}: ", open) == std::string_view::npos &&
+         find_text(text, "\x1b[1m}\x1b[0m") == std::string_view::npos;
+}
+
+// The audit marker where a formatter writes it: the target `pkgly::audit` followed by the
+// message `Audit event` (text formats, with the formatter's colours between them), or the
+// json member `"target":"pkgly::audit"` (a json value cannot hold it unescaped).
+bool carries_audit_marker(std::string_view line) noexcept {
+  if (starts_json_record(line))
+    return find_text(line, "\"target\":\"pkgly::audit\"") != std::string_view::npos;
+  for (std::size_t at = 0;;) {
+    const std::size_t hit = find_text(line.substr(at), kAuditTarget);
+    if (hit == std::string_view::npos) return false;
+    std::size_t pos = at + hit + kAuditTarget.size();
+    bool colon = false;
+    while (pos < line.size()) {
+      if (line[pos] == '\x1b') {
+        const std::size_t m = line.find('m', pos);
+        if (m == std::string_view::npos || m - pos > 8) break;
+        pos = m + 1;
+      } else if (line[pos] == ':' && !colon) {
+        colon = true;
+        ++pos;
+      } else if (line[pos] == ' ') {
+        ++pos;
+      } else {
+        break;
+      }
+    }
+    if (colon && line.substr(pos).starts_with("Audit event")) return true;
+    at = at + hit + 1;
+  }
 }
 }  // namespace
 
@@ -56,11 +139,22 @@ struct RecordAssembler::Pending {
   std::uint64_t first_line = 0;
   std::uint64_t lines = 0;
   std::size_t last_piece = 0;  // length of the last physical line
-  bool schema = false;         // a Pkgly target with a fixed schema, in a text format
-  std::string_view last_key;   // the key such a record always ends with or after
-  std::size_t after_target = 0;
-  bool fit_known = false;      // `fit` describes the current text
+  Continuation continuation = Continuation::Loose;
+  const Schema* schema = nullptr;  // named by the text; the parse confirms it
+  bool pretty_at_seen = false;     // pretty: the `at <file>:<line>` line has come
+  bool cut_in_spans = false;       // held: a full record cut inside a span's field list
+  bool cut = false;                // a line of it was cut at --max-line-bytes
+  std::uint32_t held_parses = 0;
+  std::uint32_t marker_lines = 0;  // lines carrying the audit marker
+  std::string_view suspect;
+  std::string_view next_suspect;  // for the next record of this slot
+  bool fit_known = false;         // `fit` describes the current text
   SchemaFit fit = SchemaFit::None;
+  // A complete record followed by lines that are not records (see extend_reopened): where the
+  // record's own text ends, and what the lines after it were.
+  std::size_t reopened_at = std::string::npos;
+  std::uint64_t reopened_lines = 0;
+  std::uint32_t reopened_markers = 0;
 };
 
 RecordAssembler::RecordAssembler(RecordHandler& handler, AssemblerOptions options)
@@ -71,19 +165,42 @@ RecordAssembler::~RecordAssembler() = default;
 void RecordAssembler::begin_input(std::string_view name) {
   flush();
   input_.assign(name);
+  wrapper_ = Wrapper::Unknown;
+  pretty_has_location_ = false;
 }
 
 RecordAssembler::Pending& RecordAssembler::pending_for(std::string_view service) {
-  for (auto& p : pending_)
-    if (p->service == service) return *p;
-  pending_.push_back(std::make_unique<Pending>());
-  pending_.back()->service.assign(service);
-  return *pending_.back();
+  // One slot per compose service. Hostile input can name many; idle slots are dropped
+  // (amortized: only when the map has grown past twice what survived the last sweep).
+  if (auto it = pending_.find(std::string(service)); it != pending_.end()) return *it->second;
+  if (pending_.size() >= kMaxSlots) {
+    for (auto it = pending_.begin(); it != pending_.end();) {
+      Pending& p = *it->second;
+      if (p.active && p.continuation == Continuation::Held)
+        abandon_hold(p);
+      else
+        complete(p);
+      if (&p == parsed_for_) parsed_for_ = nullptr;
+      it = pending_.erase(it);
+    }
+  }
+  auto& slot = pending_[std::string(service)];
+  slot = std::make_unique<Pending>();
+  slot->service.assign(service);
+  return *slot;
 }
 
-void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number) {
+void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number, bool cut) {
   ++stats_.lines;
   Envelope envelope = strip_envelope(raw_line);
+  if (wrapper_ == Wrapper::Unknown && !raw_line.empty())
+    wrapper_ = envelope.service.empty() ? Wrapper::Bare : Wrapper::Prefixed;
+  if (wrapper_ == Wrapper::Bare && !envelope.service.empty()) {
+    // `q⏎pkgly-1  | <record>` in a log without prefixes: the prefix is part of a value.
+    envelope.body = raw_line;
+    if (envelope.body.ends_with('\r')) envelope.body.remove_suffix(1);
+    envelope.service = {};
+  }
   if (!options_.service.empty() && !envelope.service.empty() &&
       envelope.service != options_.service) {
     ++stats_.other_service_lines;
@@ -91,58 +208,234 @@ void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number) {
   }
   std::string_view body = envelope.body;
   Pending& pending = pending_for(envelope.service);
+  const bool marker = carries_audit_marker(body);
+  line_marker_ = marker;
+  const bool json_like = starts_json_record(body);
+  const bool line_like = !json_like && starts_line_record(body);
+  const bool pretty_like = !json_like && !line_like && starts_pretty_record(body);
+  const bool record_like = json_like || line_like || pretty_like;
 
-  // A Display value may contain a newline followed by text that looks like a whole record
-  // (`query=x\n2025-11-20T... INFO pkgly::audit: Audit event ...`). While a Pkgly record does
-  // not fit its schema yet, its genuine end is still to come: the line belongs to it, and no
-  // event can be forged that way.
-  // Only a record cut short before its last required key is held this way; one that has it
-  // but does not fit (an unknown variant of the schema) is split generically as usual.
-  if (pending.active && pending.schema && pending.lines < kMaxHeldLines &&
-      pending.text.size() < kMaxHeldBytes &&
-      (starts_line_record(body) || starts_pretty_record(body)) && cut_short(pending) &&
-      fit_of(pending) == SchemaFit::Broken) {
-    return append(pending, body);
+  auto finish_line = [&] {
+    if (cut && pending.active) {
+      pending.cut = true;
+      complete(pending);
+    }
+  };
+
+  if (pending.active && pending.reopened_at != std::string::npos) {
+    // A complete record followed by lines that are not records: kept aside until either
+    // they finish it (the genuine tail came after a newline) or a record starts.
+    if (!record_like && pending.text.size() + body.size() < kMaxHeldBytes &&
+        pending.held_parses < kMaxHeldParses) {
+      if (!extend_reopened(pending, body, number, marker)) return;
+      return finish_line();
+    }
+    revert_reopened(pending);
   }
-  if (starts_json_record(body)) return start(pending, body, number, Format::Json);
-  if (starts_line_record(body)) return start(pending, body, number, Format::Full);
-  if (starts_pretty_record(body)) return start(pending, body, number, Format::Pretty);
-
+  if (pending.active && pending.last_piece == kDockerSplit) {
+    // docker cut a longer line here: the next piece continues it, whatever it looks like.
+    append(pending, body, number, false);
+    return finish_line();
+  }
+  if (pending.active && pending.continuation == Continuation::Held) {
+    const bool within = pending.cut_in_spans
+                            ? pending.text.size() + body.size() < kMaxCutSpanBytes &&
+                                  pending.lines < kMaxCutSpanLines
+                            : pending.text.size() + body.size() < kMaxHeldBytes;
+    if (within && pending.held_parses < kMaxHeldParses) {
+      append(pending, body, number, record_like);
+      return finish_line();
+    }
+    abandon_hold(pending);
+  }
+  if (pending.active && pretty_like && pending.format == Format::Pretty &&
+      !pending.pretty_at_seen && pretty_has_location_ &&
+      pending.text.size() + body.size() < kMaxHeldBytes) {
+    // This input's pretty records show where they were logged; one that has not reached
+    // its `at` line yet is not finished, so a record start here is inside one of its values.
+    append(pending, body, number, true);
+    return finish_line();
+  }
+  if (record_like) {
+    start(pending, body, number,
+          json_like ? Format::Json : (line_like ? Format::Full : Format::Pretty));
+    return finish_line();
+  }
+  auto stray_marker = [&] {
+    if (!marker) return;
+    ++stats_.audit_marker_lines_not_events;
+    note(stats_.first_audit_marker_not_event, number);
+  };
   if (!pending.active) {
     ++stats_.non_tracing_lines;
-    return;
+    return stray_marker();
   }
-  if (body.empty() && pending.format == Format::Pretty) {
-    // The blank line that ends a pretty record belongs to it.
-    ++pending.lines;
-    complete(pending);
-    return;
-  }
+  if (pending.format == Format::Pretty && body.empty()) return end_pretty(pending, body, number);
   if (pending.format == Format::Json) {
-    // JSON records are one line; only docker's 16 KiB split continues one, without '\n'.
-    if (pending.last_piece != kDockerSplit) {
-      complete(pending);
-      ++stats_.non_tracing_lines;
-      return;
-    }
+    // JSON records are one line; only docker's 16 KiB split continues one.
+    complete(pending);
+    ++stats_.non_tracing_lines;
+    return stray_marker();
   }
-  append(pending, body);
+  if (pending.continuation == Continuation::Tentative && pending.fit == SchemaFit::Complete &&
+      pending.format != Format::Pretty) {
+    pending.reopened_at = pending.text.size();
+    pending.reopened_lines = 0;
+    pending.reopened_markers = 0;
+    if (!extend_reopened(pending, body, number, marker)) return;
+    return finish_line();
+  }
+  append(pending, body, number, false);
+  finish_line();
 }
 
-void RecordAssembler::append(Pending& pending, std::string_view body) {
-  if (pending.format != Format::Json && pending.last_piece != kDockerSplit)
-    pending.text.push_back('\n');
+// A record that fitted its schema and ended in a typed value, followed by a line that does
+// not look like a record: either that line is stray text (a panic message, another program's
+// output), or a value of the record held a newline and the part before it imitated the
+// record's last fields (`query=x http_request_method=DELETE ... http_response_status_code=204⏎y
+// <genuine tail>`). Both readings are kept until the lines decide: if the joined text fits,
+// the genuine tail came later and the whole is the record (suspect: it read two ways); if a
+// record starts, or the input ends or goes quiet, first, the lines were stray.
+// Returns false when the line ended the record (it is then a non-tracing line).
+bool RecordAssembler::extend_reopened(Pending& pending, std::string_view body,
+                                      std::uint64_t number, bool marker) {
+  const std::size_t size = pending.text.size();
+  pending.text.push_back('\n');
+  pending.text.append(body);
+  ++pending.reopened_lines;
+  if (marker) ++pending.reopened_markers;
+  pending.fit_known = false;
+  if (parsed_for_ == &pending) parsed_for_ = nullptr;
+  // Only a line holding the last required key can finish the joined reading.
+  const bool may_finish =
+      pending.schema != nullptr &&
+      find_text(body, last_required_key(*pending.schema)) != std::string_view::npos;
+  SchemaFit joined = SchemaFit::Unfinished;
+  if (may_finish) {
+    ++pending.held_parses;
+    ++stats_.held_parses;
+    joined = fit_of(pending);
+  } else if (pending.reopened_lines == 1 && pending.schema != nullptr &&
+             !can_be_unfinished(*pending.schema)) {
+    joined = SchemaFit::Broken;  // nothing but the last value could take the line
+  }
+  if (joined == SchemaFit::Complete || joined == SchemaFit::OpenEnded) {
+    pending.suspect = kSuspectReopened;
+    stats_.folded_record_lines += 1;
+    note(stats_.first_folded, number);
+    pending.lines += pending.reopened_lines;
+    pending.marker_lines += pending.reopened_markers;
+    pending.last_piece = body.size();
+    pending.reopened_at = std::string::npos;
+    evaluate(pending);
+    return true;
+  }
+  if (joined == SchemaFit::Unfinished) return true;
+  pending.text.resize(size);
+  --pending.reopened_lines;
+  if (marker) --pending.reopened_markers;
+  revert_reopened(pending);
+  complete(pending);
+  ++stats_.non_tracing_lines;
+  if (marker) {
+    ++stats_.audit_marker_lines_not_events;
+    note(stats_.first_audit_marker_not_event, number);
+  }
+  return false;
+}
+
+// The lines kept aside after a complete record were stray: the record is what it was.
+void RecordAssembler::revert_reopened(Pending& pending) {
+  if (pending.reopened_at == std::string::npos) return;
+  pending.text.resize(pending.reopened_at);
+  pending.reopened_at = std::string::npos;
+  stats_.non_tracing_lines += pending.reopened_lines;
+  if (pending.reopened_markers > 0) {
+    stats_.audit_marker_lines_not_events += pending.reopened_markers;
+    note(stats_.first_audit_marker_not_event, pending.first_line);
+  }
+  pending.reopened_lines = 0;
+  pending.reopened_markers = 0;
+  pending.fit_known = false;
+  if (parsed_for_ == &pending) parsed_for_ = nullptr;
+}
+
+void RecordAssembler::end_pretty(Pending& pending, std::string_view body, std::uint64_t number) {
+  // A pretty record ends with a blank line after its `at` line; a blank line before it, or
+  // while the event is unfinished, is inside a value.
+  if (!pending.pretty_at_seen) return append(pending, body, number, false);
+  ++pending.lines;
+  pretty_has_location_ = true;
+  complete(pending);
+}
+
+void RecordAssembler::append(Pending& pending, std::string_view body, std::uint64_t number,
+                             bool record_like) {
+  if (record_like) {
+    ++stats_.folded_record_lines;
+    note(stats_.first_folded, number);
+    pending.suspect = kSuspectFolded;
+  }
+  if (pending.last_piece != kDockerSplit) pending.text.push_back('\n');
   pending.text.append(body);
   pending.last_piece = body.size();
   ++pending.lines;
+  if (line_marker_) ++pending.marker_lines;
+  if (pending.format == Format::Pretty &&
+      (body.starts_with(kPrettyAt) || body.starts_with(kPrettyAnsiAt)))
+    pending.pretty_at_seen = true;
+
+  if (pending.format == Format::Json) {
+    if (body.size() != kDockerSplit && !body.empty() && body.back() == '}') complete(pending);
+    return;
+  }
+  // Only a new piece can change the verdict. A held record can only be finished by a line
+  // holding its last required key (the fields after a free-text value are on the line that
+  // ends it), so other lines cost no parse. A span list cut short ends at a '}' on a line
+  // that is not itself a record: a fake record's own span list must not close it.
+  if (pending.continuation == Continuation::Held) {
+    const bool may_finish =
+        pending.cut_in_spans
+            ? !record_like && body.find('}') != std::string_view::npos
+            : find_text(body, last_required_key(*pending.schema)) != std::string_view::npos;
+    if (!may_finish) return;
+    ++pending.held_parses;
+    ++stats_.held_parses;
+    pending.fit_known = false;
+    if (parsed_for_ == &pending) parsed_for_ = nullptr;
+    evaluate(pending);
+    return;
+  }
   pending.fit_known = false;
   if (parsed_for_ == &pending) parsed_for_ = nullptr;
-  complete_if_whole(pending);
 }
 
-bool RecordAssembler::cut_short(const Pending& pending) const noexcept {
-  std::string_view after = std::string_view(pending.text).substr(pending.after_target);
-  return after.find(pending.last_key) == std::string_view::npos;
+// Decides how the record treats the lines that follow (see the top of this file).
+void RecordAssembler::evaluate(Pending& pending) {
+  pending.continuation = Continuation::Loose;
+  pending.cut_in_spans = false;
+  if (pending.format == Format::Json) return;
+  if (pending.schema == nullptr) pending.schema = named_schema(pending.text);
+  if (pending.schema && (can_be_unfinished(*pending.schema) || may_match(pending.text))) {
+    if (parse(pending)) {
+      pending.fit = record_.schema_fit;
+      pending.fit_known = true;
+      parsed_for_ = &pending;
+      if (pending.fit == SchemaFit::Unfinished) {
+        pending.continuation = Continuation::Held;
+      } else if (pending.fit == SchemaFit::Complete || pending.fit == SchemaFit::OpenEnded) {
+        pending.continuation = Continuation::Tentative;
+      }
+      return;
+    }
+    pending.fit = SchemaFit::Broken;
+    pending.fit_known = true;
+  }
+  if (pending.format != Format::Pretty && may_be_cut_in_spans(pending.text) &&
+      line_record_cut_in_spans(pending.text)) {
+    pending.continuation = Continuation::Held;
+    pending.cut_in_spans = true;
+  }
 }
 
 SchemaFit RecordAssembler::fit_of(Pending& pending) {
@@ -155,14 +448,8 @@ SchemaFit RecordAssembler::fit_of(Pending& pending) {
   return pending.fit;
 }
 
-// A Pkgly record in full or compact format whose last field is typed (an integer) cannot go on
-// over another line once it fits its schema: hand it on now, not when the next line comes.
-void RecordAssembler::complete_if_whole(Pending& pending) {
-  if (!pending.schema || pending.format == Format::Pretty || !may_match(pending.text)) return;
-  if (fit_of(pending) == SchemaFit::Complete) complete(pending);
-}
-
 bool RecordAssembler::parse(Pending& pending) {
+  record_.clear();
   switch (pending.format) {
     case Format::Json:
       return json_.parse(pending.text, record_);
@@ -184,15 +471,29 @@ void RecordAssembler::start(Pending& pending, std::string_view body, std::uint64
   pending.last_piece = body.size();
   pending.text.assign(body);
   pending.fit_known = false;
+  pending.fit = SchemaFit::None;
+  pending.schema = nullptr;
+  pending.pretty_at_seen = false;
+  pending.cut = false;
+  pending.held_parses = 0;
+  pending.reopened_at = std::string::npos;
+  pending.marker_lines = line_marker_ ? 1 : 0;
+  pending.suspect = pending.next_suspect;
+  pending.next_suspect = {};
   if (parsed_for_ == &pending) parsed_for_ = nullptr;
-  NamedSchema named = format == Format::Json ? NamedSchema{} : named_schema(body);
-  pending.schema = named.schema != nullptr;
-  pending.last_key = named.schema ? last_required_key(*named.schema) : std::string_view{};
-  pending.after_target = named.after_target;
   // A complete JSON object cannot continue: hand it on now rather than at the next line.
-  if (format == Format::Json && body.size() != kDockerSplit && body.back() == '}')
-    complete(pending);
-  complete_if_whole(pending);
+  if (format == Format::Json) {
+    pending.continuation = Continuation::Loose;
+    if (body.size() != kDockerSplit && body.back() == '}') complete(pending);
+    return;
+  }
+  evaluate(pending);
+}
+
+void RecordAssembler::abandon_hold(Pending& pending) {
+  pending.suspect = kSuspectHoldGaveUp;
+  pending.next_suspect = kSuspectAfterGaveUp;
+  complete(pending);
 }
 
 bool RecordAssembler::may_match(std::string_view text) const noexcept {
@@ -204,27 +505,24 @@ bool RecordAssembler::may_match(std::string_view text) const noexcept {
 
 void RecordAssembler::complete(Pending& pending) {
   if (!pending.active) return;
+  revert_reopened(pending);
   pending.active = false;
+  if (pending.cut && pending.suspect.empty()) pending.suspect = kSuspectCut;
   if (!may_match(pending.text)) {
     ++stats_.records;
     ++stats_.records_skipped;
     ++stats_.records_by_format[static_cast<std::size_t>(pending.format)];
     stats_.record_lines += 1;
     stats_.continuation_lines += pending.lines - 1;
+    count_marker_lines(pending, false);
     return;
   }
-  const bool parsed_already = parsed_for_ == &pending && pending.fit_known;
+  const bool parsed_already =
+      parsed_for_ == &pending && pending.fit_known && pending.fit != SchemaFit::Broken;
   parsed_for_ = nullptr;
-  bool parsed = parsed_already && pending.fit != SchemaFit::Broken;
-  if (!parsed_already) {
-    record_.clear();
-    parsed = parse(pending);
-  } else if (pending.fit == SchemaFit::Broken) {
-    // fit_of() records Broken both for "parsed, schema did not fit" and "did not parse".
-    record_.clear();
-    parsed = parse(pending);
-  }
+  const bool parsed = parsed_already || parse(pending);
   if (!parsed) {
+    count_marker_lines(pending, false);
     count_unparsed(pending.first_line, pending.lines);
     return;
   }
@@ -232,19 +530,40 @@ void RecordAssembler::complete(Pending& pending) {
   ++stats_.records_by_format[static_cast<std::size_t>(record_.format)];
   stats_.record_lines += 1;
   stats_.continuation_lines += pending.lines - 1;
+  count_marker_lines(pending, record_.is_audit());
   record_.source = SourceRef{input_, pending.first_line};
   record_.service = pending.service;
+  record_.suspect = pending.suspect;
+  if (record_.suspect.empty() && (record_.schema_fit == SchemaFit::Broken ||
+                                  record_.schema_fit == SchemaFit::Unfinished))
+    record_.suspect = kSuspectMisfit;
+  if (!record_.suspect.empty()) ++stats_.suspect_records;
   handler_.on_record(record_);
+}
+
+void RecordAssembler::count_marker_lines(const Pending& pending, bool audit_event) {
+  const std::uint32_t events = audit_event ? 1 : 0;
+  if (pending.marker_lines <= events) return;
+  stats_.audit_marker_lines_not_events += pending.marker_lines - events;
+  note(stats_.first_audit_marker_not_event, pending.first_line);
+}
+
+void RecordAssembler::note(std::string& first, std::uint64_t number) {
+  if (first.empty()) first = fmt::format("{}:{}", input_.empty() ? "-" : input_, number);
 }
 
 void RecordAssembler::count_unparsed(std::uint64_t number, std::uint64_t lines) {
   stats_.unparsed_lines += lines;
-  if (stats_.first_unparsed.empty())
-    stats_.first_unparsed = fmt::format("{}:{}", input_.empty() ? "-" : input_, number);
+  note(stats_.first_unparsed, number);
+}
+
+void RecordAssembler::on_idle() {
+  for (auto& [service, p] : pending_)
+    if (p->continuation != Continuation::Held && p->last_piece != kDockerSplit) complete(*p);
 }
 
 void RecordAssembler::flush() {
-  for (auto& p : pending_) complete(*p);
+  for (auto& [service, p] : pending_) complete(*p);
 }
 
 }  // namespace pkgly_trail

@@ -51,14 +51,16 @@ constexpr std::array<SchemaField, 12> kAccessFields{{
 
 constexpr std::array<std::string_view, 2> kUpstreamMessages{"Upstream HTTP access",
                                                             "Upstream HTTP failed"};
-// As written (the samples): the error, an &str, comes last, after duration_ms.
+// pkgly/src/utils/upstream.rs: `access` writes the status code, `failed` instead writes the
+// error last, after duration_ms, as Display (`error = %err`): unquoted text a crafted upstream
+// path can fill.
 constexpr std::array<SchemaField, 6> kUpstreamFields{{
     {"trace_id", FT::Token},
     {"http.request.method", FT::Token},
     {"url.full", FT::Text},
     {"http.response.status_code", FT::Int, true},
     {"duration_ms", FT::Int},
-    {"error", FT::Quoted, true},
+    {"error", FT::Text, true},
 }};
 
 constexpr std::array<Schema, 3> kSchemas{{
@@ -78,6 +80,13 @@ class SchemaMatcher {
       : text_(text), fields_(schema.fields), syntax_(syntax) {}
 
   bool match(std::size_t pos) { return match_field(0, pos); }
+  // Is the text the start of a record of the schema, cut inside a free-text value with
+  // required fields still to come? Only a newline in that value can have cut it there.
+  bool match_prefix(std::size_t pos) {
+    prefix_ = true;
+    steps_ = 0;
+    return match_field(0, pos);
+  }
   std::span<const std::string_view> values() const { return {values_.data(), fields_.size()}; }
   std::span<const bool> present() const { return {present_.data(), fields_.size()}; }
 
@@ -149,10 +158,22 @@ class SchemaMatcher {
     // Text: try each place where a later key (or the end) could follow, shortest first.
     for (std::size_t end = begin;; ++end) {
       end = text_.find(syntax_.separator, end);
-      if (end == std::string_view::npos) return accept(text_.size());
+      if (end == std::string_view::npos) {
+        if (prefix_ && required_after(field)) {
+          values_[field] = text_.substr(begin);
+          return true;
+        }
+        return accept(text_.size());
+      }
       if (starts_later_field(field, end) && accept(end)) return true;
       if (steps_ > kStepBudget) return false;
     }
+  }
+
+  bool required_after(std::size_t field) const noexcept {
+    for (std::size_t next = field + 1; next < fields_.size(); ++next)
+      if (!fields_[next].optional) return true;
+    return false;
   }
 
   bool starts_later_field(std::size_t field, std::size_t pos) const noexcept {
@@ -169,6 +190,7 @@ class SchemaMatcher {
   std::array<std::string_view, kMaxFields> values_{};
   std::array<bool, kMaxFields> present_{};
   int steps_ = 0;
+  bool prefix_ = false;
 };
 
 Value typed(FieldType type, std::string_view raw, TextArena& arena) {
@@ -196,6 +218,16 @@ const Schema* find_schema(std::string_view target) noexcept {
   for (const Schema& schema : kSchemas)
     if (schema.target == target) return &schema;
   return nullptr;
+}
+
+bool unfinished_by_schema(std::string_view text, const Schema& schema,
+                          const FieldSyntax& syntax) noexcept {
+  for (std::string_view expected : schema.messages) {
+    if (!text.starts_with(expected)) continue;
+    SchemaMatcher matcher(text, schema, syntax);
+    if (matcher.match_prefix(expected.size())) return true;
+  }
+  return false;
 }
 
 bool split_by_schema(std::string_view text, const Schema& schema, const FieldSyntax& syntax,

@@ -62,6 +62,7 @@ void Record::clear() noexcept {
   trace_id = {};
   format = Format::Full;
   schema_fit = SchemaFit::None;
+  suspect = {};
   source = {};
   service = {};
   arena.reset();
@@ -117,6 +118,7 @@ void Record::copy_from(const Record& other) {
   trace_id = keep(other.trace_id);
   format = other.format;
   schema_fit = other.schema_fit;
+  suspect = other.suspect;  // a static string
   source = SourceRef{keep(other.source.input), other.source.line};
   service = keep(other.service);
 }

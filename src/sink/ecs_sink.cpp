@@ -137,6 +137,7 @@ void append_ecs_document(fmt::memory_buffer& out, const Record& audit, const Rec
   doc.string("user_agent.original", agent);
   for (const Label& label : kLabels) doc.string(label.path, text_of(&audit, label.field));
   doc.string("labels.joined_by", to_string(joined_by));
+  doc.string("labels.suspect", audit.suspect);
   doc.close();
 }
 

@@ -9,7 +9,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "utf8.hpp"
+#include "pkgly_trail/record/utf8.hpp"
 
 namespace pkgly_trail {
 namespace {
@@ -247,6 +247,13 @@ void append_record_json_open(fmt::memory_buffer& out, const Record& record) {
   key("trace_id");
   append_string_or_null(out, record.valid_trace_id());
   out.push_back(',');
+  // Only where the log can be read two ways (docs/security.md): why this record may not be
+  // what Pkgly wrote. Before "source", which stays the last member.
+  if (!record.suspect.empty()) {
+    key("suspect");
+    append_json_string(out, record.suspect);
+    out.push_back(',');
+  }
   key("source");
   out.push_back('{');
   key("input");

@@ -23,7 +23,7 @@
 #include "pkgly_trail/filter/filter.hpp"
 #include "pkgly_trail/sink/json_writer.hpp"
 #include "sha256.hpp"
-#include "utf8.hpp"
+#include "pkgly_trail/record/utf8.hpp"
 
 namespace pkgly_trail {
 

@@ -1,6 +1,6 @@
 #include "pkgly_trail/sink/terminal_text.hpp"
 
-#include "utf8.hpp"
+#include "pkgly_trail/record/utf8.hpp"
 
 namespace pkgly_trail {
 namespace {

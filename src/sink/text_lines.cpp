@@ -114,6 +114,11 @@ void TextLines::audit(fmt::memory_buffer& line, const Record& record) const {
     line.push_back('=');
     append_terminal_value(line, value);
   }
+  // Where the log can be read two ways (docs/security.md), a reader must see it.
+  if (!record.suspect.empty()) {
+    line.append(std::string_view(" SUSPECT: "));
+    line.append(record.suspect);
+  }
 }
 
 // <timestamp> <LEVEL> <span:span> <target>: <message> k=v ..., LEVEL right-aligned as

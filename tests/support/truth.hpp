@@ -34,7 +34,7 @@ inline const std::vector<std::string>& sample_names() {
       "adversarial-full-ansi",     "adversarial-json",      "compact-pkgly-ansi",
       "compose-ts-interleaved-postgres", "full-ansi-compose-real", "full-ansi-compose",
       "json-compose-real",         "json-plain-zero",       "pretty-noansi",
-      "full-plain-compose",
+      "full-plain-compose",        "pretty-ansi-compose",
   };
   return names;
 }

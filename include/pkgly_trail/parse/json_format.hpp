@@ -19,9 +19,12 @@ class JsonRecordParser {
 
   // Parses one JSON object into `out` (clear()ed by the caller). False when the text is not
   // a tracing JSON record (not an object, malformed, no level/target).
+  // Bytes that are not UTF-8 become U+FFFD (as every output writes them) and the record is
+  // kept.
   bool parse(std::string_view text, Record& out);
 
  private:
+  bool parse_once(std::string_view text, Record& out);
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "pkgly_trail/parse/json_format.hpp"
@@ -29,6 +30,19 @@ struct ParseStats {
   std::array<std::uint64_t, 4> records_by_format{};  // indexed by Format
   std::uint64_t records_skipped = 0;  // not parsed: could not match (required_text)
   std::string first_unparsed;                        // "file:line" of the first unparsed line
+
+  // Where the log can be read two ways (docs/security.md). Sub-counts of the lines above.
+  // Lines that look like the start of a record but were kept inside the record before them
+  // (a value holding a newline): continuation lines.
+  std::uint64_t folded_record_lines = 0;
+  std::string first_folded;  // "file:line"
+  // Lines that carry the audit marker (`pkgly::audit` ... `Audit event`) but did not come out
+  // as the first line of an audit event: a value imitating one, or an event lost.
+  std::uint64_t audit_marker_lines_not_events = 0;
+  std::string first_audit_marker_not_event;  // "file:line"
+  std::uint64_t suspect_records = 0;  // records handed on with Record::suspect set
+  // Parses of held records to see whether a new line finished them (bounded per record).
+  std::uint64_t held_parses = 0;
 };
 
 class RecordHandler {
@@ -57,32 +71,59 @@ class RecordAssembler {
 
   // Starts a new input; the name appears in each record's source.
   void begin_input(std::string_view name);
-  // One physical line as read (the envelope is removed here).
-  void on_line(std::string_view raw_line, std::uint64_t number);
-  // Completes every record still waiting for possible continuation lines: at the end of an
-  // input, and when the input goes idle so a live stream is not held back.
+  // One physical line as read (the envelope is removed here). `cut`: the line was longer
+  // than --max-line-bytes and is cut, so the record it belongs to ends with it.
+  void on_line(std::string_view raw_line, std::uint64_t number, bool cut = false);
+  // The input went quiet: hands on every record that no line still to come can belong to
+  // for certain, so a live stream is not held back. A record whose genuine end is still to
+  // come (an audit event cut inside a value by a newline) waits for it.
+  void on_idle();
+  // The input ended: completes every record.
   void flush();
   const ParseStats& stats() const noexcept { return stats_; }
+  // Compose services with a slot (bounded, whatever the input names).
+  std::size_t service_slots() const noexcept { return pending_.size(); }
+
+  // How a record waiting for its next line treats it (the continuation rule,
+  // docs/security.md).
+  enum class Continuation : std::uint8_t {
+    Loose,      // no known schema: a line that does not look like a record continues it
+    Tentative,  // fits its schema: a record-looking line starts the next record
+    Held,       // unfinished (its schema, or a span list cut short): every line continues it
+  };
 
  private:
   struct Pending;
   Pending& pending_for(std::string_view service);
   void start(Pending& pending, std::string_view body, std::uint64_t number, Format format);
   void complete(Pending& pending);
-  void append(Pending& pending, std::string_view body);
+  void append(Pending& pending, std::string_view body, std::uint64_t number, bool record_like);
+  bool extend_reopened(Pending& pending, std::string_view body, std::uint64_t number,
+                       bool marker);
+  void revert_reopened(Pending& pending);
+  void end_pretty(Pending& pending, std::string_view body, std::uint64_t number);
+  void abandon_hold(Pending& pending);
+  void evaluate(Pending& pending);
   bool parse(Pending& pending);
   SchemaFit fit_of(Pending& pending);
-  bool cut_short(const Pending& pending) const noexcept;
-  void complete_if_whole(Pending& pending);
   void count_unparsed(std::uint64_t number, std::uint64_t lines);
+  void count_marker_lines(const Pending& pending, bool audit_event);
+  void note(std::string& first, std::uint64_t number);
   bool may_match(std::string_view text) const noexcept;
 
   RecordHandler& handler_;
   AssemblerOptions options_;
   std::string input_;
-  std::vector<std::unique_ptr<Pending>> pending_;
+  // Whether this input's lines carry a docker compose / kubectl prefix, decided by its
+  // first line: in an input without one, a prefix inside a value is content.
+  enum class Wrapper : std::uint8_t { Unknown, Prefixed, Bare } wrapper_ = Wrapper::Unknown;
+  // This input's pretty records carry their `at <file>:<line>` line (Pkgly's do): until it
+  // comes, a pretty record is not finished.
+  bool pretty_has_location_ = false;
+  std::unordered_map<std::string, std::unique_ptr<Pending>> pending_;
   Record record_;
   const Pending* parsed_for_ = nullptr;  // record_ holds the parse of this pending text
+  bool line_marker_ = false;              // the line being read carries the audit marker
   JsonRecordParser json_;
   SpanCache spans_;
   ParseStats stats_;

@@ -46,6 +46,11 @@ bool split_by_schema(std::string_view text, const Schema& schema, const FieldSyn
                      std::optional<std::string_view>& message, std::vector<Field>& out,
                      TextArena& arena, bool* ends_in_text = nullptr);
 
+// Is `text` the start of a record of the schema that was cut inside a free-text value, with
+// required fields still to come (SchemaFit::Unfinished)?
+bool unfinished_by_schema(std::string_view text, const Schema& schema,
+                          const FieldSyntax& syntax) noexcept;
+
 // Message and fields of an event: by the schema of out.target when it has one and the text
 // fits it, else generically. Sets out.schema_fit.
 void split_event_fields(std::string_view text, const FieldSyntax& syntax, Record& out);

@@ -27,6 +27,8 @@ enum class SchemaFit : std::uint8_t {
   Complete,    // fitted, and the record cannot continue on another line
   OpenEnded,   // fitted, but the last value is free text that a newline could continue
   Broken,      // did not fit (cut short, or hostile): split generically
+  Unfinished,  // does not fit yet, but is the start of a record of the schema whose last
+               // free-text value a continuation line (after a newline in it) could finish
 };
 
 enum class ValueKind : std::uint8_t { String, Integer, Float, Bool, Null };
@@ -81,6 +83,10 @@ class Record {
   std::string_view trace_id;    // as logged (may be all zeros); empty = absent
   Format format = Format::Full;
   SchemaFit schema_fit = SchemaFit::None;
+  // Why this record may not be what Pkgly wrote (empty: no doubt). Set where the log can be
+  // read two ways, for example a value holding a newline and a line that looks like a record
+  // (docs/security.md); a static string.
+  std::string_view suspect;
   SourceRef source;
   std::string_view service;  // docker compose service of the line, empty when none
   TextArena arena;

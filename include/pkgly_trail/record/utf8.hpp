@@ -1,5 +1,6 @@
 #pragma once
-// UTF-8 validation shared by the JSON writer, the terminal-safe text writer and the SQLite sink.
+// UTF-8 validation shared by the JSON reader (repairs a record), the JSON writer, the
+// terminal-safe text writer and the SQLite sink.
 #include <cstddef>
 #include <cstdint>
 #include <string>

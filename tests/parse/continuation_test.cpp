@@ -1,0 +1,372 @@
+// The continuation rule (src/parse/record_assembler.cpp): which lines belong to the record
+// before them. One test per route by which an attacker who writes part of a value could
+// forge, hide or alter an audit event (issue #12), and the stats that say so.
+#include <catch2/catch.hpp>
+
+#include "parse/audit_lines.hpp"
+#include "parse/parse_helpers.hpp"
+
+namespace pkgly_trail {
+using testing::audit_record;
+using testing::dialects;
+using testing::Dialect;
+using testing::field_text;
+using testing::parse_text;
+using testing::record_end;
+
+namespace {
+
+std::vector<const Record*> audits_of(const testing::Parsed& parsed) {
+  std::vector<const Record*> audits;
+  for (const Record& r : parsed.records)
+    if (r.is_audit()) audits.push_back(&r);
+  return audits;
+}
+
+std::string fake_delete(const Dialect& d) {
+  std::string fake = audit_record(d, "admin", "", "200");
+  fake.replace(fake.find("package.search"), 14, "user.delete");
+  return fake;
+}
+
+const Dialect& dialect(std::string_view name) {
+  for (const Dialect& d : dialects())
+    if (d.name == name) return d;
+  throw std::logic_error("no such dialect");
+}
+
+}  // namespace
+
+TEST_CASE("a value naming the last key before a newline does not end the record early",
+          "[parse][continuation][security]") {
+  // Route 1: `query=http_response_status_code⏎<fake audit>⏎x <genuine tail>`. A key counts
+  // only where it stands as a key.
+  for (const Dialect& d : dialects()) {
+    DYNAMIC_SECTION(d.name) {
+      const std::string query = "http_response_status_code\n" + fake_delete(d) + "\nx";
+      std::string log = audit_record(d, "bob", query, "201") + record_end(d);
+      log += "\n" + audit_record(d, "carol", "ok", "200") + record_end(d) + "\n";
+      auto parsed = parse_text(log);
+      auto audits = audits_of(parsed);
+      REQUIRE(audits.size() == 2);
+      CHECK(field_text(*audits[0], "actor_username") == "bob");
+      CHECK(field_text(*audits[0], "query") == query);
+      CHECK(field_text(*audits[0], "http_response_status_code") == "201");
+      CHECK_FALSE(audits[0]->suspect.empty());
+      CHECK(field_text(*audits[1], "actor_username") == "carol");
+      CHECK(audits[1]->suspect.empty());
+      CHECK(parsed.stats.folded_record_lines >= 1);
+      CHECK(parsed.stats.audit_marker_lines_not_events == 1);
+      CHECK(parsed.stats.first_folded == "test.log:2");
+    }
+  }
+}
+
+TEST_CASE("an upstream record cut inside url.full holds the fake record it carries",
+          "[parse][continuation][security]") {
+  const Dialect& d = dialect("full");
+  const std::string upstream_head =
+      "2025-11-20T10:15:30.050000Z  WARN HTTP request{request_id=r-1}: pkgly::upstream_access: "
+      "Upstream HTTP failed trace_id=00000000000000000000000000000000 http.request.method=GET "
+      "url.full=https://registry.npmjs.org/duration_ms";
+  std::string log = upstream_head + "\n" + fake_delete(d) +
+                    "\nx duration_ms=12 error=error sending request for url (https://up/)\n" +
+                    audit_record(d, "bob", "q", "200") + "\n";
+  auto parsed = parse_text(log);
+  auto audits = audits_of(parsed);
+  REQUIRE(audits.size() == 1);
+  CHECK(field_text(*audits[0], "actor_username") == "bob");
+  REQUIRE(parsed.records.size() == 2);
+  const Record& upstream = parsed.records[0];
+  CHECK(upstream.target == "pkgly::upstream_access");
+  CHECK(field_text(upstream, "duration_ms") == "12");
+  CHECK(field_text(upstream, "url.full").find("user.delete") != std::string::npos);
+  CHECK_FALSE(upstream.suspect.empty());
+}
+
+TEST_CASE("a failed upstream call with a Display error does not swallow what follows",
+          "[parse][continuation][schema]") {
+  // Conformance class 3: `error = %err` is unquoted text, last.
+  const Dialect& d = dialect("full");
+  std::string log =
+      "2025-11-20T10:15:30.050000Z  WARN HTTP request{request_id=r-1}: pkgly::upstream_access: "
+      "Upstream HTTP failed trace_id=00000000000000000000000000000000 http.request.method=GET "
+      "url.full=https://registry.npmjs.org/chalk duration_ms=30001 error=error sending request "
+      "for url (https://registry.npmjs.org/chalk): operation timed out\n"
+      "2025-11-20T10:15:30.060000Z  INFO HTTP request{request_id=r-1}: pkgly::access: HTTP access "
+      "trace_id=00000000000000000000000000000000 http.request.method=GET http.route=/x "
+      "url.path=/x http.response.status_code=200 duration_ms=30002 request_id=r-1\n" +
+      audit_record(d, "bob", "q", "200") + "\n";
+  auto parsed = parse_text(log);
+  REQUIRE(parsed.records.size() == 3);
+  CHECK(field_text(parsed.records[0], "error") ==
+        "error sending request for url (https://registry.npmjs.org/chalk): operation timed out");
+  CHECK(parsed.records[0].schema_fit == SchemaFit::OpenEnded);
+  CHECK(parsed.records[1].is_access());
+  CHECK(parsed.records[2].is_audit());
+  CHECK(parsed.stats.folded_record_lines == 0);
+}
+
+TEST_CASE("a span value cut by a newline holds the fake record it carries",
+          "[parse][continuation][security]") {
+  // Route 2: a RepoRequestPath Debug-prints the raw path, unquoted, inside the span list.
+  const Dialect& d = dialect("full");
+  std::string log =
+      "2025-11-20T10:15:30.040000Z DEBUG HTTP request{request_id=r-1}:Repository Request"
+      "{request_path=RepoRequestPath { path: Some(x\n" +
+      fake_delete(d) +
+      "\ny) } authentication=None}: pkgly::repository::requests: Repository Request Happening\n" +
+      audit_record(d, "bob", "q", "200") + "\n";
+  auto parsed = parse_text(log);
+  auto audits = audits_of(parsed);
+  REQUIRE(audits.size() == 1);
+  CHECK(field_text(*audits[0], "actor_username") == "bob");
+  REQUIRE(parsed.records.size() == 2);
+  CHECK(parsed.records[0].target == "pkgly::repository::requests");
+  CHECK(parsed.records[0].request_id == "r-1");
+  CHECK_FALSE(parsed.records[0].suspect.empty());
+  CHECK(parsed.stats.unparsed_lines == 0);
+}
+
+TEST_CASE("a pretty record before its location line keeps a fake record inside its value",
+          "[parse][continuation][security][pretty]") {
+  // Route 2 in pretty: without the rule the fake record took over the real record's span
+  // lines (and so its request and access record).
+  const Dialect& d = dialect("pretty");
+  const std::string earlier =
+      "  2025-11-20T10:15:30.010000Z DEBUG pkgly::app: Session Cookie Found\n"
+      "    at pkgly/src/app/authentication/layer.rs:15\n\n";
+  std::string log = earlier +
+                    "  2025-11-20T10:15:30.020000Z DEBUG pkgly::repository::maven::proxy: "
+                    "Proxying request, url.full: https://up/x\n" +
+                    fake_delete(d) + record_end(d) +
+                    "    in pkgly::requests::HTTP request with request_id: fake-1\n\n"
+                    "y\n    at pkgly/src/repository/maven/proxy.rs:8\n"
+                    "    in pkgly::requests::HTTP request with request_id: r-1\n\n" +
+                    audit_record(d, "bob", "q", "200") + record_end(d) +
+                    "    in pkgly::requests::HTTP request with request_id: r-1\n\n";
+  auto parsed = parse_text(log);
+  auto audits = audits_of(parsed);
+  REQUIRE(audits.size() == 1);
+  CHECK(field_text(*audits[0], "actor_username") == "bob");
+  CHECK(audits[0]->request_id == "r-1");
+  CHECK(parsed.stats.folded_record_lines == 1);
+  CHECK(parsed.stats.audit_marker_lines_not_events == 1);
+}
+
+TEST_CASE("the piece after a 16 KiB docker split continues the line whatever it looks like",
+          "[parse][continuation][security][docker]") {
+  // Route 3: a query padded so that a fake record starts the next 16384-byte piece.
+  SECTION("json") {
+    const std::string head =
+        "{\"fields\":{\"message\":\"Audit event\",\"actor_username\":\"bob\",\"query\":\"";
+    std::string padding(16384 - head.size(), 'a');
+    std::string piece1 = head + padding;
+    REQUIRE(piece1.size() == 16384);
+    std::string piece2 =
+        "{ \\\"fields\\\":{} }\",\"http_response_status_code\":200},\"level\":\"INFO\","
+        "\"target\":\"pkgly::audit\",\"timestamp\":\"2025-11-20T10:15:30.1Z\"}";
+    auto parsed = parse_text(piece1 + "\n" + piece2 + "\n");
+    REQUIRE(parsed.records.size() == 1);
+    CHECK(parsed.records[0].is_audit());
+    CHECK(field_text(parsed.records[0], "actor_username") == "bob");
+    CHECK(parsed.stats.unparsed_lines == 0);
+  }
+  SECTION("full") {
+    const Dialect& d = dialect("full");
+    const std::string line = audit_record(d, "bob", "PAD", "200");
+    const std::size_t at = line.find("PAD");
+    std::string padded = line.substr(0, at) + std::string(16384 - at, 'a');
+    REQUIRE(padded.size() == 16384);
+    std::string rest = fake_delete(d) + line.substr(at + 3);
+    auto parsed = parse_text(padded + "\n" + rest + "\n");
+    auto audits = audits_of(parsed);
+    REQUIRE(audits.size() == 1);
+    CHECK(field_text(*audits[0], "actor_username") == "bob");
+    CHECK(field_text(*audits[0], "query").find("user.delete") != std::string::npos);
+  }
+}
+
+TEST_CASE("a line that does not parse is never held, even with pkgly::audit in a value",
+          "[parse][continuation][security]") {
+  // Route 4: the schema comes from the parsed target only.
+  const Dialect& d = dialect("full");
+  for (std::string path : {std::string("x( }: b{ pkgly::audit: y"),
+                           std::string("x\x1b[1m}\x1b[0m pkgly::audit: y")}) {
+    std::string log = "2025-11-20T10:15:30.040000Z DEBUG HTTP request{request_id=r-1}: " + path +
+                      "\n" + audit_record(d, "bob", "q", "200") + "\n" +
+                      audit_record(d, "carol", "q", "200") + "\n";
+    auto parsed = parse_text(log);
+    auto audits = audits_of(parsed);
+    REQUIRE(audits.size() == 2);
+    CHECK(field_text(*audits[0], "actor_username") == "bob");
+    CHECK(field_text(*audits[1], "actor_username") == "carol");
+    CHECK(parsed.stats.folded_record_lines == 0);
+  }
+}
+
+TEST_CASE("a newline after a value that imitates the record's last fields reopens the record",
+          "[parse][continuation][security]") {
+  // Route 5: `query=x http_request_method=DELETE ... http_response_status_code=204⏎y
+  // <genuine tail>` fits at its first line; the genuine tail shows it was not the end.
+  for (const Dialect& d : dialects()) {
+    DYNAMIC_SECTION(d.name) {
+      const std::string forged_tail = d.sep + "http_request_method" + d.close + "DELETE" +
+                                      d.sep + "http_route" + d.close + "/api/user/{id}" + d.sep +
+                                      "url_path" + d.close + "/api/user/7" + d.sep +
+                                      "http_response_status_code" + d.close + "204";
+      const std::string query = "x" + forged_tail + "\ny";
+      std::string log = audit_record(d, "bob", query, "200") + record_end(d) + "\n";
+      auto parsed = parse_text(log);
+      auto audits = audits_of(parsed);
+      REQUIRE(audits.size() == 1);
+      CHECK(field_text(*audits[0], "query") == query);
+      CHECK(field_text(*audits[0], "http_request_method") == "GET");
+      CHECK(field_text(*audits[0], "http_response_status_code") == "200");
+      CHECK(parsed.stats.non_tracing_lines == 0);
+      if (std::string(d.name) != "pretty") {
+        CHECK_FALSE(audits[0]->suspect.empty());
+        CHECK(parsed.stats.folded_record_lines == 1);
+      }
+    }
+  }
+}
+
+TEST_CASE("a compose prefix inside a value of a log without prefixes is content",
+          "[parse][continuation][security][envelope]") {
+  // Route 6: `q⏎pkgly-1  | <fake>` must not put the fake line in another service's slot.
+  const Dialect& d = dialect("full");
+  const std::string query = "q\npkgly-1  | " + fake_delete(d) + "\nx";
+  std::string log = audit_record(d, "bob", query, "201") + "\n" +
+                    audit_record(d, "carol", "q", "200") + "\n";
+  auto parsed = parse_text(log);
+  auto audits = audits_of(parsed);
+  REQUIRE(audits.size() == 2);
+  CHECK(field_text(*audits[0], "query") == query);
+  CHECK(field_text(*audits[1], "actor_username") == "carol");
+}
+
+TEST_CASE("a blank line inside a pretty value does not end the record",
+          "[parse][continuation][security][pretty]") {
+  // Route 7.
+  const Dialect& d = dialect("pretty");
+  const std::string query = "x\n\n" + fake_delete(d) + "\ny";
+  std::string log = audit_record(d, "bob", query, "201") + record_end(d) +
+                    "    in pkgly::requests::HTTP request with request_id: r-1\n\n" +
+                    audit_record(d, "carol", "q", "200") + record_end(d) + "\n";
+  auto parsed = parse_text(log);
+  auto audits = audits_of(parsed);
+  REQUIRE(audits.size() == 2);
+  CHECK(field_text(*audits[0], "query") == query);
+  CHECK(audits[0]->request_id == "r-1");
+  CHECK(field_text(*audits[1], "actor_username") == "carol");
+}
+
+TEST_CASE("hundreds of newlines do not outlast the hold", "[parse][continuation][security]") {
+  // Route 8: 256 newlines (770 bytes of %0A) used to exceed a line limit.
+  const Dialect& d = dialect("full");
+  const std::string query = std::string(1000, '\n') + fake_delete(d) + "\nx";
+  std::string log = audit_record(d, "bob", query, "201") + "\n" +
+                    audit_record(d, "carol", "q", "200") + "\n";
+  auto parsed = parse_text(log);
+  auto audits = audits_of(parsed);
+  REQUIRE(audits.size() == 2);
+  CHECK(field_text(*audits[0], "query") == query);
+  CHECK(parsed.stats.folded_record_lines >= 1);
+}
+
+TEST_CASE("a line cut at --max-line-bytes ends its record and holds nothing",
+          "[parse][continuation][security]") {
+  // Route 9: the cut line is unfinished (cut inside its query); it must not swallow the
+  // next event.
+  const Dialect& d = dialect("full");
+  const std::string long_line = audit_record(d, "bob", std::string(5000, 'q'), "200");
+  testing::Collected collected;
+  RecordAssembler assembler(collected);
+  assembler.begin_input("big.log");
+  assembler.on_line(audit_record(d, "alice", "q", "200"), 1);
+  assembler.on_line(std::string_view(long_line).substr(0, 1000), 2, true);
+  assembler.on_line(audit_record(d, "carol", "q", "200"), 3);
+  assembler.flush();
+  std::vector<std::string> actors;
+  for (const Record& r : collected.records) actors.push_back(field_text(r, "actor_username"));
+  REQUIRE(actors.size() == 3);
+  CHECK(actors[2] == "carol");
+  CHECK(collected.records[1].suspect == "cut at --max-line-bytes");
+  CHECK(collected.records[2].suspect.empty());
+}
+
+TEST_CASE("a held record's continuation lines cost no parse unless they hold its last key",
+          "[parse][continuation][cost]") {
+  // 10,000 continuation lines used to re-parse the whole record each (quadratic).
+  const Dialect& d = dialect("full");
+  std::string query;
+  for (int i = 0; i < 10000; ++i) query += "line of a long value\n";
+  query += "end";
+  std::string log = audit_record(d, "bob", query, "201") + "\n";
+  auto parsed = parse_text(log);
+  auto audits = audits_of(parsed);
+  REQUIRE(audits.size() == 1);
+  CHECK(field_text(*audits[0], "query") == query);
+  CHECK(parsed.stats.held_parses == 1);
+}
+
+TEST_CASE("a held record that names its last key on every line is given up, and says so",
+          "[parse][continuation][cost][security]") {
+  const Dialect& d = dialect("full");
+  std::string query;
+  for (int i = 0; i < 1000; ++i) query += "http_response_status_code=x\n";
+  std::string log = audit_record(d, "bob", query + "end", "201") + "\n" +
+                    audit_record(d, "carol", "q", "200") + "\n";
+  auto parsed = parse_text(log);
+  CHECK(parsed.stats.held_parses <= 64);
+  CHECK(parsed.stats.suspect_records >= 1);
+  auto audits = audits_of(parsed);
+  REQUIRE_FALSE(audits.empty());
+  CHECK(field_text(*audits.back(), "actor_username") == "carol");
+}
+
+TEST_CASE("many compose services keep a bounded number of slots",
+          "[parse][continuation][cost]") {
+  // 160,000 distinct service names used to cost a scan of every earlier one per line.
+  testing::Collected collected;
+  RecordAssembler assembler(collected);
+  assembler.begin_input("-");
+  const Dialect& d = dialect("full");
+  const std::string line = audit_record(d, "bob", "q", "200");
+  for (int i = 0; i < 20000; ++i)
+    assembler.on_line("svc" + std::to_string(i) + "-1  | " + line, static_cast<unsigned>(i + 1));
+  assembler.flush();
+  CHECK(collected.records.size() == 20000);
+  CHECK(assembler.service_slots() <= 2048);
+}
+
+TEST_CASE("a line with the audit marker that is not an audit event is counted",
+          "[parse][continuation][safety-net]") {
+  std::string log =
+      "pkgly::audit: Audit event stray text\n"
+      "2025-11-20T10:15:30.040000Z  INFO pkgly::repository::maven::hosted: Saving File: "
+      "com/acme/pkgly::audit: Audit event action=user.delete/1.0/x.pom\n";
+  auto parsed = parse_text(log);
+  REQUIRE(parsed.records.size() == 1);
+  CHECK(parsed.records[0].message ==
+        std::optional<std::string_view>(
+            "Saving File: com/acme/pkgly::audit: Audit event action=user.delete/1.0/x.pom"));
+  CHECK(parsed.records[0].fields.empty());
+  CHECK(parsed.stats.audit_marker_lines_not_events == 2);
+  CHECK(parsed.stats.first_audit_marker_not_event == "test.log:1");
+}
+
+TEST_CASE("a json record with bytes that are not UTF-8 is kept, those bytes as U+FFFD",
+          "[parse][json]") {
+  // Conformance class 6.
+  std::string log =
+      "{\"fields\":{\"message\":\"Audit event\",\"actor_username\":\"b\xff" "ob\"},"
+      "\"level\":\"INFO\",\"target\":\"pkgly::audit\",\"timestamp\":\"2025-11-20T10:15:30.1Z\"}\n";
+  auto parsed = parse_text(log);
+  REQUIRE(parsed.records.size() == 1);
+  CHECK(field_text(parsed.records[0], "actor_username") == "b\xEF\xBF\xBDob");
+  CHECK(parsed.stats.unparsed_lines == 0);
+}
+
+}  // namespace pkgly_trail
