@@ -53,6 +53,8 @@ constexpr std::string_view kSuspectHoldGaveUp =
 constexpr std::string_view kSuspectAfterGaveUp =
     "follows a record whose end never came: it may be text from that record's value";
 constexpr std::string_view kSuspectCut = "cut at --max-line-bytes";
+constexpr std::string_view kSuspectTwoReadings =
+    "this record and the one next to it also read as one record whose value holds a newline";
 constexpr std::string_view kSuspectMisfit =
     "does not fit the fields Pkgly writes for its target (split generically)";
 
@@ -103,13 +105,31 @@ bool may_be_cut_in_spans(std::string_view text) noexcept {
 // The audit marker where a formatter writes it: the target `pkgly::audit` followed by the
 // message `Audit event` (text formats, with the formatter's colours between them), or the
 // json member `"target":"pkgly::audit"` (a json value cannot hold it unescaped).
+std::size_t count_text(std::string_view text, std::string_view needle) noexcept {
+  std::size_t count = 0;
+  for (std::size_t at = find_text(text, needle); at != std::string_view::npos;
+       at = find_text(text.substr(at + needle.size()), needle) == std::string_view::npos
+                ? std::string_view::npos
+                : at + needle.size() + find_text(text.substr(at + needle.size()), needle))
+    ++count;
+  return count;
+}
+
 bool carries_audit_marker(std::string_view line) noexcept {
   if (starts_json_record(line))
     return find_text(line, "\"target\":\"pkgly::audit\"") != std::string_view::npos;
+  // A line the formatter styled (full or pretty with ANSI) styles its target too: a plain
+  // `pkgly::audit: Audit event` there is inside a value.
+  const bool styled = line.starts_with("\x1b") || line.starts_with("  \x1b") ||
+                      line.starts_with("    \x1b");
   for (std::size_t at = 0;;) {
     const std::size_t hit = find_text(line.substr(at), kAuditTarget);
     if (hit == std::string_view::npos) return false;
     std::size_t pos = at + hit + kAuditTarget.size();
+    if (styled && (at + hit == 0 || line[at + hit - 1] != 'm')) {
+      at = at + hit + 1;
+      continue;
+    }
     bool colon = false;
     while (pos < line.size()) {
       if (line[pos] == '\x1b') {
@@ -155,6 +175,10 @@ struct RecordAssembler::Pending {
   std::size_t reopened_at = std::string::npos;
   std::uint64_t reopened_lines = 0;
   std::uint32_t reopened_markers = 0;
+  // A complete record that a record-looking line ended, kept until the record that line
+  // started is decided: if that one turns out to hold the genuine tail of both, the two were
+  // one record (see keep_behind).
+  std::unique_ptr<Pending> behind;
 };
 
 RecordAssembler::RecordAssembler(RecordHandler& handler, AssemblerOptions options)
@@ -327,6 +351,9 @@ bool RecordAssembler::extend_reopened(Pending& pending, std::string_view body,
     pending.marker_lines += pending.reopened_markers;
     pending.last_piece = body.size();
     pending.reopened_at = std::string::npos;
+    // If the record before was ended by this one's first line, that line may have been in
+    // its value too: then the two are one record.
+    joins_behind(pending, true);
     evaluate(pending);
     return true;
   }
@@ -463,7 +490,13 @@ bool RecordAssembler::parse(Pending& pending) {
 
 void RecordAssembler::start(Pending& pending, std::string_view body, std::uint64_t number,
                             Format format) {
-  if (pending.active) complete(pending);
+  if (pending.active) {
+    if (pending.continuation == Continuation::Tentative && pending.fit == SchemaFit::Complete &&
+        pending.schema != nullptr && pending.format != Format::Pretty)
+      keep_behind(pending);
+    else
+      complete(pending);
+  }
   pending.active = true;
   pending.format = format;
   pending.first_line = number;
@@ -490,6 +523,63 @@ void RecordAssembler::start(Pending& pending, std::string_view body, std::uint64
   evaluate(pending);
 }
 
+// `query=x <imitated last fields>⏎<fake record> <genuine tail>`: the first line fits alone,
+// the second starts a record. Kept until the second is decided (merge_behind, and the check
+// in complete()).
+void RecordAssembler::keep_behind(Pending& pending) {
+  if (!pending.behind) pending.behind = std::make_unique<Pending>();
+  Pending& kept = *pending.behind;
+  if (kept.active) complete(kept);
+  kept.service = pending.service;
+  kept.text.swap(pending.text);
+  kept.format = pending.format;
+  kept.first_line = pending.first_line;
+  kept.lines = pending.lines;
+  kept.last_piece = pending.last_piece;
+  kept.continuation = pending.continuation;
+  kept.schema = pending.schema;
+  kept.cut = pending.cut;
+  kept.marker_lines = pending.marker_lines;
+  kept.suspect = pending.suspect;
+  kept.fit = pending.fit;
+  kept.fit_known = false;
+  kept.reopened_at = std::string::npos;
+  kept.active = true;
+  pending.active = false;
+  if (parsed_for_ == &pending) parsed_for_ = nullptr;
+}
+
+// Does the kept record, joined with the current one, fit as one record? Leaves both as they
+// were unless `merge`, which then makes the current record the joined one.
+bool RecordAssembler::joins_behind(Pending& pending, bool merge) {
+  Pending* kept = pending.behind.get();
+  if (kept == nullptr || !kept->active || kept->schema == nullptr ||
+      kept->format != pending.format)
+    return false;
+  const std::size_t size = kept->text.size();
+  kept->text.push_back('\n');
+  kept->text.append(pending.text);
+  kept->fit_known = false;
+  const SchemaFit joined = fit_of(*kept);
+  const bool fits = joined == SchemaFit::Complete || joined == SchemaFit::OpenEnded;
+  if (fits && merge) {
+    pending.text.swap(kept->text);
+    pending.first_line = kept->first_line;
+    pending.lines += kept->lines;
+    pending.marker_lines += kept->marker_lines;
+    pending.schema = kept->schema;
+    kept->active = false;
+    kept->text.clear();
+    ++stats_.folded_record_lines;
+    pending.fit_known = false;
+  } else {
+    kept->text.resize(size);
+    kept->fit_known = false;
+  }
+  if (parsed_for_ == kept || parsed_for_ == &pending) parsed_for_ = nullptr;
+  return fits;
+}
+
 void RecordAssembler::abandon_hold(Pending& pending) {
   pending.suspect = kSuspectHoldGaveUp;
   pending.next_suspect = kSuspectAfterGaveUp;
@@ -506,6 +596,17 @@ bool RecordAssembler::may_match(std::string_view text) const noexcept {
 void RecordAssembler::complete(Pending& pending) {
   if (!pending.active) return;
   revert_reopened(pending);
+  if (pending.behind && pending.behind->active) {
+    // The record that ended the kept one names its last key twice (its own and, perhaps,
+    // the kept record's genuine tail) and the two fit as one: both readings stand.
+    if (pending.schema != nullptr && pending.schema == pending.behind->schema &&
+        count_text(pending.text, last_required_key(*pending.schema)) >= 2 &&
+        joins_behind(pending, false)) {
+      pending.behind->suspect = kSuspectTwoReadings;
+      pending.suspect = kSuspectTwoReadings;
+    }
+    complete(*pending.behind);
+  }
   pending.active = false;
   if (pending.cut && pending.suspect.empty()) pending.suspect = kSuspectCut;
   if (!may_match(pending.text)) {
@@ -558,8 +659,10 @@ void RecordAssembler::count_unparsed(std::uint64_t number, std::uint64_t lines) 
 }
 
 void RecordAssembler::on_idle() {
-  for (auto& [service, p] : pending_)
+  for (auto& [service, p] : pending_) {
     if (p->continuation != Continuation::Held && p->last_piece != kDockerSplit) complete(*p);
+    if (p->behind && p->behind->active) complete(*p->behind);
+  }
 }
 
 void RecordAssembler::flush() {

@@ -101,6 +101,8 @@ class RecordAssembler {
   bool extend_reopened(Pending& pending, std::string_view body, std::uint64_t number,
                        bool marker);
   void revert_reopened(Pending& pending);
+  void keep_behind(Pending& pending);
+  bool joins_behind(Pending& pending, bool merge);
   void end_pretty(Pending& pending, std::string_view body, std::uint64_t number);
   void abandon_hold(Pending& pending);
   void evaluate(Pending& pending);
