@@ -60,6 +60,7 @@ int run_report(const Options& options, const Filter& filter) {
     print_stats(result.stats, result, aggregator.events());
     print_join_stats(correlator.stats());
   }
+  warn_join_evictions(correlator.stats(), options.join.max_memory);
   return finish_run(options, out, result.stats, result, aggregator.events());
 }
 
