@@ -48,9 +48,11 @@ struct Options {
 };
 
 // --window: "20000" (records), "120s"/"5m"/"1h" (log time), or both "20000,120s".
-bool parse_window(std::string_view text, JoinWindow& window);
+// Returns an error message naming the value and the limit, or "" when `window` was set.
+std::string parse_window(std::string_view text, JoinWindow& window);
 // --max-memory: bytes with an optional K, M or G suffix (powers of 1024).
-std::optional<std::size_t> parse_size(std::string_view text);
+// Returns an error message (an unknown unit, a size past the limit), or "" when `bytes` was set.
+std::string parse_size(std::string_view text, std::size_t& bytes);
 
 // Parses argv. Returns the exit code to use when the program should stop now (--help, a usage
 // error), or nullopt to go on.
