@@ -38,6 +38,7 @@ struct Options {
   bool progress = false;  // --progress: force the progress line on (settled: show it)
   bool no_progress = false;                   // --no-progress: force it off
   std::size_t text_width = 0;  // settled at start: terminal columns for text, 0 = do not cut
+  bool stdout_terminal = false;  // settled at start: stdout is a terminal (a pager runs on one)
   JoinLimits join;       // join, trace
   std::string sqlite;    // join --sqlite FILE: write the events to this database, not stdout
   std::string trace_id;  // trace: the id or prefix asked for

@@ -43,7 +43,7 @@ int run_report(const Options& options, const Filter& filter) {
       read_inputs(options, correlator, AssemblerOptions{options.service, {}}, hooks);
   correlator.finish();
   const Report report = aggregator.build(result.stats.unparsed_lines);
-  const RenderOptions render{options.report_format, options.raw_csv};
+  const RenderOptions render{options.report_format, options.raw_csv, options.stdout_terminal};
   if (options.report_out_dir.empty()) {
     render_report(report, out, render);
   } else if (std::string error = write_report_files(report, options.report_out_dir, render);
