@@ -30,6 +30,7 @@ SinkOptions sink_options(const Options& options) {
   sink.audit = options.command == Command::Audit || options.command == Command::Join;
   sink.color = use_color(options.color, ::isatty(STDOUT_FILENO) == 1);
   sink.raw_csv = options.raw_csv;
+  sink.terminal = options.stdout_terminal;
   sink.time = options.time;
   sink.width = options.output == OutputFormat::Text ? options.text_width : 0;
   return sink;

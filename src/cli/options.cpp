@@ -1,9 +1,15 @@
-#include <algorithm>
 #include "cli/options.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <limits>
 
 #include "cli/command_line.hpp"
 
@@ -42,7 +48,17 @@ std::string check_sqlite_options(const CLI::App& join, const Options& o) {
 
 }  // namespace
 
-bool parse_window(std::string_view text, JoinWindow& window) {
+std::string parse_window(std::string_view text, JoinWindow& window) {
+  // Beyond these the comparisons of the join (records as an unsigned count, seconds as
+  // microseconds of log time in 64 bits) would overflow.
+  constexpr double kMaxRecords = 9007199254740992.0;  // 2^53: every count below is exact
+  constexpr double kMaxSeconds = 9.2e12;              // about 292,000 years
+  const std::string_view whole = text;
+  auto invalid = [whole](std::string_view why) {
+    return fmt::format("invalid --window '{}': {}; expected records and/or a time, e.g. 20000, "
+                       "120s, 5m or 20000,120s",
+                       whole, why);
+  };
   bool any = false;
   while (!text.empty()) {
     std::size_t comma = text.find(',');
@@ -50,34 +66,66 @@ bool parse_window(std::string_view text, JoinWindow& window) {
     text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
     double number = 0;
     auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), number);
-    if (ec != std::errc() || number < 0) return false;
+    if (ec == std::errc::result_out_of_range) return invalid(fmt::format("'{}' is out of range", part));
+    if (ec != std::errc()) return invalid(fmt::format("'{}' is not a number", part));
+    if (!std::isfinite(number)) return invalid(fmt::format("'{}' is not a finite number", part));
+    if (number < 0) return invalid(fmt::format("'{}' is negative", part));
     std::string_view unit(end, static_cast<std::size_t>(part.data() + part.size() - end));
     if (unit.empty()) {
+      if (number > kMaxRecords)
+        return invalid(fmt::format("{} records is out of range (at most 2^53 = {:.0f})", part,
+                                   kMaxRecords));
+      if (number != std::floor(number))
+        return invalid(fmt::format("'{}' records is not a whole number", part));
       window.records = static_cast<std::uint64_t>(number);
-    } else if (unit == "s") {
-      window.seconds = number;
-    } else if (unit == "m") {
-      window.seconds = number * 60;
-    } else if (unit == "h") {
-      window.seconds = number * 3600;
-    } else {
-      return false;
+      any = true;
+      continue;
     }
+    double scale = 0;
+    if (unit == "s") {
+      scale = 1;
+    } else if (unit == "m") {
+      scale = 60;
+    } else if (unit == "h") {
+      scale = 3600;
+    } else {
+      return invalid(fmt::format("unknown unit '{}' (s, m or h)", unit));
+    }
+    if (number * scale > kMaxSeconds)
+      return invalid(fmt::format("{} is out of range (at most {:.0f}s)", part, kMaxSeconds));
+    window.seconds = number * scale;
     any = true;
   }
-  return any;
+  return any ? std::string() : invalid("empty");
 }
 
-std::optional<std::size_t> parse_size(std::string_view text) {
+std::string parse_size(std::string_view text, std::size_t& bytes) {
+  const std::string_view whole = text;
+  auto invalid = [whole](std::string_view why) {
+    return fmt::format("invalid --max-memory '{}': {}; expected e.g. 512K, 96M, 2G", whole, why);
+  };
   std::size_t number = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
-  if (ec != std::errc() || end == text.data()) return std::nullopt;
   std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
-  if (unit.empty() || unit == "B") return number;
-  if (unit == "K" || unit == "KiB") return number << 10;
-  if (unit == "M" || unit == "MiB") return number << 20;
-  if (unit == "G" || unit == "GiB") return number << 30;
-  return std::nullopt;
+  int shift = -1;
+  if (unit.empty() || unit == "B") {
+    shift = 0;
+  } else if (unit == "K" || unit == "KiB") {
+    shift = 10;
+  } else if (unit == "M" || unit == "MiB") {
+    shift = 20;
+  } else if (unit == "G" || unit == "GiB") {
+    shift = 30;
+  }
+  constexpr std::size_t kMax = std::numeric_limits<std::size_t>::max();
+  const bool too_large =
+      ec == std::errc::result_out_of_range || (shift > 0 && number > (kMax >> shift));
+  if (too_large && shift >= 0)
+    return invalid(fmt::format("out of range, the limit is {} bytes ({}G)", kMax, kMax >> 30));
+  if (ec != std::errc() || end == text.data()) return invalid("not a number");
+  if (shift < 0) return invalid(fmt::format("unknown unit '{}'", unit));
+  bytes = number << shift;
+  return {};
 }
 
 std::optional<int> parse_options(int argc, char** argv, Options& options) {
@@ -89,28 +137,35 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    errno = 0;  // what a failed write of the help text leaves is the error to report
     int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    if (code != 0) return 2;
+    // --help and --version: their text must have reached stdout (a full disk is trouble; a
+    // reader that went away, as with `| head`, is not).
+    std::cout.flush();
+    const bool failed = std::fflush(stdout) != 0 || std::ferror(stdout) != 0 || !std::cout;
+    const int error = errno != 0 ? errno : EIO;
+    if (failed && error != EPIPE) {
+      fmt::print(stderr, "pkgly-trail: cannot write to stdout: {}\n", std::strerror(error));
+      return 2;
+    }
+    return 0;
   }
   if (!text.outcome.empty()) options.filter.outcome = text.outcome;
   if (!text.since.empty()) options.filter.since = text.since;
   if (!text.until.empty()) options.filter.until = text.until;
   if (!text.level.empty()) options.filter.min_level = parse_level(text.level);
-  if (!window.empty() && !parse_window(window, options.join.window)) {
-    fmt::print(stderr,
-               "pkgly-trail: invalid --window '{}': expected records and/or a time, "
-               "e.g. 20000, 120s, 5m or 20000,120s\n",
-               window);
-    return 2;
-  }
-  if (!memory.empty()) {
-    auto bytes = parse_size(memory);
-    if (!bytes) {
-      fmt::print(stderr, "pkgly-trail: invalid --max-memory '{}': expected e.g. 512K, 96M, 2G\n",
-                 memory);
+  if (!window.empty()) {
+    if (std::string error = parse_window(window, options.join.window); !error.empty()) {
+      fmt::print(stderr, "pkgly-trail: {}\n", error);
       return 2;
     }
-    options.join.max_memory = *bytes;
+  }
+  if (!memory.empty()) {
+    if (std::string error = parse_size(memory, options.join.max_memory); !error.empty()) {
+      fmt::print(stderr, "pkgly-trail: {}\n", error);
+      return 2;
+    }
   }
   if (options.output == OutputFormat::Ecs &&
       (command_line.command("records").parsed() || command_line.command("trace").parsed())) {

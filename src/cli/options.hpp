@@ -38,6 +38,7 @@ struct Options {
   bool progress = false;  // --progress: force the progress line on (settled: show it)
   bool no_progress = false;                   // --no-progress: force it off
   std::size_t text_width = 0;  // settled at start: terminal columns for text, 0 = do not cut
+  bool stdout_terminal = false;  // settled at start: stdout is a terminal (a pager runs on one)
   JoinLimits join;       // join, trace
   std::string sqlite;    // join --sqlite FILE: write the events to this database, not stdout
   std::string trace_id;  // trace: the id or prefix asked for
@@ -48,9 +49,11 @@ struct Options {
 };
 
 // --window: "20000" (records), "120s"/"5m"/"1h" (log time), or both "20000,120s".
-bool parse_window(std::string_view text, JoinWindow& window);
+// Returns an error message naming the value and the limit, or "" when `window` was set.
+std::string parse_window(std::string_view text, JoinWindow& window);
 // --max-memory: bytes with an optional K, M or G suffix (powers of 1024).
-std::optional<std::size_t> parse_size(std::string_view text);
+// Returns an error message (an unknown unit, a size past the limit), or "" when `bytes` was set.
+std::string parse_size(std::string_view text, std::size_t& bytes);
 
 // Parses argv. Returns the exit code to use when the program should stop now (--help, a usage
 // error), or nullopt to go on.

@@ -43,7 +43,7 @@ int run_report(const Options& options, const Filter& filter) {
       read_inputs(options, correlator, AssemblerOptions{options.service, {}}, hooks);
   correlator.finish();
   const Report report = aggregator.build(result.stats.unparsed_lines);
-  const RenderOptions render{options.report_format, options.raw_csv};
+  const RenderOptions render{options.report_format, options.raw_csv, options.stdout_terminal};
   if (options.report_out_dir.empty()) {
     render_report(report, out, render);
   } else if (std::string error = write_report_files(report, options.report_out_dir, render);
@@ -60,6 +60,7 @@ int run_report(const Options& options, const Filter& filter) {
     print_stats(result.stats, result, aggregator.events());
     print_join_stats(correlator.stats());
   }
+  warn_join_evictions(correlator.stats(), options.join.max_memory);
   return finish_run(options, out, result.stats, result, aggregator.events());
 }
 

@@ -39,10 +39,22 @@ void print_join_stats(const JoinStats& s) {
              "  without access    {}\n"
              "requests expired    {} (left the window without an audit event)\n"
              "requests evicted    {} (--max-memory)\n"
+             "audits evicted      {} (--max-memory: printed before their access record came)\n"
              "related over cap    {} (--max-related)\n"
-             "late records        {} (after their audit event was printed)\n",
+             "late records        {} (after their audit event was printed)\n"
+             "join memory peak    {} bytes\n",
              s.audit_events, s.printed, s.filtered_out, s.without_access, s.requests_expired,
-             s.requests_evicted, s.related_over_cap, s.late_records);
+             s.requests_evicted, s.audits_evicted, s.related_over_cap, s.late_records,
+             s.peak_bytes);
+}
+
+void warn_join_evictions(const JoinStats& s, std::size_t max_memory) {
+  if (s.requests_evicted == 0 && s.audits_evicted == 0) return;
+  fmt::print(stderr,
+             "pkgly-trail: warning: --max-memory {} bytes reached: {} audit event(s) printed "
+             "without waiting for their access record, {} request(s) in flight dropped with "
+             "their related records (raise --max-memory or narrow --window)\n",
+             max_memory, s.audits_evicted, s.requests_evicted);
 }
 
 }  // namespace pkgly_trail::cli

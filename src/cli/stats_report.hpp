@@ -10,5 +10,8 @@ namespace pkgly_trail::cli {
 // --stats: what was read and what became of it, on stderr.
 void print_stats(const ParseStats& stats, const PipelineResult& result, std::uint64_t matched);
 void print_join_stats(const JoinStats& stats);
+// One line on stderr when --max-memory made the join drop requests or print events early, so
+// an event printed with `access: null` for that reason is never unexplained.
+void warn_join_evictions(const JoinStats& stats, std::size_t max_memory);
 
 }  // namespace pkgly_trail::cli

@@ -1,7 +1,11 @@
 #include "pkgly_trail/correlate/correlator.hpp"
 
 #include <algorithm>
+#include <list>
+#include <numeric>
+#include <unordered_map>
 
+#include "correlate/chain.hpp"
 #include "pkgly_trail/filter/filter.hpp"
 
 namespace pkgly_trail {
@@ -22,10 +26,16 @@ std::string_view to_string(JoinKey key) noexcept {
 
 namespace {
 
-constexpr std::string_view kTracePrefix = "trace:";
+using detail::Chain;
+using detail::Links;
 
-std::size_t footprint(const Record& record) noexcept {
-  return sizeof(Record) + record.arena.capacity() +
+constexpr std::string_view kTracePrefix = "trace:";
+// What a hash map node costs besides its key and value (bucket slot, next pointer, hash).
+constexpr std::size_t kNodeBytes = 64;
+
+// Heap bytes a kept record owns besides the Record itself.
+std::size_t heap_bytes(const Record& record) noexcept {
+  return record.arena.capacity() +
          (record.fields.capacity() + record.span_fields.capacity()) * sizeof(Field) +
          record.spans.capacity() * sizeof(Span);
 }
@@ -41,329 +51,485 @@ bool is_websocket_event(const Record& audit) noexcept {
          text_of(audit, "http_response_status_code") == "0";
 }
 
+// The names of method, route, url path and status in an audit and in an access record.
+constexpr std::string_view kAuditExchange[] = {"http_request_method", "http_route", "url_path",
+                                               "http_response_status_code"};
+constexpr std::string_view kAccessExchange[] = {"http.request.method", "http.route", "url.path",
+                                                "http.response.status_code"};
+
+struct KeyHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view key) const noexcept {
+    return std::hash<std::string_view>{}(key);
+  }
+};
+template <typename T>
+using KeyMap = std::unordered_map<std::string, T, KeyHash, std::equal_to<>>;
+
 }  // namespace
 
-struct Correlator::Request {
-  std::vector<Record> related;
-  std::vector<std::uint64_t> related_seq;
-  std::optional<Record> access;
-  std::uint64_t last_seq = 0;
-  std::int64_t last_time_us = 0;
-  bool queued = false;          // has an entry in touches_
-  std::vector<std::string> traces;  // trace ids aliased to this request
-  bool access_claimed = false;  // an audit event was joined to the access record
-  bool done = false;            // its audit event was printed
-  std::size_t bytes = 0;
-};
+struct Request;
+struct Exchange;
 
-struct Correlator::PendingAudit {
+// An audit event waiting for its access record: under its request (request_id or trace id), or
+// under its HTTP exchange (adjacency).
+struct PendingAudit {
   Record audit;
-  std::string key;  // empty: waiting for an adjacent access record
   JoinKey by = JoinKey::None;
   std::uint64_t seq = 0;
   std::int64_t time_us = 0;
   std::chrono::steady_clock::time_point arrived;
+  Request* request = nullptr;
+  Exchange* exchange = nullptr;
+  Links<PendingAudit> group;  // on request->waiting or exchange->waiting
+  std::list<PendingAudit>::iterator self;
+  std::size_t bytes = 0;
+};
+using WaitingAudits = Chain<PendingAudit, &PendingAudit::group>;
+
+struct Request {
+  const std::string* key = nullptr;  // its key in the index (a map node: stable)
+  std::vector<Record> related;
+  std::vector<std::uint64_t> related_seq;
+  bool related_in_order = true;  // false once early trace-only records were added after others
+  std::optional<Record> access;
+  std::uint64_t last_seq = 0;
+  std::int64_t last_time_us = 0;
+  Links<Request> activity;  // on Index::activity, least recently touched first
+  Links<Request> unclaimed;  // on exchange->accesses while no audit event took the access
+  Exchange* exchange = nullptr;
+  WaitingAudits waiting;            // audit events keyed to it, before its access record
+  std::vector<std::string> traces;  // trace ids aliased to this request
+  bool access_claimed = false;      // an audit event was joined to the access record
+  bool done = false;                // its audit event was printed
+  std::size_t bytes = 0;            // all of it, as counted in Index::memory
 };
 
-struct Correlator::RecentAccess {
-  std::uint64_t seq;
-  std::string key;
-  std::string method, route, path, status;
+// Access records and audit events of one method, route, url path and status, for the join by
+// adjacency: the newest unclaimed access record goes to the next audit event, and an access
+// record goes to the oldest audit event that waits for it.
+struct Exchange {
+  const std::string* key = nullptr;
+  Chain<Request, &Request::unclaimed> accesses;  // oldest first
+  WaitingAudits waiting;                         // oldest first
+  std::size_t bytes = 0;
+};
+
+struct Correlator::Index {
+  Index(JoinLimits l, Accept a, JoinedEventSink& s, JoinStats& st)
+      : limits(l), accept(std::move(a)), sink(s), stats(st) {}
+
+  JoinLimits limits;
+  Accept accept;
+  JoinedEventSink& sink;
+  JoinStats& stats;
+  std::uint64_t seq = 0;
+  std::int64_t now_us = 0;  // log time of the latest record with a timestamp
+  std::size_t memory = 0;
+  std::uint64_t steps = 0;
+
+  KeyMap<std::unique_ptr<Request>> requests;
+  Chain<Request, &Request::activity> activity;
+  KeyMap<std::string> trace_to_request;
+  KeyMap<std::unique_ptr<Exchange>> exchanges;
+  std::list<PendingAudit> pending;  // arrival order
+  std::string trace_key;            // scratch for key_of
+  std::string exchange_key;         // scratch for exchange_key_of
+
+  enum class Drop { Expired, Evicted, Merged, Finished };
+
+  void add(std::size_t bytes) noexcept {
+    memory += bytes;
+    stats.peak_bytes = std::max(stats.peak_bytes, memory);
+  }
+  void sub(std::size_t bytes) noexcept { memory -= std::min(memory, bytes); }
+  void add(Request& request, std::size_t bytes) noexcept {
+    request.bytes += bytes;
+    add(bytes);
+  }
+
+  bool outside(std::uint64_t at_seq, std::int64_t time_us) const noexcept {
+    return seq - at_seq > limits.window.records ||
+           static_cast<double>(now_us - time_us) > limits.window.seconds * 1e6;
+  }
+
+  // The index key of a record's request (request_id, or trace id), empty when it has none.
+  // Valid until the next call.
+  std::string_view key_of(const Record& record) {
+    if (!record.request_id.empty()) return record.request_id;
+    std::string_view trace = record.valid_trace_id();
+    if (trace.empty()) return {};
+    if (auto alias = trace_to_request.find(trace); alias != trace_to_request.end())
+      return alias->second;
+    trace_key.assign(kTracePrefix);
+    trace_key.append(trace);
+    return trace_key;
+  }
+
+  // Method, route, url path and status, each prefixed by its length so no value can pass
+  // for another. Valid until the next call.
+  std::string_view exchange_key_of(const Record& record, const std::string_view (&names)[4]) {
+    exchange_key.clear();
+    for (std::string_view name : names) {
+      std::string_view value = text_of(record, name);
+      exchange_key.append(std::to_string(value.size()));
+      exchange_key.push_back(':');
+      exchange_key.append(value);
+    }
+    return exchange_key;
+  }
+
+  Request& request_at(std::string_view key) {
+    auto it = requests.find(key);
+    if (it == requests.end()) {
+      it = requests.emplace(std::string(key), std::make_unique<Request>()).first;
+      it->second->key = &it->first;
+      add(*it->second, sizeof(Request) + key.size() + kNodeBytes);
+    }
+    Request& request = *it->second;
+    request.last_seq = seq;
+    request.last_time_us = now_us;
+    activity.remove(request);
+    activity.push_back(request);
+    return request;
+  }
+
+  Exchange& exchange_at(std::string_view key) {
+    auto it = exchanges.find(key);
+    if (it == exchanges.end()) {
+      it = exchanges.emplace(std::string(key), std::make_unique<Exchange>()).first;
+      it->second->key = &it->first;
+      it->second->bytes = sizeof(Exchange) + key.size() + kNodeBytes;
+      add(it->second->bytes);
+    }
+    return *it->second;
+  }
+
+  void forget_if_unused(Exchange& exchange) {
+    if (!exchange.accesses.empty() || !exchange.waiting.empty()) return;
+    sub(exchange.bytes);
+    exchanges.erase(exchanges.find(*exchange.key));  // the key is the node's own: find first
+  }
+
+  // No audit event may take the request's access record by adjacency any more.
+  void withdraw_access(Request& request) {
+    if (request.exchange == nullptr) return;
+    Exchange& exchange = *request.exchange;
+    exchange.accesses.remove(request);
+    request.exchange = nullptr;
+    forget_if_unused(exchange);
+  }
+
+  void complete(const Record& audit, Request* request, JoinKey by) {
+    const Record* access = request && request->access ? &*request->access : nullptr;
+    if (request && !request->related_in_order) put_related_in_order(*request);
+    std::span<const Record> related;
+    if (request && !limits.access_only) related = request->related;
+    if (!access && related.empty()) by = JoinKey::None;
+    if (!access) ++stats.without_access;
+    if (accept && !accept(audit, access)) {
+      ++stats.filtered_out;
+    } else {
+      ++stats.printed;
+      sink.write(JoinedEvent{audit, access, related, by});
+    }
+    if (request == nullptr) return;
+    request->access_claimed = true;
+    request->done = true;
+    withdraw_access(*request);
+    std::size_t kept = 0;
+    for (const Record& record : request->related) kept += heap_bytes(record);
+    kept += request->related.capacity() * sizeof(Record) +
+            request->related_seq.capacity() * sizeof(std::uint64_t);
+    if (request->access) kept += sizeof(Record) + heap_bytes(*request->access);
+    steps += request->related.size();
+    request->related = std::vector<Record>();
+    request->related_seq = std::vector<std::uint64_t>();
+    request->access.reset();
+    request->bytes -= std::min(request->bytes, kept);
+    sub(kept);
+  }
+
+  // Early trace-only records were added after records of the request id: sort by arrival.
+  void put_related_in_order(Request& request) {
+    std::vector<std::size_t> order(request.related.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return request.related_seq[a] < request.related_seq[b];
+    });
+    std::vector<Record> related;
+    std::vector<std::uint64_t> related_seq;
+    related.reserve(order.size());
+    related_seq.reserve(order.size());
+    for (std::size_t i : order) {
+      related.push_back(std::move(request.related[i]));
+      related_seq.push_back(request.related_seq[i]);
+    }
+    steps += order.size();
+    request.related = std::move(related);
+    request.related_seq = std::move(related_seq);
+    request.related_in_order = true;
+  }
+
+  PendingAudit& wait(const Record& audit, JoinKey by) {
+    PendingAudit& p = pending.emplace_back();
+    p.self = std::prev(pending.end());
+    p.audit = audit.clone();
+    p.by = by;
+    p.seq = seq;
+    p.time_us = now_us;
+    p.arrived = std::chrono::steady_clock::now();
+    p.bytes = sizeof(PendingAudit) + 2 * sizeof(void*) + heap_bytes(p.audit);
+    add(p.bytes);
+    return p;
+  }
+
+  // Prints a waiting audit event with what its request holds (its access record, if it came).
+  void settle(PendingAudit& p, Request* request) {
+    ++steps;
+    if (p.request != nullptr) p.request->waiting.remove(p);
+    if (p.exchange != nullptr) {
+      p.exchange->waiting.remove(p);
+      forget_if_unused(*p.exchange);
+    }
+    sub(p.bytes);
+    complete(p.audit, request, p.by);
+    pending.erase(p.self);
+  }
+
+  void drop_request(Request& request, Drop why) {
+    ++steps;
+    if (!request.done) {
+      if (why == Drop::Expired) ++stats.requests_expired;
+      if (why == Drop::Evicted) ++stats.requests_evicted;
+    }
+    // An audit event still waiting for this request is printed with what there is.
+    while (PendingAudit* p = request.waiting.front()) settle(*p, &request);
+    withdraw_access(request);
+    activity.remove(request);
+    for (const std::string& trace : request.traces) {
+      ++steps;
+      auto alias = trace_to_request.find(trace);
+      if (alias != trace_to_request.end() && alias->second == *request.key)
+        trace_to_request.erase(alias);
+    }
+    sub(request.bytes);
+    requests.erase(requests.find(*request.key));  // the key is the node's own: find first
+  }
+
+  // The access record ties trace id and request id: what was indexed under the trace id so far
+  // belongs to the request.
+  void tie(std::string_view trace, std::string_view request_id) {
+    Request& owner = request_at(request_id);
+    auto alias = trace_to_request.find(trace);
+    if (alias == trace_to_request.end()) {
+      trace_to_request.emplace(std::string(trace), std::string(request_id));
+      owner.traces.emplace_back(trace);
+      add(owner, 2 * trace.size() + request_id.size() + sizeof(std::string) * 3 + kNodeBytes);
+    } else if (alias->second != request_id) {
+      alias->second.assign(request_id);
+      owner.traces.emplace_back(trace);
+      add(owner, 2 * trace.size() + request_id.size() + sizeof(std::string) * 3 + kNodeBytes);
+    }
+    trace_key.assign(kTracePrefix);
+    trace_key.append(trace);
+    auto early = requests.find(trace_key);
+    if (early == requests.end() || early->second.get() == &owner) return;
+    Request& from = *early->second;
+    if (!from.done && !owner.done) {
+      // Appended here, put in log order when the event is printed: O(1) per record.
+      for (std::size_t i = 0; i < from.related.size(); ++i) {
+        ++steps;
+        if (owner.related.size() >= limits.max_related) {
+          ++stats.related_over_cap;
+          continue;
+        }
+        if (!owner.related_seq.empty() && from.related_seq[i] < owner.related_seq.back())
+          owner.related_in_order = false;
+        push_related(owner, std::move(from.related[i]), from.related_seq[i]);
+      }
+      while (PendingAudit* p = from.waiting.front()) {
+        ++steps;
+        from.waiting.remove(*p);
+        p->request = &owner;
+        owner.waiting.push_back(*p);
+      }
+    }
+    drop_request(from, Drop::Merged);
+  }
+
+  void push_related(Request& request, Record&& record, std::uint64_t at_seq) {
+    const std::size_t capacity = request.related.capacity();
+    const std::size_t seq_capacity = request.related_seq.capacity();
+    request.related.push_back(std::move(record));
+    request.related_seq.push_back(at_seq);
+    add(request, heap_bytes(request.related.back()) +
+                     (request.related.capacity() - capacity) * sizeof(Record) +
+                     (request.related_seq.capacity() - seq_capacity) * sizeof(std::uint64_t));
+  }
+
+  void on_related(const Record& record, Record* owned) {
+    std::string_view key = key_of(record);
+    if (key.empty()) return;  // outside any request
+    Request& request = request_at(key);
+    if (request.done) {
+      ++stats.late_records;
+      return;
+    }
+    if (limits.access_only) return;
+    if (request.related.size() >= limits.max_related) {
+      ++stats.related_over_cap;
+      return;
+    }
+    // Speed: a record handed over by the merge stage is moved, saving the copy that was 12% of
+    // `join`; one whose arena grew large for an earlier, bigger record is copied to fit instead,
+    // so the index does not keep memory it does not use.
+    const bool compact =
+        owned != nullptr && owned->arena.capacity() <= 2 * owned->text_size() + 1024;
+    push_related(request, compact ? std::move(*owned) : record.clone(), seq);
+  }
+
+  void on_access(const Record& record) {
+    std::string_view key = key_of(record);
+    if (key.empty()) return;
+    std::string_view trace = record.valid_trace_id();
+    if (!trace.empty() && !record.request_id.empty()) tie(trace, record.request_id);
+    Request& request = request_at(key);
+    if (request.done) {
+      ++stats.late_records;
+      return;
+    }
+    // The first access record of a request is its own; a later one with the same id is not.
+    if (request.access) return;
+    request.access = record.clone();
+    add(request, sizeof(Record) + heap_bytes(*request.access));
+    if (!request.waiting.empty()) {
+      // Audit events keyed to the request: the first takes the access record, any other one
+      // is printed with what is left.
+      while (PendingAudit* p = request.waiting.front()) settle(*p, &request);
+      return;
+    }
+    Exchange& exchange = exchange_at(exchange_key_of(record, kAccessExchange));
+    if (PendingAudit* p = exchange.waiting.front()) {
+      settle(*p, &request);  // forgets the exchange if nothing else uses it
+      return;
+    }
+    request.exchange = &exchange;
+    exchange.accesses.push_back(request);
+  }
+
+  void on_audit(const Record& record) {
+    ++stats.audit_events;
+    const bool websocket = is_websocket_event(record);
+    if (!record.request_id.empty() || !record.valid_trace_id().empty()) {
+      const JoinKey by = record.request_id.empty() ? JoinKey::TraceId : JoinKey::RequestId;
+      std::string_view key = key_of(record);
+      if (websocket) {
+        auto found = requests.find(key);
+        complete(record, found == requests.end() ? nullptr : found->second.get(), by);
+        return;
+      }
+      Request& request = request_at(key);
+      if (request.done) {
+        // A second audit event for a request already printed: its access record is taken.
+        complete(record, nullptr, by);
+      } else if (request.access) {
+        complete(record, &request, by);
+      } else {
+        // The access record has not been seen yet (reordered input): wait, within the window.
+        PendingAudit& p = wait(record, by);
+        p.request = &request;
+        request.waiting.push_back(p);
+      }
+      return;
+    }
+    if (websocket) {
+      complete(record, nullptr, JoinKey::None);
+      return;
+    }
+    std::string_view exchange_key = exchange_key_of(record, kAuditExchange);
+    if (auto found = exchanges.find(exchange_key);
+        found != exchanges.end() && !found->second->accesses.empty()) {
+      // The nearest preceding access record of the same exchange that no audit event took.
+      complete(record, found->second->accesses.back(), JoinKey::Adjacency);
+      return;
+    }
+    Exchange& exchange = exchange_at(exchange_key);
+    PendingAudit& p = wait(record, JoinKey::Adjacency);
+    p.exchange = &exchange;
+    exchange.waiting.push_back(p);
+  }
+
+  void expire() {
+    while (Request* oldest = activity.front()) {
+      if (!outside(oldest->last_seq, oldest->last_time_us)) break;
+      drop_request(*oldest, Drop::Expired);
+    }
+    while (!pending.empty() && outside(pending.front().seq, pending.front().time_us))
+      settle(pending.front(), pending.front().request);
+  }
+
+  // Oldest activity first: the least recently touched request, or the audit event that has
+  // waited longest, whichever is older.
+  void evict_for_memory() {
+    while (memory > limits.max_memory) {
+      Request* oldest = activity.front();
+      PendingAudit* first = pending.empty() ? nullptr : &pending.front();
+      if (first != nullptr && (oldest == nullptr || first->seq <= oldest->last_seq)) {
+        ++stats.audits_evicted;
+        settle(*first, first->request);
+      } else if (oldest != nullptr) {
+        drop_request(*oldest, Drop::Evicted);
+      } else {
+        break;
+      }
+    }
+  }
 };
 
 Correlator::Correlator(JoinLimits limits, Accept accept, JoinedEventSink& sink)
-    : limits_(limits), accept_(std::move(accept)), sink_(sink) {}
+    : index_(std::make_unique<Index>(limits, std::move(accept), sink, stats_)) {}
 
 Correlator::~Correlator() = default;
 
-std::string_view Correlator::key_of(const Record& record) {
-  if (!record.request_id.empty()) return record.request_id;
-  std::string_view trace = record.valid_trace_id();
-  if (trace.empty()) return {};
-  if (auto alias = trace_to_request_.find(trace); alias != trace_to_request_.end())
-    return alias->second;
-  trace_key_.assign(kTracePrefix);
-  trace_key_.append(trace);
-  return trace_key_;
-}
+std::size_t Correlator::held_bytes() const noexcept { return index_->memory; }
 
-Correlator::Request& Correlator::request_at(std::string_view key) {
-  auto it = requests_.find(key);
-  if (it == requests_.end())
-    it = requests_.emplace(std::string(key), std::make_unique<Request>()).first;
-  touch(it->first, *it->second);
-  return *it->second;
-}
+std::uint64_t Correlator::work_steps() const noexcept { return index_->steps; }
 
 void Correlator::on_record(const Record& record) { handle(record, nullptr); }
 
 void Correlator::take_record(Record& record) { handle(record, &record); }
 
 void Correlator::handle(const Record& record, Record* owned) {
-  ++seq_;
-  if (auto time = parse_log_time(record.timestamp)) now_us_ = std::max(now_us_, *time);
+  Index& x = *index_;
+  ++x.seq;
+  ++x.steps;
+  if (auto time = parse_log_time(record.timestamp)) x.now_us = std::max(x.now_us, *time);
   // Before the record is indexed: a request last touched outside the window must not be
   // revived by this record of it.
-  expire();
+  x.expire();
   if (record.is_audit()) {
-    on_audit(record);
+    x.on_audit(record);
   } else if (record.is_access()) {
-    on_access(record);
+    x.on_access(record);
   } else {
-    on_related(record, owned);
+    x.on_related(record, owned);
   }
-  if (memory_ > limits_.max_memory) evict_for_memory();
-}
-
-void Correlator::touch(const std::string& key, Request& request) {
-  request.last_seq = seq_;
-  request.last_time_us = now_us_;
-  if (request.queued) return;
-  request.queued = true;
-  touches_.push_back(Touch{seq_, now_us_, key});
-}
-
-void Correlator::on_related(const Record& record, Record* owned) {
-  std::string_view key = key_of(record);
-  if (key.empty()) return;  // outside any request
-  Request& request = request_at(key);
-  if (request.done) {
-    ++stats_.late_records;
-    return;
-  }
-  if (limits_.access_only) return;
-  if (request.related.size() >= limits_.max_related) {
-    ++stats_.related_over_cap;
-    return;
-  }
-  // Speed: a record handed over by the merge stage is moved, saving the copy that was 12% of
-  // `join`; one whose arena grew large for an earlier, bigger record is copied to fit instead,
-  // so the index does not keep memory it does not use.
-  const bool compact =
-      owned != nullptr && owned->arena.capacity() <= 2 * owned->text_size() + 1024;
-  request.related.push_back(compact ? std::move(*owned) : record.clone());
-  request.related_seq.push_back(seq_);
-  std::size_t bytes = footprint(request.related.back());
-  request.bytes += bytes;
-  memory_ += bytes;
-}
-
-void Correlator::on_access(const Record& record) {
-  std::string key(key_of(record));
-  if (key.empty()) return;
-  std::string_view trace = record.valid_trace_id();
-  if (!trace.empty() && !record.request_id.empty()) {
-    // The access record ties the trace id to the request id: whatever was indexed under the
-    // trace id so far belongs to this request.
-    trace_to_request_[std::string(trace)] = key;
-    Request& owner = request_at(key);
-    if (std::find(owner.traces.begin(), owner.traces.end(), trace) == owner.traces.end())
-      owner.traces.emplace_back(trace);
-    std::string trace_key(kTracePrefix);
-    trace_key.append(trace);
-    if (auto early = requests_.find(trace_key); early != requests_.end()) {
-      auto [it, inserted] = requests_.try_emplace(key, nullptr);
-      if (inserted) it->second = std::make_unique<Request>();
-      Request& into = *it->second;
-      Request& from = *early->second;
-      for (std::size_t i = 0; i < from.related.size(); ++i) {
-        auto pos =
-            std::upper_bound(into.related_seq.begin(), into.related_seq.end(), from.related_seq[i]);
-        auto index = pos - into.related_seq.begin();
-        into.related_seq.insert(pos, from.related_seq[i]);
-        into.related.insert(into.related.begin() + index, std::move(from.related[i]));
-      }
-      into.bytes += from.bytes;
-      from.bytes = 0;
-      requests_.erase(early);
-    }
-    // An audit event seen before this record waits under the trace key, even when no other
-    // record carried the trace id.
-    for (auto& pending : pending_)
-      if (pending->key == trace_key) pending->key = key;
-  }
-  Request& request = request_at(key);
-  if (!request.access) {
-    request.access = record.clone();
-    std::size_t bytes = footprint(*request.access);
-    request.bytes += bytes;
-    memory_ += bytes;
-  }
-  recent_access_.push_back(RecentAccess{
-      seq_, key, std::string(text_of(record, "http.request.method")),
-      std::string(text_of(record, "http.route")), std::string(text_of(record, "url.path")),
-      std::string(text_of(record, "http.response.status_code"))});
-  try_complete_pending(key);
-}
-
-std::string Correlator::find_adjacent_access(const Record& audit) {
-  std::string_view method = text_of(audit, "http_request_method");
-  std::string_view route = text_of(audit, "http_route");
-  std::string_view path = text_of(audit, "url_path");
-  std::string_view status = text_of(audit, "http_response_status_code");
-  for (auto it = recent_access_.rbegin(); it != recent_access_.rend(); ++it) {
-    if (it->method != method || it->route != route || it->path != path || it->status != status)
-      continue;
-    auto request = requests_.find(it->key);
-    if (request == requests_.end() || request->second->access_claimed) continue;
-    return it->key;
-  }
-  return {};
-}
-
-void Correlator::on_audit(const Record& record) {
-  ++stats_.audit_events;
-  std::string key;
-  JoinKey by = JoinKey::None;
-  if (!record.request_id.empty()) {
-    key = record.request_id;
-    by = JoinKey::RequestId;
-  } else if (!record.valid_trace_id().empty()) {
-    key.assign(key_of(record));
-    by = JoinKey::TraceId;
-  } else if (!is_websocket_event(record)) {
-    key = find_adjacent_access(record);
-    by = JoinKey::Adjacency;
-  }
-  auto found = key.empty() ? requests_.end() : requests_.find(key);
-  Request* request = found == requests_.end() ? nullptr : found->second.get();
-  if (is_websocket_event(record) || (request && request->access)) {
-    complete(record, request, by);
-    return;
-  }
-  // The access record has not been seen yet (reordered input): wait for it, within the window.
-  auto pending = std::make_unique<PendingAudit>();
-  pending->audit = record.clone();
-  pending->key = by == JoinKey::Adjacency ? std::string() : key;
-  pending->by = by;
-  pending->seq = seq_;
-  pending->time_us = now_us_;
-  pending->arrived = std::chrono::steady_clock::now();
-  memory_ += footprint(pending->audit);
-  pending_.push_back(std::move(pending));
-}
-
-void Correlator::try_complete_pending(const std::string& key) {
-  for (auto it = pending_.begin(); it != pending_.end();) {
-    PendingAudit& p = **it;
-    bool match = p.key == key;
-    if (!match && p.by == JoinKey::Adjacency && p.key.empty())
-      match = find_adjacent_access(p.audit) == key;
-    if (!match) {
-      ++it;
-      continue;
-    }
-    auto found = requests_.find(key);
-    memory_ -= std::min(memory_, footprint(p.audit));
-    complete(p.audit, found == requests_.end() ? nullptr : found->second.get(), p.by);
-    it = pending_.erase(it);
-  }
-}
-
-void Correlator::complete(const Record& audit, Request* request, JoinKey by) {
-  const Record* access = request && request->access ? &*request->access : nullptr;
-  std::span<const Record> related;
-  if (request && !limits_.access_only) related = request->related;
-  if (!access && related.empty()) by = JoinKey::None;
-  if (!access) ++stats_.without_access;
-  if (accept_ && !accept_(audit, access)) {
-    ++stats_.filtered_out;
-  } else {
-    ++stats_.printed;
-    sink_.write(JoinedEvent{audit, access, related, by});
-  }
-  if (request) {
-    request->access_claimed = true;
-    request->done = true;
-    memory_ -= std::min(memory_, request->bytes);
-    request->bytes = 0;
-    request->related.clear();
-    request->related.shrink_to_fit();
-    request->related_seq.clear();
-    request->related_seq.shrink_to_fit();
-    request->access.reset();
-  }
-}
-
-void Correlator::drop_request(const std::string& key, bool memory) {
-  auto it = requests_.find(key);
-  if (it == requests_.end()) return;
-  if (!it->second->done) ++(memory ? stats_.requests_evicted : stats_.requests_expired);
-  // An audit event still waiting for this request is printed with what there is.
-  for (auto p = pending_.begin(); p != pending_.end();) {
-    if ((*p)->key != key) {
-      ++p;
-      continue;
-    }
-    memory_ -= std::min(memory_, footprint((*p)->audit));
-    complete((*p)->audit, it->second.get(), (*p)->by);
-    p = pending_.erase(p);
-  }
-  memory_ -= std::min(memory_, it->second->bytes);
-  for (const std::string& trace : it->second->traces) {
-    auto alias = trace_to_request_.find(trace);
-    if (alias != trace_to_request_.end() && alias->second == key) trace_to_request_.erase(alias);
-  }
-  requests_.erase(it);
-}
-
-void Correlator::expire() {
-  auto outside = [&](std::uint64_t seq, std::int64_t time_us) {
-    return seq_ - seq > limits_.window.records ||
-           static_cast<double>(now_us_ - time_us) > limits_.window.seconds * 1e6;
-  };
-  while (!touches_.empty() && outside(touches_.front().seq, touches_.front().time_us)) {
-    Touch touch = std::move(touches_.front());
-    touches_.pop_front();
-    auto it = requests_.find(touch.key);
-    if (it == requests_.end()) continue;
-    Request& request = *it->second;
-    if (outside(request.last_seq, request.last_time_us)) {
-      drop_request(touch.key, false);
-    } else {
-      // Touched since it was queued: check it again when its latest touch ages out.
-      touches_.push_back(Touch{request.last_seq, request.last_time_us, std::move(touch.key)});
-    }
-  }
-  while (!pending_.empty() && outside(pending_.front()->seq, pending_.front()->time_us)) {
-    std::unique_ptr<PendingAudit> p = std::move(pending_.front());
-    pending_.pop_front();
-    memory_ -= std::min(memory_, footprint(p->audit));
-    auto found = p->key.empty() ? requests_.end() : requests_.find(p->key);
-    complete(p->audit, found == requests_.end() ? nullptr : found->second.get(), p->by);
-  }
-  while (!recent_access_.empty() && seq_ - recent_access_.front().seq > limits_.window.records)
-    recent_access_.pop_front();
-}
-
-void Correlator::evict_for_memory() {
-  while (memory_ > limits_.max_memory && !touches_.empty()) {
-    Touch touch = std::move(touches_.front());
-    touches_.pop_front();
-    if (requests_.count(touch.key) != 0) drop_request(touch.key, true);
-  }
+  if (x.memory > x.limits.max_memory) x.evict_for_memory();
 }
 
 void Correlator::on_idle(std::chrono::milliseconds patience) {
+  Index& x = *index_;
   auto now = std::chrono::steady_clock::now();
-  while (!pending_.empty() && now - pending_.front()->arrived >= patience) {
-    std::unique_ptr<PendingAudit> p = std::move(pending_.front());
-    pending_.pop_front();
-    memory_ -= std::min(memory_, footprint(p->audit));
-    auto found = p->key.empty() ? requests_.end() : requests_.find(p->key);
-    complete(p->audit, found == requests_.end() ? nullptr : found->second.get(), p->by);
-  }
+  while (!x.pending.empty() && now - x.pending.front().arrived >= patience)
+    x.settle(x.pending.front(), x.pending.front().request);
 }
 
 void Correlator::finish() {
-  while (!pending_.empty()) {
-    std::unique_ptr<PendingAudit> p = std::move(pending_.front());
-    pending_.pop_front();
-    auto found = p->key.empty() ? requests_.end() : requests_.find(p->key);
-    complete(p->audit, found == requests_.end() ? nullptr : found->second.get(), p->by);
-  }
-  memory_ = 0;
-  sink_.finish();
+  Index& x = *index_;
+  while (!x.pending.empty()) x.settle(x.pending.front(), x.pending.front().request);
+  while (Request* request = x.activity.front()) x.drop_request(*request, Index::Drop::Finished);
+  x.sink.finish();
 }
 
 }  // namespace pkgly_trail

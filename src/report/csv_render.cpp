@@ -18,16 +18,18 @@ std::optional<Value> cell_of(const ReportTable& table, const std::vector<Cell>& 
 
 }  // namespace
 
-void render_delimited_table(const ReportTable& table, OutputStream& out, bool tsv, bool raw) {
-  DelimitedWriter writer(out, table.columns, tsv, raw);
+void render_delimited_table(const ReportTable& table, OutputStream& out, bool tsv, bool raw,
+                            bool terminal) {
+  DelimitedWriter writer(out, table.columns, tsv, raw, terminal);
   for (const auto& row : table.rows)
     writer.row([&](std::string_view column) { return cell_of(table, row, column); });
   writer.finish();
 }
 
-void render_delimited(const Report& report, OutputStream& out, bool tsv, bool raw) {
+void render_delimited(const Report& report, OutputStream& out, bool tsv, bool raw,
+                      bool terminal) {
   if (report.group_by && !report.sections.empty()) {
-    render_delimited_table(report.sections.front(), out, tsv, raw);
+    render_delimited_table(report.sections.front(), out, tsv, raw, terminal);
     return;
   }
   std::vector<const ReportTable*> tables{&report.totals};
@@ -37,7 +39,7 @@ void render_delimited(const Report& report, OutputStream& out, bool tsv, bool ra
     for (const std::string& column : table->columns)
       if (std::find(columns.begin(), columns.end(), column) == columns.end())
         columns.push_back(column);
-  DelimitedWriter writer(out, columns, tsv, raw);
+  DelimitedWriter writer(out, columns, tsv, raw, terminal);
   for (const ReportTable* table : tables) {
     for (const auto& row : table->rows) {
       writer.row([&](std::string_view column) -> std::optional<Value> {

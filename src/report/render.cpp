@@ -19,7 +19,8 @@ void render_report(const Report& report, OutputStream& out, const RenderOptions&
       break;
     case ReportFormat::Csv:
     case ReportFormat::Tsv:
-      render_delimited(report, out, options.format == ReportFormat::Tsv, options.raw_csv);
+      render_delimited(report, out, options.format == ReportFormat::Tsv, options.raw_csv,
+                       options.terminal);
       break;
     case ReportFormat::Markdown:
       render_markdown(report, out);

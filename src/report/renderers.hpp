@@ -10,8 +10,10 @@ void render_markdown(const Report& report, OutputStream& out);
 void render_html(const Report& report, OutputStream& out);
 // Every section in one table with a `section` column first (the union of the sections'
 // columns after it), or with --by the plain `FIELD...,count` table.
-void render_delimited(const Report& report, OutputStream& out, bool tsv, bool raw);
+void render_delimited(const Report& report, OutputStream& out, bool tsv, bool raw,
+                      bool terminal = false);
 // One section as its own csv/tsv table.
-void render_delimited_table(const ReportTable& table, OutputStream& out, bool tsv, bool raw);
+void render_delimited_table(const ReportTable& table, OutputStream& out, bool tsv, bool raw,
+                            bool terminal = false);
 
 }  // namespace pkgly_trail::report_detail

@@ -1,6 +1,7 @@
 // --format csv / tsv. A column is resolved with Record::lookup; an absent or null value is an
 // empty cell. Rows end with "\n" rather than RFC 4180's "\r\n": the output is read by Unix
 // tools first, and spreadsheet importers accept both.
+#include "pkgly_trail/sink/terminal_text.hpp"
 #include "sinks.hpp"
 
 namespace pkgly_trail {
@@ -58,11 +59,21 @@ void append_tsv_cell(fmt::memory_buffer& out, std::string_view text) {
 }
 
 DelimitedWriter::DelimitedWriter(OutputStream& out, std::vector<std::string> columns, bool tsv,
-                                 bool raw)
-    : out_(out), columns_(std::move(columns)), tsv_(tsv), raw_(raw) {}
+                                 bool raw, bool terminal)
+    : out_(out), columns_(std::move(columns)), tsv_(tsv), raw_(raw), terminal_(terminal) {}
 
 void DelimitedWriter::text_cell(std::string_view text) {
   fmt::memory_buffer& buffer = out_.buffer();
+  if (terminal_) {
+    // \t \n \r become escapes too, so neither separator can break the row on screen.
+    visible_.clear();
+    append_terminal_safe(visible_, text);
+    text = std::string_view(visible_.data(), visible_.size());
+    if (tsv_) {
+      buffer.append(text);
+      return;
+    }
+  }
   if (tsv_) {
     append_tsv_cell(buffer, text);
   } else {
@@ -128,8 +139,9 @@ class DelimitedSink final : public RecordSink {
 }  // namespace
 
 std::unique_ptr<RecordSink> make_delimited_sink(OutputStream& out, std::vector<std::string> columns,
-                                                bool tsv, bool raw) {
-  return std::make_unique<DelimitedSink>(DelimitedWriter(out, std::move(columns), tsv, raw));
+                                                bool tsv, bool raw, bool terminal) {
+  return std::make_unique<DelimitedSink>(
+      DelimitedWriter(out, std::move(columns), tsv, raw, terminal));
 }
 
 }  // namespace pkgly_trail

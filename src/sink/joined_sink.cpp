@@ -215,7 +215,8 @@ std::unique_ptr<JoinedEventSink> make_joined_sink(OutputStream& out, const SinkO
     case OutputFormat::Tsv:
       return std::make_unique<JoinedDelimitedSink>(
           DelimitedWriter(out, options.fields.empty() ? default_join_columns() : options.fields,
-                          options.format == OutputFormat::Tsv, options.raw_csv));
+                          options.format == OutputFormat::Tsv, options.raw_csv,
+                          options.terminal));
     case OutputFormat::Text:
       break;
   }

@@ -34,7 +34,7 @@ std::unique_ptr<RecordSink> make_record_sink(OutputStream& out, const SinkOption
       if (columns.empty())
         columns = options.audit ? default_audit_columns() : default_record_columns();
       return make_delimited_sink(out, std::move(columns), options.format == OutputFormat::Tsv,
-                                 options.raw_csv);
+                                 options.raw_csv, options.terminal);
     }
     case OutputFormat::Text:
       break;

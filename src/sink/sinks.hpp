@@ -14,7 +14,7 @@ std::unique_ptr<RecordSink> make_json_sink(OutputStream& out);
 std::unique_ptr<RecordSink> make_ecs_sink(OutputStream& out);
 // CSV (RFC 4180 quoting) or TSV (backslash escapes), one header row then one row per record.
 std::unique_ptr<RecordSink> make_delimited_sink(OutputStream& out, std::vector<std::string> columns,
-                                                bool tsv, bool raw);
+                                                bool tsv, bool raw, bool terminal);
 std::unique_ptr<RecordSink> make_text_sink(OutputStream& out, const SinkOptions& options);
 
 }  // namespace pkgly_trail

@@ -182,4 +182,49 @@ TEST_CASE("follow-dir options: --follow-dir takes no FILE and --prefix needs it"
   CHECK(testing::run_trail("join --prefix pkgly.log x.log").status == 2);
 }
 
+TEST_CASE("csv and tsv on a terminal or pager escape controls, files keep the exact bytes",
+          "[cli][terminal]") {
+  char dir_template[] = "/tmp/pkgly-trail-csv-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  // A query that retitles the window (OSC 0, ended by BEL), hides a link (OSC 8), moves the
+  // cursor (C1 CSI, U+009B) and reverses the text after it (U+202E).
+  const std::string evil =
+      "x\x1b]0;pwned\x07 \x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\ \xc2\x9b" "2J "
+      "\xe2\x80\xae" "gnp.exe";
+  const std::string log = dir + "/evil.log";
+  testing::append_lines(
+      log,
+      {"2025-11-20T10:15:00.000001Z  INFO pkgly::audit: Audit event "
+       "trace_id=00000000000000000000000000000000 action=package.search outcome=success "
+       "actor_username=bob actor_id=3 actor_authenticated=true resource_kind= resource_id= "
+       "resource_name= repository_id= storage_id= target_user_id=0 token_id=0 path= query=" +
+       evil +
+       " http_request_method=GET http_route=/api/search url_path=/api/search "
+       "http_response_status_code=200"},
+      0, 1);
+  const std::string arg = testing::shell_quote(log);
+  for (const std::string format : {"csv", "tsv"}) {
+    INFO(format);
+    const std::string args = "audit -o " + format + " --fields actor_username,query ";
+    // Through a pager too: the pager gets what the terminal would.
+    for (const std::string& shown : {on_terminal(args + "--no-pager " + arg, 200),
+                                     on_terminal(args + arg, 200, "PAGER='sed s/^/PAGED:/'")}) {
+      REQUIRE(shown.find("bob") != std::string::npos);
+      CHECK(shown.find('\x1b') == std::string::npos);
+      CHECK(shown.find('\x07') == std::string::npos);
+      CHECK(shown.find("\xc2\x9b") == std::string::npos);
+      CHECK(shown.find("\xe2\x80\xae") == std::string::npos);
+      CHECK(shown.find("\\e]0;pwned\\x07") != std::string::npos);
+      CHECK(shown.find("\\u{9b}") != std::string::npos);
+      CHECK(shown.find("\\u{202e}") != std::string::npos);
+    }
+    // A file or a pipe gets the RFC 4180 (or TSV) bytes, controls as they were logged.
+    const auto piped = testing::run_trail(args + arg);
+    CHECK(piped.status == 0);
+    CHECK(piped.out.find("x\x1b]0;pwned\x07 \x1b]8;;https://evil.example\x1b") != std::string::npos);
+    CHECK(piped.out.find("\xc2\x9b" "2J \xe2\x80\xae" "gnp.exe") != std::string::npos);
+  }
+  std::system(("rm -rf " + dir).c_str());
+}
+
 }  // namespace pkgly_trail

@@ -3,11 +3,9 @@
 // each audit event joined to its access record and related records as soon as it is complete.
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "pkgly_trail/correlate/joined_event.hpp"
@@ -25,9 +23,12 @@ struct JoinWindow {
 
 struct JoinLimits {
   JoinWindow window;
-  std::size_t max_related = 1000;                // per request; more are counted, not kept
-  std::size_t max_memory = 96ull * 1024 * 1024;  // bytes of kept records; oldest evicted first
-  bool access_only = false;                      // --access-only: keep no related records
+  std::size_t max_related = 1000;  // per request; more are counted, not kept
+  // Bytes of everything the index holds: kept records, access records, audit events waiting
+  // for their access record, request and trace ids. Past it the least recently active request
+  // or waiting audit event goes first.
+  std::size_t max_memory = 96ull * 1024 * 1024;
+  bool access_only = false;  // --access-only: keep no related records
 };
 
 struct JoinStats {
@@ -37,8 +38,10 @@ struct JoinStats {
   std::uint64_t without_access = 0;    // printed with access: null
   std::uint64_t requests_expired = 0;  // left the window without an audit event
   std::uint64_t requests_evicted = 0;  // dropped early by --max-memory
+  std::uint64_t audits_evicted = 0;    // printed early by --max-memory, before any access record
   std::uint64_t related_over_cap = 0;  // not kept because of --max-related
   std::uint64_t late_records = 0;      // arrived after their audit event was printed
+  std::size_t peak_bytes = 0;          // most bytes held at once (counted as --max-memory counts)
 };
 
 class Correlator : public RecordHandler {
@@ -48,6 +51,8 @@ class Correlator : public RecordHandler {
   using Accept = std::function<bool(const Record& audit, const Record* access)>;
   Correlator(JoinLimits limits, Accept accept, JoinedEventSink& sink);
   ~Correlator() override;
+  Correlator(const Correlator&) = delete;
+  Correlator& operator=(const Correlator&) = delete;
 
   void on_record(const Record& record) override;
   // Related records are kept by moving them, not cloned, when their text is compact.
@@ -55,61 +60,21 @@ class Correlator : public RecordHandler {
   // The input is idle: audit events that have waited more than `patience` of wall time for
   // their access record are printed without it, so a live stream never holds them back.
   void on_idle(std::chrono::milliseconds patience = std::chrono::milliseconds(1000));
-  // End of input: everything pending is printed.
+  // End of input: everything pending is printed and the index emptied.
   void finish();
   const JoinStats& stats() const noexcept { return stats_; }
+  // Bytes held now, as --max-memory counts them.
+  std::size_t held_bytes() const noexcept;
+  // Steps of work done so far: one per record, plus one per index entry visited, moved or
+  // dropped. Tests assert that a hostile shape costs O(1) steps per record, without timing it.
+  std::uint64_t work_steps() const noexcept;
 
  private:
-  struct Request;
-  struct PendingAudit;
-  struct RecentAccess;
-
-  // The index key of a record's request (request_id, or trace id), empty when it has none.
-  // Valid until the next call.
-  std::string_view key_of(const Record& record);
-  void on_audit(const Record& record);
-  void on_access(const Record& record);
+  struct Index;
   void handle(const Record& record, Record* owned);
-  void on_related(const Record& record, Record* owned);
-  Request& request_at(std::string_view key);
-  void touch(const std::string& key, Request& request);
-  void complete(const Record& audit, Request* request, JoinKey by);
-  void try_complete_pending(const std::string& key);
-  std::string find_adjacent_access(const Record& audit);
-  void expire();
-  void evict_for_memory();
-  void drop_request(const std::string& key, bool memory);
 
-  JoinLimits limits_;
-  Accept accept_;
-  JoinedEventSink& sink_;
   JoinStats stats_;
-  std::uint64_t seq_ = 0;
-  std::int64_t now_us_ = 0;  // log time of the latest record with a timestamp
-  std::size_t memory_ = 0;
-  // Transparent, so looking a request up by a view into the record allocates nothing.
-  struct KeyHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view key) const noexcept {
-      return std::hash<std::string_view>{}(key);
-    }
-  };
-  template <typename T>
-  using KeyMap = std::unordered_map<std::string, T, KeyHash, std::equal_to<>>;
-  KeyMap<std::unique_ptr<Request>> requests_;
-  KeyMap<std::string> trace_to_request_;
-  std::string trace_key_;  // scratch for key_of
-  std::deque<std::unique_ptr<PendingAudit>> pending_;
-  std::deque<RecentAccess> recent_access_;
-  // Requests in the order they were first seen. An entry is checked when it reaches the front:
-  // a request touched since is queued again with its latest time, so a record costs no queue
-  // entry (and no allocation) for a request already queued.
-  struct Touch {
-    std::uint64_t seq;
-    std::int64_t time_us;
-    std::string key;
-  };
-  std::deque<Touch> touches_;
+  std::unique_ptr<Index> index_;
 };
 
 }  // namespace pkgly_trail

@@ -11,7 +11,8 @@ enum class ReportFormat { Text, Json, Csv, Tsv, Markdown, Html };
 
 struct RenderOptions {
   ReportFormat format = ReportFormat::Text;
-  bool raw_csv = false;  // csv/tsv: no guard against spreadsheet formulas
+  bool raw_csv = false;   // csv/tsv: no guard against spreadsheet formulas
+  bool terminal = false;  // stdout is a terminal or a pager: csv/tsv cells escape controls
 };
 
 void render_report(const Report& report, OutputStream& out, const RenderOptions& options);

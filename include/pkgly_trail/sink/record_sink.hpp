@@ -32,6 +32,7 @@ struct SinkOptions {
   bool audit = false;               // the records are audit events (changes the defaults)
   bool color = false;               // text: ANSI colours
   bool raw_csv = false;             // csv/tsv: no guard against spreadsheet formulas
+  bool terminal = false;            // csv/tsv: stdout is a terminal or a pager: escape controls
   TimeDisplay time = TimeDisplay::AsLogged;  // text: --utc / --local
   std::size_t width = 0;  // text: cut lines to this many columns (0 = never; --wide)
 };
