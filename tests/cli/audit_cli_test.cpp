@@ -58,7 +58,7 @@ TEST_CASE("audit -o json yields exactly the ground-truth events of every sample"
   }
 }
 
-TEST_CASE("exit status follows grep: 0 found, 1 nothing, 2 trouble", "[cli]") {
+TEST_CASE("exit status follows grep: 0 found - 1 nothing - 2 trouble", "[cli]") {
   const std::string log = fixture_arg("full-ansi-compose.log");
   CHECK(run_trail("audit " + log).status == 0);
   CHECK(run_trail("audit --actor nobody-at-all " + log).status == 1);
@@ -111,7 +111,7 @@ TEST_CASE("the service option keeps one compose service and counts the other lin
   CHECK(kept.err.find("non-tracing       0") != std::string::npos);
 }
 
-TEST_CASE("a closed pipe ends quietly, a full disk is an error", "[cli][sink]") {
+TEST_CASE("a closed pipe ends quietly - a full disk is an error", "[cli][sink]") {
   const std::string log = fixture_arg("adversarial-full-ansi.log");
   char dir_template[] = "/tmp/pkgly-trail-pipe-XXXXXX";
   std::string dir = mkdtemp(dir_template);
@@ -181,7 +181,7 @@ TEST_CASE("a trickling pipe shows each event as soon as its line arrives", "[cli
 
 namespace pkgly_trail {
 
-TEST_CASE("repeatable options take one value each, so files after them stay files", "[cli]") {
+TEST_CASE("repeatable options take one value each - so files after them stay files", "[cli]") {
   const std::string log = testing::fixture_arg("full-ansi-compose.log");
   auto alice = testing::run_trail("audit -o csv --fields actor_username --actor alice " + log);
   REQUIRE(alice.status == 0);

@@ -48,7 +48,7 @@ TEST_CASE("invalid UTF-8 and control bytes still give valid JSON", "[cli][robust
   CHECK(text.out.find('\x07') == std::string::npos);
 }
 
-TEST_CASE("no final newline, CRLF and empty input", "[cli][robustness]") {
+TEST_CASE("no final newline - CRLF and empty input", "[cli][robustness]") {
   auto no_newline = run_trail("records -o json", kGood);
   CHECK(no_newline.status == 0);
   CHECK(std::count(no_newline.out.begin(), no_newline.out.end(), '\n') == 1);
@@ -60,7 +60,7 @@ TEST_CASE("no final newline, CRLF and empty input", "[cli][robustness]") {
   CHECK(empty.err.find("lines               0") != std::string::npos);
 }
 
-TEST_CASE("broken JSON records are counted, not fatal", "[cli][robustness][json]") {
+TEST_CASE("broken JSON records are counted - not fatal", "[cli][robustness][json]") {
   std::string deep(5000, '[');
   std::string input = kGood + "\n" + "[1,2,3]\n" + "{\"timestamp\":\"x\",\"level\":\"INFO\"\n" +
                       "{\"a\":" + deep + "\n" +
@@ -95,7 +95,7 @@ TEST_CASE("a huge line is cut at --max-line-bytes and counted", "[cli][robustnes
   std::system(("rm -rf " + dir).c_str());
 }
 
-TEST_CASE("a binary file, a directory, a missing file", "[cli][robustness][input]") {
+TEST_CASE("a binary file - a directory - a missing file", "[cli][robustness][input]") {
   std::string dir = temp_dir();
   REQUIRE(std::system(("head -c 200000 /dev/urandom > " + dir + "/blob.bin").c_str()) == 0);
   auto binary = run_trail("records " + dir + "/blob.bin");

@@ -27,7 +27,7 @@ int check_script(const std::string& script, const std::string& check) {
 
 }  // namespace
 
-TEST_CASE("completions: every subcommand and option, for each shell", "[cli][completions]") {
+TEST_CASE("completions: every subcommand and option - for each shell", "[cli][completions]") {
   for (const char* shell : {"bash", "zsh", "fish"}) {
     INFO(shell);
     auto result = run_trail(std::string("completions ") + shell);

@@ -41,7 +41,7 @@ void check_ecs_lines(const std::vector<std::string>& lines) {
 
 }  // namespace
 
-TEST_CASE("audit -o ecs: one ECS document per audit event, no join", "[cli][ecs]") {
+TEST_CASE("audit -o ecs: one ECS document per audit event - no join", "[cli][ecs]") {
   auto result = run_trail("audit -o ecs " + kLog);
   REQUIRE(result.status == 0);
   CHECK(result.err.empty());
@@ -93,7 +93,7 @@ TEST_CASE("join -o ecs: source.ip is the access record's client.address", "[cli]
   CHECK(documents[0].find("\"source\":{\"ip\":\"2001:db8::8a2e:370:7334\"}") != std::string::npos);
 }
 
-TEST_CASE("records and trace refuse -o ecs, report too", "[cli][ecs]") {
+TEST_CASE("records and trace refuse -o ecs - report too", "[cli][ecs]") {
   for (const std::string& args : {"records -o ecs " + kLog, "trace -o ecs 2053a960 " + kLog,
                                   "records -o ECS " + kLog, "report -o ecs " + kLog}) {
     INFO(args);

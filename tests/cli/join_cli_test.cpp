@@ -29,7 +29,7 @@ const std::string kDenied = "3054f32c-0828-4296-bea3-a64f2b3ff8e4";  // lines 32
 
 }  // namespace
 
-TEST_CASE("join -o json: one object per audit event, audit contract keys first", "[cli][join]") {
+TEST_CASE("join -o json: one object per audit event - audit contract keys first", "[cli][join]") {
   auto result = run_trail("join -o json " + kLog);
   REQUIRE(result.status == 0);
   CHECK(result.err.empty());

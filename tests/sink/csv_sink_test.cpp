@@ -68,7 +68,7 @@ TEST_CASE("default column lists") {
                                  "http_response_status_code", "request_id", "trace_id"});
 }
 
-TEST_CASE("csv: header then one row per record, default record columns") {
+TEST_CASE("csv: header then one row per record - default record columns") {
   const Record a = message_record("Upstream HTTP failed");
   const Record b = audit_record();
   CHECK(render(csv(), {&a, &b}) ==
@@ -77,7 +77,7 @@ TEST_CASE("csv: header then one row per record, default record columns") {
         "2025-11-20T10:15:30.369463Z,INFO,pkgly::audit,Audit event,2053a960,\n");
 }
 
-TEST_CASE("csv: audit columns, empty and null cells are empty") {
+TEST_CASE("csv: audit columns - empty and null cells are empty") {
   const Record a = audit_record();
   CHECK(render(csv({}, true), {&a}) ==
         "timestamp,action,outcome,actor_username,actor_id,resource_kind,resource_name,"
@@ -88,7 +88,7 @@ TEST_CASE("csv: audit columns, empty and null cells are empty") {
         "401,2053a960,\n");
 }
 
-TEST_CASE("csv: chosen columns, missing ones empty, booleans as text") {
+TEST_CASE("csv: chosen columns - missing ones empty - booleans as text") {
   const Record a = audit_record();
   CHECK(render(csv({"actor_authenticated", "nope", "level", "message"}), {&a}) ==
         "actor_authenticated,nope,level,message\nfalse,,INFO,Audit event\n");
@@ -121,7 +121,7 @@ TEST_CASE("csv/tsv: no records still gives the header") {
   CHECK(render(csv(), {}) == "timestamp,level,target,message,request_id,trace_id\n");
 }
 
-TEST_CASE("tsv: no quoting, backslash escapes") {
+TEST_CASE("tsv: no quoting - backslash escapes") {
   const Record r = message_record("a\tb\nc\rd\\e \"f\",g");
   SinkOptions options{OutputFormat::Tsv, {"level", "message", "missing"}, false, false};
   CHECK(render(options, {&r}) ==
