@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "support/process.hpp"
+#include "support/truth_audit.hpp"
 
 namespace pkgly_trail {
 using testing::fixture_arg;
@@ -24,35 +25,14 @@ TEST_CASE("audit -o json yields exactly the ground-truth events of every sample"
       std::istringstream in(result.out);
       for (std::string line; std::getline(in, line);) lines.push_back(line);
       REQUIRE(lines.size() == truth.size());
+      const bool compact = name.find("compact") != std::string::npos;
       simdjson::dom::parser truth_parser, out_parser;
       for (std::size_t i = 0; i < truth.size(); ++i) {
         simdjson::dom::object want = truth_parser.parse(truth[i]);
         simdjson::dom::object got = out_parser.parse(lines[i]);
         INFO("event " << i + 1 << ": " << lines[i].substr(0, 300));
-        CHECK(std::string_view(got["target"]) == "pkgly::audit");
-        CHECK(std::string_view(got["message"]) == "Audit event");
-        CHECK(std::string_view(got["timestamp"]) == std::string_view(want["timestamp"]));
-        simdjson::dom::object fields = got["fields"];
-        for (auto [key, value] : want) {
-          if (key == "seq" || key == "timestamp" || key == "access" || key == "related" ||
-              key == "ws_request_id" || key == "spans" || key == "request_id")
-            continue;
-          INFO("field " << key);
-          simdjson::dom::element actual;
-          REQUIRE(fields[key].get(actual) == simdjson::SUCCESS);
-          CHECK(simdjson::minify(actual) == simdjson::minify(value));
-        }
-        // trace_id is null when it is all zeros; request_id comes from the HTTP request span.
-        std::string_view trace = want["trace_id"];
-        if (trace == "00000000000000000000000000000000") {
-          CHECK(got["trace_id"].is_null());
-        } else {
-          CHECK(std::string_view(got["trace_id"]) == trace);
-        }
-        if (name.find("compact") == std::string::npos) {
-          CHECK(simdjson::minify(got["request_id"]) == simdjson::minify(want["request_id"]));
-        }
-        CHECK(std::string_view(got["source"]["input"]).ends_with(name + ".log"));
+        testing::check_audit_json(got, want, compact);
+        CHECK(std::string_view(got["source"]["input"]) == testing::fixture_path(name + ".log"));
       }
     }
   }
