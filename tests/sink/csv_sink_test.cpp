@@ -141,13 +141,15 @@ TEST_CASE("csv and tsv guard string cells that a spreadsheet would run as formul
                    {"d", Value::string("@SUM(A1)")},
                    {"e", Value::integer("-5")},
                    {"f", Value::string("\tx")},
-                   {"g", Value::string("plain")}};
+                   {"g", Value::string("plain")},
+                   // A leading CR: spreadsheets skip it and run the formula behind it.
+                   {"h", Value::string("\r=1+1")}};
   for (bool tsv : {false, true}) {
     for (bool raw : {false, true}) {
       OutputStream out(-1);  // never flushed: the test reads the buffer
       SinkOptions options;
       options.format = tsv ? OutputFormat::Tsv : OutputFormat::Csv;
-      options.fields = {"a", "b", "c", "d", "e", "f", "g"};
+      options.fields = {"a", "b", "c", "d", "e", "f", "g", "h"};
       options.raw_csv = raw;
       auto sink = make_record_sink(out, options);
       sink->write(record);
@@ -156,10 +158,13 @@ TEST_CASE("csv and tsv guard string cells that a spreadsheet would run as formul
       INFO(row);
       if (raw) {
         CHECK(row.find("'") == std::string::npos);
+        CHECK(row.find(tsv ? "\\r=1+1" : "\"\r=1+1\"") != std::string::npos);
       } else if (tsv) {
-        CHECK(row == "'=HYPERLINK(\"http://evil\")\t'+1+1\t'-2+3\t'@SUM(A1)\t-5\t'\\tx\tplain\n");
+        CHECK(row ==
+              "'=HYPERLINK(\"http://evil\")\t'+1+1\t'-2+3\t'@SUM(A1)\t-5\t'\\tx\tplain\t'\\r=1+1\n");
       } else {
-        CHECK(row == "\"'=HYPERLINK(\"\"http://evil\"\")\",'+1+1,'-2+3,'@SUM(A1),-5,'\tx,plain\n");
+        CHECK(row ==
+              "\"'=HYPERLINK(\"\"http://evil\"\")\",'+1+1,'-2+3,'@SUM(A1),-5,'\tx,plain,\"'\r=1+1\"\n");
       }
       out.buffer().clear();
     }
