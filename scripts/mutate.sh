@@ -86,18 +86,18 @@ git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | t
 # Replaces ORIGINAL by REPLACEMENT in FILE (contents of the mutant folder); fails unless the
 # original occurs exactly once.
 apply() {
-  local dir=$1 target=$2
+  local dir=$1 target=$2 label=${3:-$2}
   perl -0777 -e '
     use strict; use warnings;
-    my ($dir, $target) = @ARGV;
+    my ($dir, $target, $label) = @ARGV;
     local $/;
     my $read = sub { open(my $f, "<", $_[0]) or die "mutate: $_[0]: $!\n"; my $t = <$f>; $t };
     my ($orig, $repl, $text) = ($read->("$dir/original"), $read->("$dir/replacement"), $read->($target));
     my $count = () = $text =~ /\Q$orig\E/g;
-    die "mutate: the original text is found $count times in $target (want exactly 1)\n" if $count != 1;
+    die "mutate: the original text is found $count times in $label (want exactly 1)\n" if $count != 1;
     $text =~ s/\Q$orig\E/$repl/;
     open(my $f, ">", $target) or die; print $f $text; close $f;
-  ' "$dir" "$target"
+  ' "$dir" "$target" "$label"
 }
 
 # Every selected mutant must still match before anything is built.
@@ -105,7 +105,7 @@ stale=0
 for dir in "${selected[@]}"; do
   file=$(cat "$dir/file")
   cp "$scratch/tree/$file" "$scratch/probe" 2>/dev/null || { echo "mutate: $(cat "$dir/name"): no file $file" >&2; stale=1; continue; }
-  apply "$dir" "$scratch/probe" || { echo "mutate: $(cat "$dir/name") is stale: update scripts/mutants.txt" >&2; stale=1; }
+  apply "$dir" "$scratch/probe" "$file" || { echo "mutate: $(cat "$dir/name") is stale: update scripts/mutants.txt" >&2; stale=1; }
 done
 rm -f "$scratch/probe"
 ((stale == 0)) || exit 2
