@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds everything with AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/ and runs
-# the whole test suite (ctest) under them. Exits non-zero on a build failure, a failed test or
-# any sanitizer report.
+# the whole test suite (ctest) under them. Exits non-zero on a build failure, a failed test, an
+# empty test run, any sanitizer report (in the test binary or in a CLI binary it runs), and
+# under CI=true on a skipped test.
 #
 #   bash scripts/sanitize.sh            # g++ (CXX=clang++-14 to use clang)
 #
@@ -18,11 +19,32 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER="$
   -DPKGLY_TRAIL_WERROR=OFF -DPKGLY_TRAIL_TESTS=ON -DPKGLY_TRAIL_FUZZ=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
-# The CLI tests run the (sanitized) binary; the options reach it through the environment.
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"
-export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+# The CLI tests run the (sanitized) binary; the options reach it through the environment. A
+# report must fail the run even where a test only checks "status != 2" or expects exit 1: the
+# sanitizers get exit codes of their own (86 ASan/LSan, 87 UBSan) and write their reports to
+# files in a fresh folder, and any file there fails the run below, whatever ctest said.
+logs="$(pwd)/$build/sanitizer-logs"
+rm -rf "$logs"
+mkdir -p "$logs"
+export ASAN_OPTIONS="detect_leaks=1:exitcode=86:log_path=$logs/asan"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=87:log_path=$logs/ubsan"
 # Left out: the test that bounds the binary's peak RSS at 64 MiB. ASan's shadow memory and
 # allocator alone take ~75 MiB (`records` on a one-line file), so that bound only holds, and is
 # only tested, without sanitizers (scripts/test.sh).
-ctest --test-dir "$build" --output-on-failure -j"$(nproc)" \
-  -E "^a huge line is cut at --max-line-bytes and counted$"
+ctest_log="$build/ctest-last.log"
+set +e
+ctest --test-dir "$build" --output-on-failure --no-tests=error -j"$(nproc)" \
+  -E "^a huge line is cut at --max-line-bytes and counted$" 2>&1 | tee "$ctest_log"
+status=${PIPESTATUS[0]}
+set -e
+reports=("$logs"/*)
+if [ -e "${reports[0]}" ]; then
+  for report in "${reports[@]}"; do
+    echo "== sanitizer report $report"
+    cat "$report"
+  done
+  echo "sanitize.sh: error: ${#reports[@]} sanitizer report(s), see above" >&2
+  exit 1
+fi
+bash scripts/check-skips.sh "$ctest_log"
+exit "$status"

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "support/process.hpp"
+#include "support/truth.hpp"
 
 namespace pkgly_trail {
 namespace {
@@ -41,7 +42,7 @@ void check_ecs_lines(const std::vector<std::string>& lines) {
 
 }  // namespace
 
-TEST_CASE("audit -o ecs: one ECS document per audit event, no join", "[cli][ecs]") {
+TEST_CASE("audit -o ecs: one ECS document per audit event - no join", "[cli][ecs]") {
   auto result = run_trail("audit -o ecs " + kLog);
   REQUIRE(result.status == 0);
   CHECK(result.err.empty());
@@ -68,32 +69,46 @@ TEST_CASE("join -o ecs: source.ip is the access record's client.address", "[cli]
   auto documents = lines_of(ecs.out);
   REQUIRE(documents.size() == kAuditEvents);
   check_ecs_lines(documents);
-  // The same events in the same order as join -o json, which shows the access record itself.
-  auto json = run_trail("join -o json " + kLog);
-  REQUIRE(json.status == 0);
-  auto events = lines_of(json.out);
-  REQUIRE(events.size() == documents.size());
-  simdjson::dom::parser ecs_parser, json_parser;
-  std::size_t compared = 0;
+  // Each document against its line of the ground truth, which knows the access record.
+  const auto truth = testing::read_lines(testing::fixture_path("full-ansi-compose.truth.ndjson"));
+  REQUIRE(truth.size() == documents.size());
+  simdjson::dom::parser ecs_parser, truth_parser;
+  std::size_t compared = 0, without_address = 0;
   for (std::size_t i = 0; i < documents.size(); ++i) {
     INFO(documents[i].substr(0, 300));
     simdjson::dom::element doc = ecs_parser.parse(documents[i]);
-    simdjson::dom::element event = json_parser.parse(events[i]);
-    CHECK(std::string_view(doc["@timestamp"]) == std::string_view(event["timestamp"]));
-    CHECK(std::string_view(doc["labels"]["joined_by"]) == std::string_view(event["joined_by"]));
-    std::string_view client;
-    if (event["access"]["fields"]["client.address"].get(client) != simdjson::SUCCESS) continue;
-    CHECK(std::string_view(doc["source"]["ip"]) == client);
+    simdjson::dom::element want = truth_parser.parse(truth[i]);
+    CHECK(std::string_view(doc["@timestamp"]) == std::string_view(want["timestamp"]));
+    CHECK(std::string_view(doc["event"]["action"]) == std::string_view(want["action"]));
+    // ECS outcome: success or failure (a denied event failed).
+    CHECK(std::string_view(doc["event"]["outcome"]) ==
+          (std::string_view(want["outcome"]) == "success" ? "success" : "failure"));
+    CHECK(std::string_view(doc["user"]["name"]) == std::string_view(want["actor_username"]));
+    CHECK(std::string_view(doc["user"]["id"]) == std::to_string(int64_t(want["actor_id"])));
+    CHECK(std::string_view(doc["transaction"]["id"]) == std::string_view(want["request_id"]));
+    simdjson::dom::element access = want["access"];
+    REQUIRE(!access.is_null());  // every event of this sample has its access record
+    CHECK(std::string_view(doc["labels"]["joined_by"]) == "request_id");
+    CHECK(int64_t(doc["http"]["response"]["status_code"]) ==
+          int64_t(access["http.response.status_code"]));
+    // duration_ms as ECS nanoseconds.
+    CHECK(int64_t(doc["event"]["duration"]) == int64_t(access["duration_ms"]) * 1000000);
+    if (access["client.address"].is_null()) {
+      ++without_address;
+      continue;
+    }
+    CHECK(std::string_view(doc["source"]["ip"]) == std::string_view(access["client.address"]));
     ++compared;
   }
   // 4 access records of the sample carry no client.address (their ECS source.ip comes from the
   // audit event's HTTP request span).
+  CHECK(without_address == 4);
   CHECK(compared == kAuditEvents - 4);
   // One line checked by hand: the first event of the sample (erin.k, npm download).
   CHECK(documents[0].find("\"source\":{\"ip\":\"2001:db8::8a2e:370:7334\"}") != std::string::npos);
 }
 
-TEST_CASE("records and trace refuse -o ecs, report too", "[cli][ecs]") {
+TEST_CASE("records and trace refuse -o ecs - report too", "[cli][ecs]") {
   for (const std::string& args : {"records -o ecs " + kLog, "trace -o ecs 2053a960 " + kLog,
                                   "records -o ECS " + kLog, "report -o ecs " + kLog}) {
     INFO(args);

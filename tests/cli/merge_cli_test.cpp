@@ -76,6 +76,16 @@ std::vector<std::string> timestamps(const std::string& out) {
   return times;
 }
 
+// The timestamps of the audit records of `records -o json` output.
+std::vector<std::string> audit_timestamps(const std::string& out) {
+  std::vector<std::string> times;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);)
+    if (line.find(R"("target":"pkgly::audit")") != std::string::npos)
+      for (const std::string& time : timestamps(line)) times.push_back(time);
+  return times;
+}
+
 // "lines 12" from --stats.
 std::uint64_t stat(const std::string& err, const std::string& name) {
   std::smatch m;
@@ -129,9 +139,12 @@ TEST_CASE("records --merge of four parts of a compose log is the whole log in or
   const std::string& dir = temp.path;
   const auto parts = deal_lines("full-ansi-compose.log", dir, 4);
   const auto whole = run_trail("records -o json " + testing::fixture_arg("full-ansi-compose.log"));
+  REQUIRE(whole.status == 0);
   const auto merged = run_trail("records -o json --merge" + args_of(parts));
   CHECK(merged.status == 0);
   CHECK(without_sources(merged.out) == without_sources(whole.out));
+  // Independently of the tool: the audit records are those of the truth file, in its order.
+  CHECK(audit_timestamps(merged.out) == testing::truth_timestamps("full-ansi-compose"));
 }
 
 TEST_CASE("merge cli: a missing input is named and the others are still merged (exit 2)",
@@ -144,7 +157,10 @@ TEST_CASE("merge cli: a missing input is named and the others are still merged (
                                  shell_quote(dir + "/missing.log") + " " + shell_quote(parts[1]));
   CHECK(missing.status == 2);
   CHECK(missing.err.find(dir + "/missing.log") != std::string::npos);
+  CHECK(both.status == 0);
   CHECK(missing.out == both.out);
+  // Both are every audit event of the log, in the order of its truth file.
+  CHECK(timestamps(missing.out) == testing::truth_timestamps("json-plain-zero"));
 }
 
 TEST_CASE("merge cli: a gzip file that breaks mid-read is named and the others go on",
@@ -198,8 +214,10 @@ TEST_CASE("merge cli: --follow is a usage error and one input or stdin is a plai
   CHECK(follow.out.empty());
 
   const auto plain = run_trail("join -o json " + testing::fixture_arg("json-plain-zero.log"));
-  CHECK(run_trail("join -o json --merge " + testing::fixture_arg("json-plain-zero.log")).out ==
-        plain.out);
+  const auto one = run_trail("join -o json --merge " + testing::fixture_arg("json-plain-zero.log"));
+  CHECK(one.status == 0);
+  CHECK(one.out == plain.out);
+  CHECK(timestamps(one.out) == testing::truth_timestamps("json-plain-zero"));
   const auto from_stdin = run_trail(
       "join -o json --merge", testing::read_file(testing::fixture_path("json-plain-zero.log")));
   CHECK(without_sources(from_stdin.out) == without_sources(plain.out));

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <set>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
@@ -15,6 +16,7 @@
 
 #include "support/process.hpp"
 #include "support/sqlite_query.hpp"
+#include "support/truth_audit.hpp"
 
 namespace pkgly_trail {
 namespace {
@@ -24,58 +26,205 @@ using testing::run_trail;
 using testing::shell_quote;
 using testing::TempDir;
 
-std::string text_of(simdjson::dom::element value) {
-  if (value.is_null()) return "NULL";
-  if (value.is_string()) return std::string(std::string_view(value));
-  return simdjson::minify(value);
+// SQLite's quote() of a value: 'text' (quotes doubled), 12, NULL. It shows the type too.
+std::string sql_quoted(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
 }
 
-std::string field_or_null(simdjson::dom::object object, std::string_view key) {
-  simdjson::dom::element value;
-  return object[key].get(value) == simdjson::SUCCESS ? text_of(value) : "NULL";
-}
-
-// What the truth file says of each event, in the columns the database holds.
-std::vector<std::vector<std::string>> truth_rows(const std::string& name) {
-  const bool compact = name.find("compact") != std::string::npos;
-  std::vector<std::vector<std::string>> rows;
-  simdjson::dom::parser parser;
-  for (const std::string& line :
-       testing::read_lines(testing::fixture_path(name + ".truth.ndjson"))) {
-    simdjson::dom::object event = parser.parse(line);
-    simdjson::dom::element access = event["access"];
-    std::vector<std::string>& row = rows.emplace_back();
-    for (const char* key : {"timestamp", "action", "outcome", "actor_username"})
-      row.push_back(field_or_null(event, key));
-    row.push_back(access.is_null() ? "NULL" : field_or_null(access, "http.response.status_code"));
-    row.push_back(access.is_null() ? "NULL" : field_or_null(access, "client.address"));
-    // Compact logs carry no span fields: related records cannot be told apart (README).
-    row.push_back(std::to_string(compact ? 0 : simdjson::dom::array(event["related"]).size()));
+// quote() of what a JSON value must be stored as: a bool is 1 or 0, null is NULL.
+std::string sql_of(simdjson::dom::element value) {
+  switch (testing::json_kind(value)) {
+    case testing::JsonKind::Null: return "NULL";
+    case testing::JsonKind::Bool: return bool(value) ? "1" : "0";
+    case testing::JsonKind::String: return sql_quoted(std::string_view(value));
+    default: return simdjson::minify(value);
   }
-  return rows;
 }
 
-const char* const kRowsQuery =
-    "SELECT e.timestamp, e.action, e.outcome, e.actor_username, a.status, a.client_address, "
-    "(SELECT count(*) FROM related r WHERE r.event_id = e.id) "
-    "FROM events e LEFT JOIN access a ON a.event_id = e.id ORDER BY e.id";
+// 2025-11-20T10:15:30.356000Z in microseconds since 1970 (civil-from-days, computed here).
+std::int64_t micros_of(std::string_view t) {
+  auto num = [&](std::size_t at, std::size_t n) { return std::stoll(std::string(t.substr(at, n))); };
+  std::int64_t y = num(0, 4), m = num(5, 2), d = num(8, 2);
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const std::int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+  std::int64_t micros = ((days * 24 + num(11, 2)) * 60 + num(14, 2)) * 60 + num(17, 2);
+  micros *= 1000000;
+  std::string fraction(t.substr(20, t.find('Z') - 20));
+  fraction.resize(6, '0');
+  return micros + std::stoll(fraction);
+}
+
+const std::vector<std::string> kEventColumns{
+    "id", "event_key", "timestamp", "time_us", "action", "outcome", "actor_username",
+    "actor_id", "actor_authenticated", "resource_kind", "resource_id", "resource_name",
+    "repository_id", "storage_id", "target_user_id", "token_id", "path", "query",
+    "http_request_method", "http_route", "url_path", "http_response_status_code", "request_id",
+    "trace_id", "joined_by", "source_input", "source_line", "record_json"};
+const std::vector<std::string> kAccessColumns{
+    "event_id", "timestamp", "status", "method", "route", "url_path", "client_address",
+    "user_agent", "user", "repository_id", "duration_ms", "body_size", "request_id",
+    "trace_id", "record_json"};
+const std::vector<std::string> kRelatedColumns{"event_id", "seq",    "timestamp", "level",
+                                               "target",   "message", "record_json"};
+// The truth key of each access column that holds a field of the access record.
+const std::vector<std::pair<std::string, std::string>> kAccessFields{
+    {"status", "http.response.status_code"}, {"method", "http.request.method"},
+    {"route", "http.route"},                 {"url_path", "url.path"},
+    {"client_address", "client.address"},    {"user_agent", "user_agent.original"},
+    {"user", "user"},                        {"repository_id", "repository_id"},
+    {"duration_ms", "duration_ms"},          {"body_size", "http.response.body.size"},
+    {"request_id", "request_id"}};
+
+std::string select_quoted(const std::vector<std::string>& columns, const std::string& table,
+                          const std::string& order) {
+  std::string sql = "SELECT ";
+  for (const std::string& column : columns)
+    sql += (column == columns.front() ? "quote(" : ", quote(") + column + ")";
+  return sql + " FROM " + table + " ORDER BY " + order;
+}
+
+std::vector<std::string> columns_of(Query& q, const std::string& table) {
+  std::vector<std::string> names;
+  for (const auto& row : q.rows("SELECT name FROM pragma_table_info('" + table + "') ORDER BY cid"))
+    names.push_back(row[0]);
+  return names;
+}
+
+// Unquotes a quote()d text cell.
+std::string unquoted(const std::string& cell) {
+  REQUIRE(cell.size() >= 2);
+  std::string out;
+  for (std::size_t i = 1; i + 1 < cell.size(); ++i) {
+    out += cell[i];
+    if (cell[i] == '\'') ++i;
+  }
+  return out;
+}
+
+std::size_t column(const std::vector<std::string>& columns, const std::string& name) {
+  return static_cast<std::size_t>(std::find(columns.begin(), columns.end(), name) -
+                                  columns.begin());
+}
 
 }  // namespace
 
-TEST_CASE("join --sqlite writes the ground truth of every sample", "[cli][sqlite]") {
+TEST_CASE("join --sqlite writes the ground truth of every sample", "[cli][sqlite][truth]") {
   for (const std::string& name : testing::sample_names()) {
     DYNAMIC_SECTION(name) {
       TempDir dir;
       const std::string db = dir.file("audit.db");
-      auto result =
-          run_trail("join --sqlite " + shell_quote(db) + " " + fixture_arg(name + ".log"));
-      const auto expected = truth_rows(name);
+      const std::string log_path = testing::fixture_path(name + ".log");
+      auto result = run_trail("join --sqlite " + shell_quote(db) + " " + shell_quote(log_path));
+      const auto truth = testing::read_lines(testing::fixture_path(name + ".truth.ndjson"));
+      const auto log_lines = [&] {
+        std::vector<std::string> lines;
+        std::istringstream in(testing::read_file(log_path));
+        for (std::string line; std::getline(in, line);) lines.push_back(line);
+        return lines;
+      }();
       REQUIRE(result.status == 0);
       CHECK(result.out.empty());
       CHECK(result.err ==
             fmt::format("pkgly-trail: {} audit events written to {} (0 already there)\n",
-                        expected.size(), db));
-      CHECK(Query(db).rows(kRowsQuery) == expected);
+                        truth.size(), db));
+      Query q(db);
+      // Every column of every table is checked below; a new one must be added here.
+      REQUIRE(columns_of(q, "events") == kEventColumns);
+      REQUIRE(columns_of(q, "access") == kAccessColumns);
+      REQUIRE(columns_of(q, "related") == kRelatedColumns);
+      const auto events = q.rows(select_quoted(kEventColumns, "events", "id"));
+      const auto access = q.rows(select_quoted(kAccessColumns, "access", "event_id"));
+      const auto related = q.rows(select_quoted(kRelatedColumns, "related", "event_id, seq"));
+      REQUIRE(events.size() == truth.size());
+      // Compact logs carry no span fields: no request_id, joined by adjacency, no related.
+      const bool compact = name.find("compact") != std::string::npos;
+      std::size_t next_access = 0, next_related = 0, want_access = 0, want_related = 0;
+      std::set<std::string> keys;
+      simdjson::dom::parser parser, json_parser;
+      for (std::size_t i = 0; i < truth.size(); ++i) {
+        simdjson::dom::object want = parser.parse(truth[i]);
+        const auto& row = events[i];
+        INFO("event " << i + 1 << ": " << truth[i].substr(0, 200));
+        const std::string id = std::to_string(i + 1);
+        std::vector<std::string> expected;
+        for (const std::string& c : kEventColumns) {
+          simdjson::dom::element value;
+          if (c == "id") {
+            expected.push_back(id);
+          } else if (c == "time_us") {
+            expected.push_back(std::to_string(micros_of(std::string_view(want["timestamp"]))));
+          } else if (c == "request_id") {
+            expected.push_back(compact ? "NULL" : sql_of(want["request_id"]));
+          } else if (c == "trace_id") {
+            const std::string_view trace = want["trace_id"];
+            expected.push_back(trace == std::string(32, '0') ? "NULL" : sql_quoted(trace));
+          } else if (c == "joined_by") {
+            expected.push_back(want["access"].is_null()
+                                   ? "NULL"
+                                   : sql_quoted(compact ? "adjacency" : "request_id"));
+          } else if (c == "source_input") {
+            expected.push_back(sql_quoted(log_path));
+          } else if (want[c].get(value) == simdjson::SUCCESS) {
+            expected.push_back(sql_of(value));
+          } else {
+            expected.push_back(row[column(kEventColumns, c)]);  // checked on its own below
+          }
+        }
+        CHECK(row == expected);
+        // event_key: 32 hex digits, unique (its recipe has a test of its own).
+        const std::string key = unquoted(row[column(kEventColumns, "event_key")]);
+        CHECK(key.size() == 32);
+        CHECK(key.find_first_not_of("0123456789abcdef") == std::string::npos);
+        CHECK(keys.insert(key).second);
+        // source_line: the line of the log where the event starts holds its timestamp.
+        const std::size_t line = std::stoul(row[column(kEventColumns, "source_line")]);
+        REQUIRE(line >= 1);
+        REQUIRE(line <= log_lines.size());
+        CHECK(log_lines[line - 1].find(std::string_view(want["timestamp"])) != std::string::npos);
+        // record_json: the audit -o json object.
+        simdjson::dom::object record =
+            json_parser.parse(unquoted(row[column(kEventColumns, "record_json")]));
+        testing::check_audit_json(record, want, compact);
+
+        simdjson::dom::element truth_access = want["access"];
+        if (!truth_access.is_null()) {
+          ++want_access;
+          REQUIRE(next_access < access.size());
+          const auto& a = access[next_access++];
+          std::vector<std::string> expected_access{id, sql_of(truth_access["timestamp"])};
+          for (const auto& [c, key] : kAccessFields) expected_access.push_back(sql_of(truth_access[key]));
+          const std::string_view trace = truth_access["trace_id"];
+          expected_access.push_back(trace == std::string(32, '0') ? "NULL" : sql_quoted(trace));
+          expected_access.push_back(a.back());  // record_json, checked next
+          CHECK(a == expected_access);
+          simdjson::dom::parser access_parser;
+          testing::check_access_json(access_parser.parse(unquoted(a.back())), truth_access);
+        }
+        simdjson::dom::array truth_related = want["related"];
+        if (compact) continue;
+        std::size_t seq = 0;
+        for (simdjson::dom::object r : truth_related) {
+          ++want_related;
+          REQUIRE(next_related < related.size());
+          const auto& got = related[next_related++];
+          INFO("related #" << seq + 1);
+          simdjson::dom::element message = r["message"];
+          CHECK(got == std::vector<std::string>{id, std::to_string(++seq), sql_of(r["timestamp"]),
+                                                sql_of(r["level"]), sql_of(r["target"]),
+                                                sql_of(message), got.back()});
+          simdjson::dom::parser related_parser;
+          simdjson::dom::object record_json = related_parser.parse(unquoted(got.back()));
+          CHECK(testing::span_names(record_json["spans"]) == testing::string_list(r["spans"]));
+          CHECK(std::string_view(record_json["timestamp"]) == std::string_view(r["timestamp"]));
+        }
+      }
+      CHECK(access.size() == want_access);
+      CHECK(related.size() == want_related);
     }
   }
 }

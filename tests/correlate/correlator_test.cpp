@@ -45,7 +45,7 @@ TEST_CASE("correlator joins by request_id and keeps interleaved requests apart",
   CHECK(h.events().size() == 2);
 }
 
-TEST_CASE("correlator joins by trace_id, tied to the request by the access record", "[correlate]") {
+TEST_CASE("correlator joins by trace_id - tied to the request by the access record", "[correlate]") {
   SECTION("trace-only records before the access record") {
     Harness h;
     h.feed({compact(at(0, 1), upstream(kT1), "HTTP request::Repository Request"),
@@ -131,7 +131,7 @@ TEST_CASE("correlator: an adjacency audit event before its access waits for it",
   CHECK(h.events()[0].by == JoinKey::Adjacency);
 }
 
-TEST_CASE("correlator prints websocket browse events at once, without access", "[correlate]") {
+TEST_CASE("correlator prints websocket browse events at once - without access", "[correlate]") {
   const std::string ws = "repository.browse_ws.connect";
   const Http none{"", "", "", "0"};
   Harness h;
@@ -208,7 +208,7 @@ TEST_CASE("correlator forgets requests outside the window", "[correlate]") {
   CHECK(run(by_time, {at(5), at(29)}) == std::pair<std::size_t, std::uint64_t>(1, 0));
 }
 
-TEST_CASE("correlator limits: max_related, max_memory, access_only, late records", "[correlate]") {
+TEST_CASE("correlator limits: max_related - max_memory - access_only - late records", "[correlate]") {
   const std::vector<std::string> request{full(at(0, 1), kR1, step("r1")),
                                          full(at(0, 2), kR1, step("r2")),
                                          full(at(0, 3), kR1, step("r3")),

@@ -65,7 +65,7 @@ const Messages kOne{"one a", "one b", "HTTP access", "one c"};
 
 }  // namespace
 
-TEST_CASE("request trace by full request_id, in log order", "[correlate][trace]") {
+TEST_CASE("request trace by full request_id - in log order", "[correlate][trace]") {
   Traced t = trace(kR1);
   CHECK(t.matched == 1);
   CHECK(t.messages == kOne);

@@ -17,7 +17,7 @@ bool points_into(std::string_view part, std::string_view whole) {
 
 }  // namespace
 
-TEST_CASE("a compose v2 prefix gives service, replica and body", "[envelope]") {
+TEST_CASE("a compose v2 prefix gives service - replica and body", "[envelope]") {
   const std::string line = "pkgly-1  | {\"timestamp\":\"2025-11-20T10:15:30.203058Z\"}";
   const Envelope envelope = strip_envelope(line);
   CHECK(envelope.service == "pkgly");
@@ -27,7 +27,7 @@ TEST_CASE("a compose v2 prefix gives service, replica and body", "[envelope]") {
   CHECK(points_into(envelope.body, line));
 }
 
-TEST_CASE("a compose v1 prefix and names with '-', '_' and '.'", "[envelope]") {
+TEST_CASE("a compose v1 prefix and names with '-' '_' and '.'", "[envelope]") {
   Envelope envelope = strip_envelope("pkgly_1  | hello");
   CHECK(envelope.service == "pkgly");
   CHECK(envelope.replica == "1");
@@ -163,7 +163,7 @@ TEST_CASE("a kubectl --prefix names the container", "[envelope]") {
   CHECK(envelope.body == "[not a prefix] text");
 }
 
-TEST_CASE("a trailing CR is removed, other text is left alone", "[envelope]") {
+TEST_CASE("a trailing CR is removed - other text is left alone", "[envelope]") {
   Envelope envelope = strip_envelope("pkgly-1  | body\r");
   CHECK(envelope.body == "body");
 
@@ -195,7 +195,7 @@ TEST_CASE("lines that only look like a prefix are bodies", "[envelope]") {
   }
 }
 
-TEST_CASE("strip_ansi removes CSI, OSC and two-byte sequences", "[envelope]") {
+TEST_CASE("strip_ansi removes CSI - OSC and two-byte sequences", "[envelope]") {
   std::string out = "stale";
   CHECK(strip_ansi(kAnsiFull, out) ==
         "2025-11-20T10:15:30.209067Z  INFO pkgly::app::site: Loaded 2 storages");

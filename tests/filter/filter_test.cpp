@@ -119,7 +119,7 @@ TEST_CASE("min_level keeps that level and more severe ones") {
   CHECK(passes(options, event("x", Level::Error, "")));
 }
 
-TEST_CASE("actions are globs on the action field, repeated ones OR") {
+TEST_CASE("actions are globs on the action field - repeated ones OR") {
   FilterOptions options;
   options.actions = {"package.*"};
   CHECK(passes(options, audit("package.download")));
@@ -184,7 +184,7 @@ TEST_CASE("paths are globs on path or url_path") {
   CHECK(passes(options, audit()));
 }
 
-TEST_CASE("since is inclusive, until exclusive, records without a time fail") {
+TEST_CASE("since is inclusive - until exclusive - records without a time fail") {
   FilterOptions options;
   options.since = "2025-11-20T10:15:30.369463Z";
   CHECK(passes(options, event("x", Level::Info, "2025-11-20T10:15:30.369463Z")));
@@ -226,7 +226,7 @@ TEST_CASE("bad or contradictory times are errors") {
   CHECK(compile_error(options) == "--since '2025-11-21' is not earlier than --until '2025-11-20'");
 }
 
-TEST_CASE("where: exact text of lookup, same key OR, different keys AND") {
+TEST_CASE("where: exact text of lookup - same key OR - different keys AND") {
   FilterOptions options;
   options.where = {"actor_username=alice"};
   CHECK(passes(options, audit()));
@@ -278,7 +278,7 @@ TEST_CASE("where without '=' is an error") {
         "invalid --where '=alice': expected KEY=VALUE (e.g. --where actor_username=alice)");
 }
 
-TEST_CASE("match: RE2 partial match, same key OR, different keys AND") {
+TEST_CASE("match: RE2 partial match - same key OR - different keys AND") {
   FilterOptions options;
   options.match = {"url_path~npm-hosted"};
   CHECK(passes(options, audit()));

@@ -18,7 +18,7 @@ TEST_CASE("parse_log_time reads tracing timestamps as microseconds since the epo
   CHECK(parse_log_time("2024-02-29T12:00:00Z") == 1709208000 * kSecond);
 }
 
-TEST_CASE("parse_log_time fractions have 0 to 9 digits, finer than a microsecond truncated") {
+TEST_CASE("parse_log_time fractions have 0 to 9 digits - finer than a microsecond truncated") {
   const std::int64_t base = 1763633730 * kSecond;
   CHECK(parse_log_time("2025-11-20T10:15:30Z") == base);
   CHECK(parse_log_time("2025-11-20T10:15:30.3Z") == base + 300000);
@@ -28,7 +28,7 @@ TEST_CASE("parse_log_time fractions have 0 to 9 digits, finer than a microsecond
   CHECK_FALSE(parse_log_time("2025-11-20T10:15:30.1234567890Z"));
 }
 
-TEST_CASE("parse_log_time accepts offsets, a space separator and lowercase letters") {
+TEST_CASE("parse_log_time accepts offsets - a space separator and lowercase letters") {
   CHECK(parse_log_time("2025-11-20T10:15:30.369463+00:00") == kLogged);
   CHECK(parse_log_time("2025-11-20T05:15:30.369463-05:00") == kLogged);
   CHECK(parse_log_time("2025-11-20T11:45:30.369463+01:30") == kLogged);
@@ -48,7 +48,7 @@ TEST_CASE("parse_log_time rejects anything that is not a complete RFC 3339 time"
   }
 }
 
-TEST_CASE("parse_time_option accepts RFC 3339, dates and date-times without seconds") {
+TEST_CASE("parse_time_option accepts RFC 3339 - dates and date-times without seconds") {
   const std::int64_t now = kLogged;
   CHECK(parse_time_option("2025-11-20T10:15:30.369463Z", now) == kLogged);
   CHECK(parse_time_option("2025-11-20T10:15:30+01:00", now) == (1763633730 - 3600) * kSecond);
@@ -76,7 +76,7 @@ TEST_CASE("parse_time_option rejects everything else") {
   }
 }
 
-TEST_CASE("glob_match: literals, * and ?") {
+TEST_CASE("glob_match: literals and the wildcards * and ?") {
   CHECK(glob_match("package.download", "package.download"));
   CHECK_FALSE(glob_match("package.download", "package.downloads"));
   CHECK_FALSE(glob_match("package.download", "package.downloa"));

@@ -174,7 +174,7 @@ TEST_CASE("lines crossing the 1 MiB read boundaries arrive whole", "[input]") {
   CHECK(collector.lines.back().number == 250000);
 }
 
-TEST_CASE("a gzip file is decompressed, recognised by its magic bytes", "[input]") {
+TEST_CASE("a gzip file is decompressed - recognised by its magic bytes", "[input]") {
   TempDir dir;
   const std::string path = dir.file("rotated.log.1");  // no .gz: the name must not matter
   append_gzip_member(path, "one\ntwo\nthree");
@@ -195,7 +195,7 @@ TEST_CASE("a text file named .gz is read as text", "[input]") {
   CHECK(collector.texts() == Lines{"\x1f only one magic byte"});
 }
 
-TEST_CASE("concatenated gzip members read as one stream, like zcat", "[input]") {
+TEST_CASE("concatenated gzip members read as one stream - like zcat", "[input]") {
   TempDir dir;
   const std::string path = dir.file("members.log.gz");
   append_gzip_member(path, "first\npart");
@@ -362,7 +362,7 @@ std::vector<Clock::time_point> read_trickling_pipe(const std::vector<std::string
 
 }  // namespace
 
-TEST_CASE("a pipe gets on_idle before blocking, after the lines it already has", "[input]") {
+TEST_CASE("a pipe gets on_idle before blocking - after the lines it already has", "[input]") {
   Collector collector;
   ReadOutcome outcome{};
   const auto written = read_trickling_pipe({"first\n", "second\n"}, collector, outcome);

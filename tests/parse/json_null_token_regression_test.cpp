@@ -9,7 +9,7 @@
 
 namespace pkgly_trail {
 
-TEST_CASE("json: a value that only starts like null is unparsed, not an exception",
+TEST_CASE("json: a value that only starts like null is unparsed - not an exception",
           "[parse][json][regression]") {
   const std::string head = R"({"timestamp":"2025-11-20T10:15:31Z","level":"INFO",)";
   for (const std::string& line : {
@@ -25,7 +25,7 @@ TEST_CASE("json: a value that only starts like null is unparsed, not an exceptio
   }
 }
 
-TEST_CASE("json: a genuine null still parses, and a bad line does not stop the next ones",
+TEST_CASE("json: a genuine null still parses - and a bad line does not stop the next ones",
           "[parse][json][regression]") {
   auto result = testing::parse_text(
       R"({"timestamp":"2025-11-20T10:15:31Z","level":"INFO","fields":{"message":"x","a":nul},"target":"t::x"})"

@@ -22,7 +22,7 @@ std::string audit_line(std::string_view query) {
 }
 }  // namespace
 
-TEST_CASE("full: header, spans, target, message and typed fields", "[parse][full]") {
+TEST_CASE("full: header - spans - target - message and typed fields", "[parse][full]") {
   auto parsed = parse_text(
       "2025-11-20T10:15:30.357176Z DEBUG HTTP request{url.path=\"/v2/x\" request_id=abc "
       "otel.name=\"HTTP request\" otel.name=\"GET /v2\"}:handle_put{path=\"/p\"}: "
@@ -124,7 +124,7 @@ TEST_CASE("schema: a forged actor block inside actor_username fails validation",
   CHECK(parsed.records[0].field("actor_authenticated")->kind == ValueKind::Bool);
 }
 
-TEST_CASE("schema: types come from the schema, not from the look of a value",
+TEST_CASE("schema: types come from the schema - not from the look of a value",
           "[parse][schema]") {
   auto parsed = parse_text(audit_line("123"));
   REQUIRE(parsed.records.size() == 1);
@@ -144,7 +144,7 @@ TEST_CASE("a Display value with a newline continues the record on the next line"
   CHECK(parsed.records[1].source.line == 3);
 }
 
-TEST_CASE("generic fields: quoted strings are unescaped, brackets keep Debug values whole",
+TEST_CASE("generic fields: quoted strings are unescaped - brackets keep Debug values whole",
           "[parse][full]") {
   auto parsed = parse_text(
       "2025-11-20T10:15:30.1Z  INFO pkgly::x: Loaded Rules { a: true, b: false } "

@@ -7,7 +7,7 @@ namespace pkgly_trail {
 using testing::field_text;
 using testing::parse_text;
 
-TEST_CASE("pretty: event line, location, spans innermost first", "[parse][pretty]") {
+TEST_CASE("pretty: event line - location - spans innermost first", "[parse][pretty]") {
   auto parsed = parse_text(
       "  2025-11-20T10:15:30.367639Z  INFO pkgly::audit: Audit event, trace_id: "
       "00000000000000000000000000000000, action: auth.me, outcome: denied, actor_username: a, b, "
@@ -40,7 +40,7 @@ TEST_CASE("pretty: event line, location, spans innermost first", "[parse][pretty
   CHECK(parsed.stats.continuation_lines == 6);
 }
 
-TEST_CASE("json: typed fields, spans root first, request_id from the HTTP request span",
+TEST_CASE("json: typed fields - spans root first - request_id from the HTTP request span",
           "[parse][json]") {
   auto parsed = parse_text(
       R"({"timestamp":"2025-11-20T10:15:30.1Z","level":"WARN","fields":{"message":"m","n":5,)"
@@ -62,7 +62,7 @@ TEST_CASE("json: typed fields, spans root first, request_id from the HTTP reques
   CHECK(r.request_id == "r-1");
 }
 
-TEST_CASE("json: not a record, truncated, not an object", "[parse][json]") {
+TEST_CASE("json: not a record - truncated - not an object", "[parse][json]") {
   auto parsed = parse_text("{\"a\":1}\n{\"timestamp\":\"x\",\"level\":\"INFO\"\n[1,2]\n{ broken");
   CHECK(parsed.records.empty());
   CHECK(parsed.stats.unparsed_lines == 3);
@@ -80,7 +80,7 @@ TEST_CASE("json: a line split by docker at 16 KiB is joined again", "[parse][jso
   CHECK(parsed.stats.continuation_lines == 1);
 }
 
-TEST_CASE("formats may be mixed in one stream, per record", "[parse]") {
+TEST_CASE("formats may be mixed in one stream - per record", "[parse]") {
   auto parsed = parse_text(
       "2025-11-20T10:15:30.1Z  INFO pkgly::a: one\n"
       R"({"timestamp":"2025-11-20T10:15:30.2Z","level":"INFO","fields":{"message":"two"},"target":"pkgly::b"})"
@@ -144,7 +144,7 @@ TEST_CASE("the same event is the same record in every format", "[parse][normaliz
 
 namespace pkgly_trail {
 
-TEST_CASE("required text skips parsing records that cannot match, and only those",
+TEST_CASE("required text skips parsing records that cannot match - and only those",
           "[parse][prefilter]") {
   for (const std::string& name : testing::sample_names()) {
     DYNAMIC_SECTION(name) {

@@ -9,7 +9,7 @@
 
 namespace pkgly_trail {
 
-TEST_CASE("find_text finds what string_view::find finds, wherever it is") {
+TEST_CASE("find_text finds what string_view::find finds - wherever it is") {
   for (const std::string& needle : std::vector<std::string>{"p", "pk", "pkgly::", "pkgly::audit",
                                                              std::string(40, 'x')}) {
     for (std::size_t size = 0; size < 70; ++size) {

@@ -68,7 +68,7 @@ TEST_CASE("default column lists") {
                                  "http_response_status_code", "request_id", "trace_id"});
 }
 
-TEST_CASE("csv: header then one row per record, default record columns") {
+TEST_CASE("csv: header then one row per record - default record columns") {
   const Record a = message_record("Upstream HTTP failed");
   const Record b = audit_record();
   CHECK(render(csv(), {&a, &b}) ==
@@ -77,7 +77,7 @@ TEST_CASE("csv: header then one row per record, default record columns") {
         "2025-11-20T10:15:30.369463Z,INFO,pkgly::audit,Audit event,2053a960,\n");
 }
 
-TEST_CASE("csv: audit columns, empty and null cells are empty") {
+TEST_CASE("csv: audit columns - empty and null cells are empty") {
   const Record a = audit_record();
   CHECK(render(csv({}, true), {&a}) ==
         "timestamp,action,outcome,actor_username,actor_id,resource_kind,resource_name,"
@@ -88,7 +88,7 @@ TEST_CASE("csv: audit columns, empty and null cells are empty") {
         "401,2053a960,\n");
 }
 
-TEST_CASE("csv: chosen columns, missing ones empty, booleans as text") {
+TEST_CASE("csv: chosen columns - missing ones empty - booleans as text") {
   const Record a = audit_record();
   CHECK(render(csv({"actor_authenticated", "nope", "level", "message"}), {&a}) ==
         "actor_authenticated,nope,level,message\nfalse,,INFO,Audit event\n");
@@ -121,7 +121,7 @@ TEST_CASE("csv/tsv: no records still gives the header") {
   CHECK(render(csv(), {}) == "timestamp,level,target,message,request_id,trace_id\n");
 }
 
-TEST_CASE("tsv: no quoting, backslash escapes") {
+TEST_CASE("tsv: no quoting - backslash escapes") {
   const Record r = message_record("a\tb\nc\rd\\e \"f\",g");
   SinkOptions options{OutputFormat::Tsv, {"level", "message", "missing"}, false, false};
   CHECK(render(options, {&r}) ==
@@ -141,13 +141,15 @@ TEST_CASE("csv and tsv guard string cells that a spreadsheet would run as formul
                    {"d", Value::string("@SUM(A1)")},
                    {"e", Value::integer("-5")},
                    {"f", Value::string("\tx")},
-                   {"g", Value::string("plain")}};
+                   {"g", Value::string("plain")},
+                   // A leading CR: spreadsheets skip it and run the formula behind it.
+                   {"h", Value::string("\r=1+1")}};
   for (bool tsv : {false, true}) {
     for (bool raw : {false, true}) {
       OutputStream out(-1);  // never flushed: the test reads the buffer
       SinkOptions options;
       options.format = tsv ? OutputFormat::Tsv : OutputFormat::Csv;
-      options.fields = {"a", "b", "c", "d", "e", "f", "g"};
+      options.fields = {"a", "b", "c", "d", "e", "f", "g", "h"};
       options.raw_csv = raw;
       auto sink = make_record_sink(out, options);
       sink->write(record);
@@ -156,10 +158,13 @@ TEST_CASE("csv and tsv guard string cells that a spreadsheet would run as formul
       INFO(row);
       if (raw) {
         CHECK(row.find("'") == std::string::npos);
+        CHECK(row.find(tsv ? "\\r=1+1" : "\"\r=1+1\"") != std::string::npos);
       } else if (tsv) {
-        CHECK(row == "'=HYPERLINK(\"http://evil\")\t'+1+1\t'-2+3\t'@SUM(A1)\t-5\t'\\tx\tplain\n");
+        CHECK(row ==
+              "'=HYPERLINK(\"http://evil\")\t'+1+1\t'-2+3\t'@SUM(A1)\t-5\t'\\tx\tplain\t'\\r=1+1\n");
       } else {
-        CHECK(row == "\"'=HYPERLINK(\"\"http://evil\"\")\",'+1+1,'-2+3,'@SUM(A1),-5,'\tx,plain\n");
+        CHECK(row ==
+              "\"'=HYPERLINK(\"\"http://evil\"\")\",'+1+1,'-2+3,'@SUM(A1),-5,'\tx,plain,\"'\r=1+1\"\n");
       }
       out.buffer().clear();
     }

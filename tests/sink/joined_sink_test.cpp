@@ -80,7 +80,7 @@ TEST_CASE("joined json: no access and no related records", "[sink][join]") {
   CHECK(std::count(out.begin(), out.end(), '\n') == 1);
 }
 
-TEST_CASE("joined json: access, related in order, joined_by", "[sink][join]") {
+TEST_CASE("joined json: access - related in order - joined_by", "[sink][join]") {
   Record audit = audit_record();
   Record access = access_record("curl/8.5.0");
   std::vector<Record> related;

@@ -49,7 +49,7 @@ Record access_record() {
 
 }  // namespace
 
-TEST_CASE("json strings: short escapes and \\u00XX for other controls") {
+TEST_CASE("json strings: short escapes and a u00XX escape for other controls") {
   CHECK(json_string("plain text") == R"("plain text")");
   CHECK(json_string("") == R"("")");
   CHECK(json_string("say \"hi\" \\o/") == R"("say \"hi\" \\o/")");
@@ -92,7 +92,7 @@ TEST_CASE("json values keep literal numbers and type booleans and null") {
   CHECK(json_value(Value{ValueKind::Bool, "yes"}) == R"("yes")");
 }
 
-TEST_CASE("the record contract: keys, order and types") {
+TEST_CASE("the record contract: keys - order and types") {
   CHECK(record_json(access_record()) ==
         R"({"timestamp":"2025-11-20T10:15:30.355966Z","level":"INFO","target":"pkgly::access",)"
         R"("message":"HTTP access","fields":{"trace_id":"4bf92f3577b34da6a3ce929d0e0e4736",)"
@@ -120,7 +120,7 @@ TEST_CASE("the record contract: absent values are null") {
         R"("request_id":null,"trace_id":null,"source":{"input":"-","line":1}})");
 }
 
-TEST_CASE("duplicate keys: first position, last value") {
+TEST_CASE("duplicate keys: first position - last value") {
   Record r;
   r.target = "t";
   r.fields = {{"a", Value::integer("1")},
@@ -143,7 +143,7 @@ TEST_CASE("duplicate keys: first position, last value") {
   CHECK(record_json(r) == open + "}");
 }
 
-TEST_CASE("the record contract escapes keys, names and values") {
+TEST_CASE("the record contract escapes keys - names and values") {
   Record r;
   r.timestamp = "2025-11-20T10:15:30Z";
   r.target = "pkgly::audit";

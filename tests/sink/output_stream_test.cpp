@@ -80,7 +80,7 @@ TEST_CASE("large blocks survive partial writes into a slow pipe") {
   CHECK(received == expected);
 }
 
-TEST_CASE("a reader that went away is a broken pipe, not an error") {
+TEST_CASE("a reader that went away is a broken pipe - not an error") {
   IgnoreSigpipe ignore;
   PipeFds pipe;
   pipe.close_read();

@@ -157,7 +157,7 @@ TEST_CASE("sqlite: a hostile value is stored verbatim and runs nothing", "[sink]
         kHostile);
 }
 
-TEST_CASE("sqlite: the same events again add nothing, under any file name", "[sink][sqlite]") {
+TEST_CASE("sqlite: the same events again add nothing - under any file name", "[sink][sqlite]") {
   TempDir dir;
   const std::string db = dir.file("audit.db");
   {
@@ -249,7 +249,7 @@ TEST_CASE("sqlite: a database of another program is refused and left as it is", 
   CHECK(q.value("PRAGMA journal_mode") == "delete");
 }
 
-TEST_CASE("sqlite: a file that is no database, or cannot be created, is an error naming it",
+TEST_CASE("sqlite: a file that is no database - or cannot be created - is an error naming it",
           "[sink][sqlite]") {
   TempDir dir;
   const std::string text =

@@ -73,7 +73,7 @@ TEST_CASE("text: audit outcome colours") {
         "path=@acme/x\n");
 }
 
-TEST_CASE("text: options.audit forces the audit layout, empty values show as -") {
+TEST_CASE("text: options.audit forces the audit layout - empty values show as -") {
   Record ws;
   ws.timestamp = "2025-11-20T10:15:31Z";
   ws.target = "pkgly::audit";
@@ -149,7 +149,7 @@ TEST_CASE("text: chosen fields separated by two spaces") {
         "/repositories/primary/npm-hosted/@acme%2fx\n");
 }
 
-TEST_CASE("text: padding counts characters, not bytes, and escapes") {
+TEST_CASE("text: padding counts characters - not bytes - and escapes") {
   Record r = audit_record("success");
   r.fields[0].value = Value::string("\xc3\xa9t\xc3\xa9\x1b");  // 3 characters + "\e"
   const std::string line = render(r);

@@ -39,4 +39,30 @@ inline const std::vector<std::string>& sample_names() {
   return names;
 }
 
+// The timestamps of the audit events of a sample's truth file, in order: what any output of
+// its audit events must list, computed without the tool.
+inline std::vector<std::string> truth_timestamps(const std::string& sample) {
+  std::vector<std::string> times;
+  simdjson::dom::parser parser;
+  for (const std::string& line : read_lines(fixture_path(sample + ".truth.ndjson")))
+    times.emplace_back(std::string_view(parser.parse(line)["timestamp"]));
+  return times;
+}
+
+// The top-level "timestamp" of each line of NDJSON output (the audit event's, for join).
+inline std::vector<std::string> ndjson_timestamps(const std::string& out) {
+  std::vector<std::string> times;
+  simdjson::dom::parser parser;
+  std::istringstream in(out);
+  for (std::string line; std::getline(in, line);) {
+    std::string_view time;
+    if (parser.parse(line)["timestamp"].get(time) == simdjson::SUCCESS) {
+      times.emplace_back(time);
+    } else {
+      times.emplace_back("(no timestamp)");
+    }
+  }
+  return times;
+}
+
 }  // namespace pkgly_trail::testing
