@@ -179,6 +179,20 @@ def main():
     ]
     write("filter_fuzz", filters)
 
+    # input: flags byte (bits 0-1 file/pipe/stdin pipe/stdin file, 2 gzip, 3 past 1 MiB,
+    # 4 short max_line_bytes, 5 gzip cut short), a 4-byte seed, then the text: every way of
+    # reading, plain and gzip, small and big, from a few runs of raw lines.
+    texts = [chunks[0][:1500], chunks[len(chunks) // 2][:3000], b"no newline at the end",
+             b"\x1f", b"\n\n\r\n", b"a" * 700 + b"\nb\n"]
+    inputs = []
+    for number, flags in enumerate([0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 9, 16, 21, 36, 37]):
+        text = texts[number % len(texts)]
+        seed = number * 2654435761 % 2**32
+        if flags & 8:
+            seed -= seed % 16  # input_fuzz grows the text past 1 MiB only for such seeds
+        inputs.append(bytes([flags]) + seed.to_bytes(4, "little") + text)
+    write("input_fuzz", inputs)
+
     total = sum(p.stat().st_size for p in CORPUS.rglob("*") if p.is_file())
     print(f"total: {total} bytes")
 

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ALL_TARGETS=(envelope_fuzz line_format_fuzz pretty_format_fuzz json_format_fuzz filter_fuzz
-  pipeline_fuzz forgery_fuzz)
+  pipeline_fuzz forgery_fuzz input_fuzz)
 seconds="${1:-60}"
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [ "$seconds" -eq 0 ]; then
   echo "usage: bash scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]" >&2

@@ -7,22 +7,27 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 #include <set>
 #include <utility>
 
+#include <optional>
+
 #include "gzip_source.hpp"
 #include "line_splitter.hpp"
-
-#include <optional>
 
 namespace pkgly_trail {
 
 namespace {
 
 constexpr std::size_t kReadSize = 1 << 20;
+// The first bytes of a followed file, kept to recognise the same content later: after a
+// truncate-and-rewrite the file starts differently; a copy (logrotate copytruncate) starts the
+// same. Log lines start with a timestamp, so a few KiB tell contents apart.
+constexpr std::size_t kHeadBytes = 4096;
 
 // A file's identity, whatever name it has now.
 using FileId = std::pair<dev_t, ino_t>;
@@ -35,9 +40,11 @@ enum class WhenGone { WaitForName, LetGo };
 // One followed name: the file currently open under it, and how far it was read.
 class FollowedFile {
  public:
+  // `copy_from`: the file is a copy of content already read up to that offset (see
+  // FollowedSet::copy_of); it is read from there on.
   FollowedFile(std::string name, const FollowOptions& options,
-               WhenGone when_gone = WhenGone::WaitForName)
-      : name_(std::move(name)), options_(options), when_gone_(when_gone) {}
+               WhenGone when_gone = WhenGone::WaitForName, std::optional<off_t> copy_from = {})
+      : name_(std::move(name)), options_(options), when_gone_(when_gone), copy_from_(copy_from) {}
   FollowedFile(const FollowedFile&) = delete;
   FollowedFile& operator=(const FollowedFile&) = delete;
   ~FollowedFile() { close_file(); }
@@ -55,6 +62,20 @@ class FollowedFile {
   std::optional<FileId> id() const noexcept {
     if (fd_ < 0) return std::nullopt;
     return FileId{device_, inode_};
+  }
+
+  // What was read of a content: its first bytes, and the offset up to which its lines were
+  // delivered (an unfinished line is not).
+  struct ReadContent {
+    std::string_view head;
+    off_t delivered = 0;
+  };
+  // The content open now and, after a truncation, the one before it (a copy made just before
+  // the truncation is of that one).
+  std::array<ReadContent, 2> contents() const noexcept {
+    const off_t pending = splitter_ ? static_cast<off_t>(splitter_->pending_bytes()) : 0;
+    return {ReadContent{head_, offset_ - pending},
+            ReadContent{previous_head_, previous_delivered_}};
   }
 
  private:
@@ -78,11 +99,17 @@ class FollowedFile {
     fd_ = -1;
   }
   bool read_available(FollowedLineHandler& handler);
+  bool text_or_wait(FollowedLineHandler& handler);
+  void read_compressed(FollowedLineHandler& handler);
+  bool replaced_in_place();
+  void start_over();
 
   std::string name_;
   const FollowOptions& options_;
   WhenGone when_gone_;
+  std::optional<off_t> copy_from_;
   bool done_ = false;
+  bool format_known_ = false;  // the first bytes were looked at: text (gzip is let go)
   std::vector<FileId> deleted_;
   int fd_ = -1;
   dev_t device_ = 0;
@@ -90,6 +117,10 @@ class FollowedFile {
   off_t offset_ = 0;
   std::unique_ptr<LineSplitter> splitter_;
   bool reported_missing_ = false;
+  std::string head_;  // the first bytes of the content read (up to kHeadBytes)
+  std::string previous_head_;
+  off_t previous_delivered_ = 0;
+  std::string head_now_;  // reused to read the head again
 };
 
 bool FollowedFile::open_file(FollowedLineHandler& handler) {
@@ -112,12 +143,58 @@ bool FollowedFile::open_file(FollowedLineHandler& handler) {
   device_ = info.st_dev;
   inode_ = info.st_ino;
   offset_ = 0;
+  head_.clear();
+  format_known_ = false;
+  if (copy_from_) {
+    // A copy of text already read: go on from where its lines were delivered.
+    offset_ = *copy_from_;
+    ::lseek(fd_, offset_, SEEK_SET);
+    format_known_ = true;
+  }
   splitter_ = std::make_unique<LineSplitter>(options_.limits.max_line_bytes, kReadSize);
   reported_missing_ = false;
   return true;
 }
 
+// A followed file that holds gzip (`-f pkgly.log.2.gz`) is read once, decompressed, and let
+// go: logrotate writes a compressed log once and never appends, so there is nothing to follow,
+// and its bytes read as text would be garbage. Decided on the first two bytes, as for files
+// read without -f; false while there are fewer than two and the first may be gzip's.
+bool FollowedFile::text_or_wait(FollowedLineHandler& handler) {
+  if (format_known_) return true;
+  char magic[2] = {};
+  const ssize_t got = ::pread(fd_, magic, sizeof magic, 0);
+  if (got <= 0 || (got == 1 && static_cast<unsigned char>(magic[0]) == 0x1f)) return false;
+  format_known_ = true;
+  if (got == 2 && starts_with_gzip_magic(magic)) {
+    read_compressed(handler);
+    return false;
+  }
+  return true;
+}
+
+void FollowedFile::read_compressed(FollowedLineHandler& handler) {
+  handler.on_problem(name_,
+                     "gzip-compressed: read once, decompressed, and not followed (a compressed "
+                     "log does not grow)");
+  Lines lines(handler, name_);
+  try {
+    const auto reader = LineReader::open(name_, options_.limits);
+    if (!reader->read_lines(lines)) {
+      std::string_view error = reader->error();
+      if (error.starts_with(name_ + ": ")) error.remove_prefix(name_.size() + 2);
+      handler.on_problem(name_, error);
+    }
+  } catch (const InputError& error) {
+    handler.on_problem(name_, error.what());
+  }
+  close_file();
+  splitter_.reset();
+  done_ = true;
+}
+
 bool FollowedFile::read_available(FollowedLineHandler& handler) {
+  if (!text_or_wait(handler)) return false;
   Lines lines(handler, name_);
   bool any = false;
   for (;;) {
@@ -134,16 +211,48 @@ bool FollowedFile::read_available(FollowedLineHandler& handler) {
     }
     if (got == 0) return any;
     any = true;
+    if (head_.size() == static_cast<std::size_t>(offset_) && head_.size() < kHeadBytes)
+      head_.append(space.data(),
+                   std::min(static_cast<std::size_t>(got), kHeadBytes - head_.size()));
     offset_ += got;
     splitter_->commit(static_cast<std::size_t>(got), lines);
     if (handler.should_stop()) return any;
   }
 }
 
+// The content was replaced in place: the file is shorter than what was read (truncated), or
+// starts with other bytes than those read (truncated and rewritten larger between two checks,
+// which its size alone cannot show). A rewrite that begins with the very same bytes is not
+// seen.
+bool FollowedFile::replaced_in_place() {
+  struct stat info {};
+  if (::fstat(fd_, &info) == 0 && info.st_size < offset_) return true;
+  if (head_.empty()) return false;
+  head_now_.resize(head_.size());
+  const ssize_t got = ::pread(fd_, head_now_.data(), head_now_.size(), 0);
+  return got != static_cast<ssize_t>(head_.size()) || head_now_ != head_;
+}
+
+// Truncated in place (copytruncate, `> file`): read again from the start. The unfinished line
+// of the old content is dropped: its end was cut away (a copy has it whole).
+void FollowedFile::start_over() {
+  const ReadContent now = contents()[0];
+  previous_delivered_ = now.delivered;
+  previous_head_ = std::move(head_);
+  head_.clear();
+  ::lseek(fd_, 0, SEEK_SET);
+  offset_ = 0;
+  splitter_ = std::make_unique<LineSplitter>(options_.limits.max_line_bytes, kReadSize);
+}
+
 bool FollowedFile::poll_once(FollowedLineHandler& handler) {
   if (fd_ < 0 && !open_file(handler)) return false;
+  // Before reading on: bytes past the old offset of a rewritten file are the middle of its
+  // new content. A copy is never truncated by logrotate, and may be shorter than where it is
+  // read from while it is being written.
+  if (!copy_from_ && offset_ > 0 && replaced_in_place()) start_over();
   bool any = read_available(handler);
-  if (fd_ < 0) return any;
+  if (done_ || fd_ < 0) return any;
   // At the end of what is there: has the name moved on to another file, or was it truncated?
   struct stat now {};
   if (::stat(name_.c_str(), &now) != 0) {
@@ -161,11 +270,8 @@ bool FollowedFile::poll_once(FollowedLineHandler& handler) {
     close_file();
     return open_file(handler) ? (read_available(handler) || any) : any;
   }
-  if (now.st_size < offset_) {
-    // Truncated in place (copytruncate): start again from the beginning.
-    ::lseek(fd_, 0, SEEK_SET);
-    offset_ = 0;
-    splitter_ = std::make_unique<LineSplitter>(options_.limits.max_line_bytes, kReadSize);
+  if (!copy_from_ && replaced_in_place()) {
+    start_over();
     any = read_available(handler) || any;
   }
   return any;
@@ -178,13 +284,54 @@ void FollowedFile::finish(FollowedLineHandler& handler) {
   splitter_.reset();
 }
 
+// What FollowedSet::copy_of found.
+struct CopyCheck {
+  enum Verdict { NotACopy, Undecided, Copy } verdict = NotACopy;
+  off_t delivered = 0;  // of a Copy: where the lines of what it copied were delivered up to
+};
+
 // The followed files, polled in turn until the handler says stop.
 class FollowedSet {
  public:
   explicit FollowedSet(const FollowOptions& options) : options_(options) {}
 
-  void add(std::string name, WhenGone when_gone) {
-    files_.push_back(std::make_unique<FollowedFile>(std::move(name), options_, when_gone));
+  void add(std::string name, WhenGone when_gone, std::optional<off_t> copy_from = {}) {
+    files_.push_back(
+        std::make_unique<FollowedFile>(std::move(name), options_, when_gone, copy_from));
+  }
+
+  // Is the file at `path` (new in a followed directory) a copy of a followed file, as
+  // logrotate's copytruncate makes before it truncates the original? A copy has a new inode,
+  // so it is recognised by content: it starts with the same first bytes (up to kHeadBytes) as
+  // the content a followed file has now or had before its last truncation. Then it is read
+  // from where that content's lines were delivered: the lines written after the last read
+  // come from the copy, none twice. A new file that is empty, or shorter than such a head and
+  // equal to its start, may be a copy in progress: undecided until it grows.
+  CopyCheck copy_of(const std::string& path) const {
+    char first[kHeadBytes];
+    std::size_t size = 0;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return {};
+    while (size < sizeof first) {
+      const ssize_t got = ::read(fd, first + size, sizeof first - size);
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) break;
+      size += static_cast<std::size_t>(got);
+    }
+    ::close(fd);
+    if (size == 0) return {CopyCheck::Undecided};
+    const std::string_view candidate(first, size);
+    CopyCheck check;
+    for (const auto& file : files_) {
+      for (const FollowedFile::ReadContent& content : file->contents()) {
+        if (content.head.empty()) continue;
+        const std::size_t common = std::min(candidate.size(), content.head.size());
+        if (candidate.substr(0, common) != content.head.substr(0, common)) continue;
+        if (common == content.head.size()) return {CopyCheck::Copy, content.delivered};
+        check.verdict = CopyCheck::Undecided;
+      }
+    }
+    return check;
   }
   // Reads what is new in every file; true when anything was read.
   bool poll_all(FollowedLineHandler& handler) {
@@ -301,7 +448,11 @@ void follow_directory(const FollowedDirectory& where, FollowedLineHandler& handl
         if (starting) ++compressed_at_start;
         continue;
       }
-      files.add(std::move(entry.path), WhenGone::LetGo);
+      const auto copy = files.copy_of(entry.path);
+      if (copy.verdict == CopyCheck::Undecided) continue;  // looked at again next scan
+      files.add(std::move(entry.path), WhenGone::LetGo,
+                copy.verdict == CopyCheck::Copy ? std::optional<off_t>(copy.delivered)
+                                                     : std::nullopt);
     }
     if (starting && compressed_at_start > 0)
       handler.on_problem(where.dir, std::to_string(compressed_at_start) +

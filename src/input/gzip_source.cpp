@@ -1,7 +1,6 @@
 #include "gzip_source.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -12,7 +11,7 @@ constexpr std::size_t kCompressedChunk = 1 << 20;
 
 }  // namespace
 
-GzipSource::GzipSource(InputStream& input, std::span<const char> already_read)
+GzipSource::GzipSource(InputStream& input)
     : input_(input), compressed_(std::make_unique_for_overwrite<char[]>(kCompressedChunk)) {
   // 16 + MAX_WBITS: gzip header and trailer, not a raw zlib stream.
   if (inflateInit2(&zlib_, 16 + MAX_WBITS) != Z_OK) {
@@ -21,9 +20,8 @@ GzipSource::GzipSource(InputStream& input, std::span<const char> already_read)
     return;
   }
   zlib_ready_ = true;
-  std::memcpy(compressed_.get(), already_read.data(), already_read.size());
   zlib_.next_in = reinterpret_cast<Bytef*>(compressed_.get());
-  zlib_.avail_in = static_cast<uInt>(already_read.size());
+  zlib_.avail_in = 0;
 }
 
 GzipSource::~GzipSource() {
@@ -49,6 +47,7 @@ ReadResult GzipSource::read_some(std::span<char> out, LineHandler& handler) {
       if (produced() > 0) break;
       const ReadResult more = input_.read_some({compressed_.get(), kCompressedChunk}, handler);
       if (more.status == ReadStatus::Error) return fail("read error: " + input_.error(), 0);
+      if (more.status == ReadStatus::Stopped) return more;
       if (more.status == ReadStatus::End) {
         if (between_members_) return {ReadStatus::End, 0};
         return fail("truncated gzip stream", 0);

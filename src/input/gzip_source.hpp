@@ -19,14 +19,16 @@ inline bool starts_with_gzip_magic(std::span<const char> bytes) noexcept {
 
 class GzipSource {
  public:
-  // `already_read` are the first compressed bytes, consumed from `input` to sniff the format.
-  GzipSource(InputStream& input, std::span<const char> already_read);
+  // Every compressed byte comes from `input` (the bytes it peeked at to tell the format
+  // included), read straight into a buffer of this class's own, never more than it holds.
+  explicit GzipSource(InputStream& input);
   GzipSource(const GzipSource&) = delete;
   GzipSource& operator=(const GzipSource&) = delete;
   ~GzipSource();
 
   // Decompresses into `out`. Returns what was decoded before a problem first; the problem
-  // itself (truncated or corrupt stream, read error) comes with the next call.
+  // itself (truncated or corrupt stream, read error) comes with the next call. Stopped when
+  // the input was stopped (handler.should_stop()).
   ReadResult read_some(std::span<char> out, LineHandler& handler);
   const std::string& error() const noexcept { return error_; }
 

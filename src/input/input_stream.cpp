@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
@@ -19,7 +20,7 @@ namespace {
 
 }  // namespace
 
-InputStream InputStream::open(const std::string& name) {
+InputStream InputStream::open(const std::string& name, std::chrono::milliseconds idle_after) {
   int fd = STDIN_FILENO;
   const bool owned = name != "-";
   if (owned) {
@@ -28,7 +29,7 @@ InputStream InputStream::open(const std::string& name) {
     } while (fd < 0 && errno == EINTR);
     if (fd < 0) throw_cannot_open(name, errno);
   }
-  InputStream stream(fd, owned, false);
+  InputStream stream(fd, owned, idle_after);
   struct stat info {};
   if (::fstat(fd, &info) != 0) throw_cannot_open(name, errno);
   // open(2) accepts a directory; read(2) would fail later with a less helpful message.
@@ -47,6 +48,11 @@ InputStream::InputStream(InputStream&& other) noexcept
     : fd_(std::exchange(other.fd_, -1)),
       owned_(std::exchange(other.owned_, false)),
       may_block_(other.may_block_),
+      idle_after_(other.idle_after_),
+      last_news_(other.last_news_),
+      peek_(other.peek_),
+      peek_size_(other.peek_size_),
+      peek_given_(other.peek_given_),
       bytes_read_(other.bytes_read_),
       error_(std::move(other.error_)) {}
 
@@ -54,39 +60,73 @@ InputStream::~InputStream() {
   if (owned_ && fd_ >= 0) ::close(fd_);
 }
 
-bool InputStream::data_ready() const noexcept {
-  pollfd request{fd_, POLLIN, 0};
+// Idle means "no new bytes for idle_after", not "nothing buffered right now": `docker compose
+// logs -f` hands over lines a millisecond apart, and a pipe is empty between most of them. An
+// on_idle there would complete records still waiting for their continuation lines and flush the
+// join early, so a live stream would come out differently from the same bytes in a file.
+// While the silence lasts, on_idle comes once per idle_after, so whatever waits on wall time
+// (an audit event whose access record never came) is printed without more input.
+bool InputStream::wait_for_data(LineHandler& handler) {
+  if (!may_block_) return true;
   for (;;) {
-    const int ready = ::poll(&request, 1, 0);
-    if (ready > 0) return true;  // data, end of file (POLLHUP) or an error read(2) will report
-    if (ready == 0) return false;
-    if (errno != EINTR) return false;
+    auto now = Clock::now();
+    if (now - last_news_ >= idle_after_) {
+      handler.on_idle();
+      now = Clock::now();
+      last_news_ = now;
+      if (handler.should_stop()) return false;
+    }
+    const auto left =
+        std::chrono::ceil<std::chrono::milliseconds>(idle_after_ - (now - last_news_));
+    pollfd request{fd_, POLLIN, 0};
+    // Data, end of file (POLLHUP) or an error read(2) will report.
+    const int ready = ::poll(&request, 1, static_cast<int>(std::max<std::int64_t>(1, left.count())));
+    if (ready > 0 || (ready < 0 && errno != EINTR)) return true;
+    // A timeout, or a signal (Ctrl-C): is it time to stop?
+    if (handler.should_stop()) return false;
   }
 }
 
-ReadResult InputStream::read_some(std::span<char> buffer, LineHandler& handler) {
-  // While a pipe stays silent, on_idle runs about once a second, so whatever waits on time
-  // (an audit event whose access record never came) is printed without more input.
-  while (may_block_ && !data_ready()) {
-    handler.on_idle();
-    if (handler.should_stop()) return {ReadStatus::End, 0};
-    pollfd request{fd_, POLLIN, 0};
-    ::poll(&request, 1, 1000);  // EINTR (Ctrl-C) just comes back here to check should_stop
-  }
+ReadResult InputStream::read_fd(std::span<char> buffer, LineHandler& handler) {
+  if (!wait_for_data(handler)) return {ReadStatus::Stopped, 0};
   for (;;) {
     const ssize_t got = ::read(fd_, buffer.data(), buffer.size());
     if (got > 0) {
       bytes_read_ += static_cast<std::uint64_t>(got);
+      if (may_block_) last_news_ = Clock::now();
       return {ReadStatus::Data, static_cast<std::size_t>(got)};
     }
     if (got == 0) return {ReadStatus::End, 0};
     if (errno == EINTR) {
-      if (handler.should_stop()) return {ReadStatus::End, 0};
+      if (handler.should_stop()) return {ReadStatus::Stopped, 0};
       continue;
     }
     error_ = std::strerror(errno);
     return {ReadStatus::Error, 0};
   }
+}
+
+ReadResult InputStream::peek_start(std::size_t count, LineHandler& handler) {
+  count = std::min(count, kMaxPeek);
+  // A pipe may deliver the first bytes one at a time; each read asks for no more than is
+  // missing, so nothing beyond `count` is ever read here.
+  while (peek_size_ < count) {
+    const ReadResult got = read_fd({peek_.data() + peek_size_, count - peek_size_}, handler);
+    if (got.status == ReadStatus::End) break;
+    if (got.status != ReadStatus::Data) return got;
+    peek_size_ += got.size;
+  }
+  return {ReadStatus::Data, peek_size_};
+}
+
+ReadResult InputStream::read_some(std::span<char> buffer, LineHandler& handler) {
+  if (peek_given_ < peek_size_) {
+    const std::size_t size = std::min(peek_size_ - peek_given_, buffer.size());
+    std::memcpy(buffer.data(), peek_.data() + peek_given_, size);
+    peek_given_ += size;
+    return {ReadStatus::Data, size};
+  }
+  return read_fd(buffer, handler);
 }
 
 }  // namespace pkgly_trail

@@ -1,6 +1,9 @@
 #pragma once
-// Raw bytes from a file descriptor. Owns the one rule that makes `docker compose logs -f |
-// pkgly-trail` show each line at once: the handler hears on_idle() before a read that may block.
+// Raw bytes from a file descriptor. Owns the two rules of reading a live pipe: the handler hears
+// on_idle() only after the pipe has been silent for a while (not each time it is momentarily
+// empty), and the first bytes can be looked at before anyone reads them.
+#include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -10,7 +13,12 @@
 
 namespace pkgly_trail {
 
-enum class ReadStatus { Data, End, Error };
+enum class ReadStatus {
+  Data,     // `size` bytes were produced
+  End,      // the input ended
+  Stopped,  // handler.should_stop() ended the read early: what was not read is not there
+  Error,
+};
 
 struct ReadResult {
   ReadStatus status = ReadStatus::End;
@@ -19,8 +27,12 @@ struct ReadResult {
 
 class InputStream {
  public:
+  // The most bytes peek_start() can look at: enough for any magic number.
+  static constexpr std::size_t kMaxPeek = 8;
+
   // "-" is stdin, which is borrowed, not closed. Throws InputError naming the file.
-  static InputStream open(const std::string& name);
+  static InputStream open(const std::string& name,
+                          std::chrono::milliseconds idle_after = ReadLimits{}.idle_after);
 
   InputStream(InputStream&& other) noexcept;
   InputStream(const InputStream&) = delete;
@@ -28,19 +40,35 @@ class InputStream {
   InputStream& operator=(InputStream&&) = delete;
   ~InputStream();
 
+  // Reads until the first `count` bytes (at most kMaxPeek) are known, or the input ends, and
+  // keeps them in a buffer of its own: read_some hands them out again first. Only before the
+  // first read_some. Data means peeked() holds what there is (fewer bytes at a short input).
+  ReadResult peek_start(std::size_t count, LineHandler& handler);
+  std::span<const char> peeked() const noexcept { return {peek_.data(), peek_size_}; }
+
+  // At most buffer.size() bytes; never more.
   ReadResult read_some(std::span<char> buffer, LineHandler& handler);
   std::uint64_t bytes_read() const noexcept { return bytes_read_; }
   // Why the last read failed (strerror text).
   const std::string& error() const noexcept { return error_; }
 
  private:
-  InputStream(int fd, bool owned, bool may_block) noexcept
-      : fd_(fd), owned_(owned), may_block_(may_block) {}
-  bool data_ready() const noexcept;
+  using Clock = std::chrono::steady_clock;
+
+  InputStream(int fd, bool owned, std::chrono::milliseconds idle_after) noexcept
+      : fd_(fd), owned_(owned), idle_after_(idle_after), last_news_(Clock::now()) {}
+  // Waits until the descriptor has something to say; false when should_stop() ended the wait.
+  bool wait_for_data(LineHandler& handler);
+  ReadResult read_fd(std::span<char> buffer, LineHandler& handler);
 
   int fd_ = -1;
   bool owned_ = false;
   bool may_block_ = false;  // a pipe, tty or socket; regular files never block
+  std::chrono::milliseconds idle_after_;
+  Clock::time_point last_news_;  // the last bytes, or the last on_idle
+  std::array<char, kMaxPeek> peek_{};
+  std::size_t peek_size_ = 0;
+  std::size_t peek_given_ = 0;  // of peek_size_, handed out by read_some
   std::uint64_t bytes_read_ = 0;
   std::string error_;
 };

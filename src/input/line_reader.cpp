@@ -32,11 +32,12 @@ class FileLineReader final : public LineReader {
       switch (got.status) {
         case ReadStatus::Data:
           splitter_.commit(got.size, handler);
-          if (handler.should_stop()) {
-            splitter_.finish(handler);
-            return true;
-          }
+          // Stopped early (the output went away, Ctrl-C): the unfinished line is cut at the
+          // read boundary, not at its end, so it is not delivered.
+          if (handler.should_stop()) return true;
           break;
+        case ReadStatus::Stopped:
+          return true;
         case ReadStatus::End:
           splitter_.finish(handler);
           return true;
@@ -53,24 +54,13 @@ class FileLineReader final : public LineReader {
   std::uint64_t lines_truncated() const override { return splitter_.lines_truncated(); }
 
  private:
-  // Reads the first bytes to tell gzip from text, and hands them to the right decoder.
+  // Looks at the first two bytes to tell gzip from text; they stay in the input stream, which
+  // hands them to whichever decoder reads first.
   bool start(LineHandler& handler) {
-    const std::span<char> space = splitter_.free_space();
-    std::size_t size = 0;
-    // A pipe may deliver the magic one byte at a time.
-    while (size < 2) {
-      const ReadResult got = input_.read_some(space.subspan(size), handler);
-      if (got.status == ReadStatus::Error) return fail("read error: " + input_.error());
-      if (got.status == ReadStatus::End) break;
-      size += got.size;
-      if (static_cast<unsigned char>(space[0]) != 0x1f) break;
-    }
-    const std::span<const char> first = space.first(size);
-    if (starts_with_gzip_magic(first)) {
-      gzip_.emplace(input_, first);
-    } else {
-      splitter_.commit(size, handler);
-    }
+    const ReadResult got = input_.peek_start(2, handler);
+    if (got.status == ReadStatus::Error) return fail("read error: " + input_.error());
+    if (got.status == ReadStatus::Data && starts_with_gzip_magic(input_.peeked()))
+      gzip_.emplace(input_);
     return true;
   }
 
@@ -90,7 +80,8 @@ class FileLineReader final : public LineReader {
 }  // namespace
 
 std::unique_ptr<LineReader> LineReader::open(const std::string& name, ReadLimits limits) {
-  return std::make_unique<FileLineReader>(name, InputStream::open(name), limits);
+  return std::make_unique<FileLineReader>(name, InputStream::open(name, limits.idle_after),
+                                          limits);
 }
 
 }  // namespace pkgly_trail

@@ -22,6 +22,8 @@ class LineSplitter {
   void finish(LineHandler& handler);
 
   std::uint64_t lines_truncated() const noexcept { return lines_truncated_; }
+  // Bytes committed but not delivered yet: the unfinished line.
+  std::size_t pending_bytes() const noexcept { return end_ - start_; }
 
  private:
   void deliver(const char* text, std::size_t size, LineHandler& handler);

@@ -84,7 +84,10 @@ class InputLane final : public LineHandler, public RecordHandler {
     changed_.notify_all();
   }
 
-  bool should_stop() const override { return stop_.load(std::memory_order_relaxed); }
+  bool should_stop() const override {
+    return stop_reading_.load(std::memory_order_relaxed) ||
+           abandoned_.load(std::memory_order_relaxed);
+  }
 
   void on_record(const Record& record) override {
     RecordBatch& batch = *filling_;
@@ -131,11 +134,16 @@ class InputLane final : public LineHandler, public RecordHandler {
     spare_.push_back(std::move(batch));
   }
 
-  // Ends run() soon: at the next read, or at once when it waits for room in the queue.
+  // Reads no further (Ctrl-C, the output gone): run() hands over the records of the lines
+  // read so far and ends, so the merge can still pass on everything that was read whole.
+  void stop_reading() { stop_reading_ = true; }
+
+  // Ends run() soon: at the next read, or at once when it waits for room in the queue; what it
+  // holds is dropped (nobody will take it).
   void stop() {
     {
       std::lock_guard lock(mutex_);
-      stop_ = true;
+      abandoned_ = true;
     }
     changed_.notify_all();
   }
@@ -152,8 +160,8 @@ class InputLane final : public LineHandler, public RecordHandler {
     std::unique_ptr<RecordBatch> next;
     {
       std::unique_lock lock(mutex_);
-      changed_.wait(lock, [this] { return ready_.size() < kQueuedBatches || should_stop(); });
-      if (should_stop()) {  // the merge is over: nobody will take it
+      changed_.wait(lock, [this] { return ready_.size() < kQueuedBatches || abandoned_; });
+      if (abandoned_) {  // the merge is over: nobody will take it
         filling_->size = 0;
         filling_->bytes = 0;
         return;
@@ -177,7 +185,8 @@ class InputLane final : public LineHandler, public RecordHandler {
   // A record without a timestamp takes the one of the record before it, so it stays with it.
   std::int64_t last_time_ = std::numeric_limits<std::int64_t>::min();
 
-  std::atomic<bool> stop_{false};
+  std::atomic<bool> stop_reading_{false};
+  std::atomic<bool> abandoned_{false};
   std::mutex mutex_;  // guards what follows
   std::condition_variable changed_;
   std::deque<std::unique_ptr<RecordBatch>> ready_;
@@ -240,7 +249,7 @@ class RecordMerge {
     for (std::size_t lane = 0; lane < lanes_.size(); ++lane)
       if (advance(lane)) heap.push_back(head_of(lane));
     std::make_heap(heap.begin(), heap.end(), later);
-    while (!heap.empty() && !stopped_) {
+    while (!heap.empty()) {
       std::pop_heap(heap.begin(), heap.end(), later);
       const std::size_t lane = heap.back().lane;
       Cursor& cursor = cursors_[lane];
@@ -287,13 +296,15 @@ class RecordMerge {
   }
 
   // True when `lane` has a next record, waiting for its reader when needed; false at its end
-  // or when the merge is stopped.
+  // (once stopped, its reader ends at its next read).
   bool advance(std::size_t lane) {
     Cursor& cursor = cursors_[lane];
     if (cursor.batch && cursor.next < cursor.batch->size) return true;
     if (cursor.batch) lanes_[lane]->recycle(std::move(cursor.batch));
     for (;;) {
-      if (stopped()) return false;
+      // Stopped: the inputs read no further, and what they read whole still comes out.
+      if (!stopped_ && stopped())
+        for (auto& input : lanes_) input->stop_reading();
       switch (lanes_[lane]->take(cursor.batch, kWaitSlice)) {
         case Take::Batch:
           cursor.next = 0;

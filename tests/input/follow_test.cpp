@@ -168,3 +168,98 @@ TEST_CASE("follow-dir on a missing directory says so and returns", "[input][foll
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("follow-dir with logrotate copytruncate reads every line once", "[input][follow]") {
+  char dir_template[] = "/tmp/pkgly-trail-follow-copy-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  const std::string log = dir + "/pkgly.log";
+  append_lines(log, 1, 50);
+
+  CollectByFile collect;
+  collect.want = 150;
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (int round = 0; round < 2; ++round) {
+      // Lines written just before the copy may reach only the copy.
+      append_lines(log, 51 + 40 * round, 90 + 40 * round);
+      // logrotate copytruncate: copy to a new file (a new inode), then cut the original.
+      const std::string copy = log + "." + std::to_string(round + 1);
+      std::system(("cp " + log + " " + copy).c_str());
+      ::truncate(log.c_str(), 0);
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    }
+    append_lines(log, 131, 150);
+  });
+  follow_directory({dir, "pkgly.log"}, collect, FollowOptions{std::chrono::milliseconds(50), {}});
+  writer.join();
+  // Anything read twice would be here before line 150.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+  REQUIRE(collect.lines.size() == 150);
+  for (int i = 0; i < 150; ++i)
+    CHECK(collect.lines[static_cast<std::size_t>(i)] == "line " + std::to_string(i + 1));
+  std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("follow reads a file truncated and rewritten larger within one check from its start",
+          "[input][follow]") {
+  char dir_template[] = "/tmp/pkgly-trail-follow-rewrite-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  const std::string log = dir + "/pkgly.log";
+  std::string before;
+  for (int i = 1; i <= 20; ++i) before += "2025-11-20T10:00:00Z before " + std::to_string(i) + "\n";
+  std::string after;
+  for (int i = 1; i <= 40; ++i) after += "2025-11-21T08:00:00Z after " + std::to_string(i) + "\n";
+  REQUIRE(after.size() > before.size());
+  {
+    std::FILE* out = std::fopen(log.c_str(), "w");
+    std::fputs(before.c_str(), out);
+    std::fclose(out);
+  }
+
+  Collect collect;
+  collect.want = 60;
+  collect.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  std::thread writer([&] {
+    // The follower read the 20 lines at once and now waits 400 ms: cut and rewrite within it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    std::FILE* out = std::fopen(log.c_str(), "w");  // truncates
+    std::fputs(after.c_str(), out);
+    std::fclose(out);
+  });
+  follow_files({log}, collect, FollowOptions{std::chrono::milliseconds(400), {}});
+  writer.join();
+
+  REQUIRE(collect.lines.size() == 60);
+  CHECK(collect.lines[0] == "2025-11-20T10:00:00Z before 1");
+  CHECK(collect.lines[19] == "2025-11-20T10:00:00Z before 20");
+  CHECK(collect.lines[20] == "2025-11-21T08:00:00Z after 1");
+  CHECK(collect.lines[59] == "2025-11-21T08:00:00Z after 40");
+  std::system(("rm -rf " + dir).c_str());
+}
+
+TEST_CASE("follow reads a gzip file once decompressed and says so", "[input][follow]") {
+  char dir_template[] = "/tmp/pkgly-trail-follow-gzip-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  const std::string archive = dir + "/pkgly.log.1";
+  append_lines(archive, 1, 30);
+  std::system(("gzip " + archive).c_str());
+  const std::string log = dir + "/pkgly.log";
+  append_lines(log, 31, 40);
+
+  Collect collect;
+  collect.want = 40;
+  collect.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  follow_files({archive + ".gz", log}, collect, FollowOptions{std::chrono::milliseconds(50), {}});
+
+  REQUIRE(collect.lines.size() == 40);
+  for (int i = 0; i < 40; ++i)
+    CHECK(collect.lines[static_cast<std::size_t>(i)] == "line " + std::to_string(i + 1));
+  REQUIRE(collect.problems.size() == 1);
+  CHECK(collect.problems[0].find("gzip-compressed: read once, decompressed") != std::string::npos);
+  std::system(("rm -rf " + dir).c_str());
+}
+
+}  // namespace pkgly_trail

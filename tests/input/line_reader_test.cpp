@@ -334,6 +334,7 @@ namespace {
 
 // Feeds `pieces` into a pipe with a pause before each later piece, and reads it through
 // /dev/fd so the reader sees a real pipe. Returns when each piece was written.
+// A pause of 200 ms is a silence: idle_after is 50 ms here.
 std::vector<Clock::time_point> read_trickling_pipe(const std::vector<std::string>& pieces,
                                                    Collector& collector, ReadOutcome& outcome) {
   int ends[2];
@@ -349,7 +350,9 @@ std::vector<Clock::time_point> read_trickling_pipe(const std::vector<std::string
     ::close(ends[1]);
   });
   try {
-    outcome = read_all("/dev/fd/" + std::to_string(ends[0]), collector);
+    ReadLimits limits;
+    limits.idle_after = std::chrono::milliseconds(50);
+    outcome = read_all("/dev/fd/" + std::to_string(ends[0]), collector, limits);
   } catch (...) {
     writer.join();
     ::close(ends[0]);
@@ -362,7 +365,8 @@ std::vector<Clock::time_point> read_trickling_pipe(const std::vector<std::string
 
 }  // namespace
 
-TEST_CASE("a pipe gets on_idle before blocking - after the lines it already has", "[input]") {
+TEST_CASE("a pipe silent for idle_after gets on_idle after the lines it already has",
+          "[input]") {
   Collector collector;
   ReadOutcome outcome{};
   const auto written = read_trickling_pipe({"first\n", "second\n"}, collector, outcome);

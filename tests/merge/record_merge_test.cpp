@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <stdexcept>
+#include <thread>
 
 #include "parse/parse_helpers.hpp"
 #include "support/truth.hpp"
@@ -386,6 +387,40 @@ TEST_CASE("merge: on_bytes counts the input bytes behind the records taken", "[m
   CHECK(std::is_sorted(reported.begin(), reported.end()));
   CHECK(reported.back() == total);
   CHECK(seen.order.size() == 900);
+}
+
+}  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("merge: records of lines read before a stop still come out",
+          "[merge][interrupt]") {
+  // A live input that has delivered two lines and then waits for more (a pipe that is not yet
+  // idle) when Ctrl-C comes: its records are not lost with the stop.
+  struct WaitingReader : TextReader {
+    explicit WaitingReader(std::string text) : TextReader("live.log", std::move(text)) {}
+    void before_next_line(LineHandler& handler) override {
+      if (lines_ < 2) return;
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (!handler.should_stop() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  };
+  std::atomic<bool> interrupted{false};
+  std::thread ctrl_c([&interrupted] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    interrupted = true;
+  });
+  std::vector<MergeInput> inputs;
+  inputs.push_back(MergeInput{"live.log", std::make_unique<WaitingReader>(
+                                              json_at("30.100", "l1") + json_at("30.200", "l2") +
+                                              json_at("30.300", "never read"))});
+  Seen seen;
+  MergeOptions options;
+  options.should_stop = [&interrupted] { return interrupted.load(); };
+  merge_records(std::move(inputs), seen, options);
+  ctrl_c.join();
+  CHECK(seen.order == std::vector<std::string>{"l1 @ live.log:1", "l2 @ live.log:2"});
 }
 
 }  // namespace pkgly_trail

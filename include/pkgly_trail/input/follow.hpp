@@ -1,8 +1,10 @@
 #pragma once
 // -f/--follow: read files as they grow, like `tail -F`. A file that is renamed away or removed
 // (logrotate, Pkgly's rolling logger starting a new file) is read to its end, then the name is
-// opened again; a file cut to a smaller size is read again from its start. No line is read
-// twice or lost across a rotation.
+// opened again; a file cut to a smaller size, or whose first bytes changed (truncated and
+// rewritten larger between two checks), is read again from its start. No line is read twice or
+// lost across a rotation. A gzip file is read once, decompressed, and not followed (with a
+// message): logrotate writes compressed logs whole, they never grow.
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -44,9 +46,11 @@ struct FollowedDirectory {
 // Follows every regular file of the directory whose name starts with the prefix: the ones
 // there at start are read from their beginning, oldest first, and a file created later is
 // picked up within one interval. Compressed files (.gz, .xz, .bz2, .zst, or gzip content) are
-// skipped: logrotate's archives of lines already read; the ones there at start are reported once. A file renamed within the directory is not
-// read twice; a file removed is read to its end and closed. An unreadable directory is one
-// on_problem and an immediate return.
+// skipped: logrotate's archives of lines already read; the ones there at start are reported
+// once. A file renamed within the directory is not read twice; a file removed is read to its
+// end and closed. A new file that starts with the same bytes as a followed file (logrotate's
+// copytruncate copy: a new inode, the same content) is read only from where that content was
+// read to. An unreadable directory is one on_problem and an immediate return.
 void follow_directory(const FollowedDirectory& where, FollowedLineHandler& handler,
                       FollowOptions options = {});
 

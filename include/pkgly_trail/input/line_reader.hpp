@@ -1,6 +1,7 @@
 #pragma once
 // input stage: bytes from a file, a gzip file or stdin, split into physical lines.
 // Lines are views into the read buffer, valid only during the callback.
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
@@ -21,16 +22,21 @@ class LineHandler {
  public:
   virtual ~LineHandler() = default;
   virtual void on_line(const InputLine& line) = 0;
-  // Called when the next read may block (a pipe with nothing buffered): the place to flush
-  // pending output so a trickling `docker compose logs -f` shows results at once.
+  // Called when a pipe has brought no new bytes for ReadLimits::idle_after, and again each
+  // idle_after while the silence lasts (never for a regular file): the place to complete what
+  // waits for more lines and flush pending output, so a live stream shows its last records.
   virtual void on_idle() {}
-  // Checked between reads and when a read is interrupted by a signal: true ends the input
-  // early, as if it had ended (Ctrl-C in a live stream).
+  // Checked between reads and while waiting for a pipe: true ends the input early (Ctrl-C in
+  // a live stream, the output gone). The line cut by the early stop is not delivered.
   virtual bool should_stop() const { return false; }
 };
 
 struct ReadLimits {
   std::size_t max_line_bytes = 64 * 1024 * 1024;  // longer lines are cut and flagged
+  // How long a pipe must stay silent before on_idle. Pkgly writes each record with one
+  // write(2), and `docker compose logs -f` relays it within milliseconds, so a second without
+  // a byte means the record before is complete; shorter gaps are not a reason to flush.
+  std::chrono::milliseconds idle_after{1000};
 };
 
 class LineReader {
@@ -41,7 +47,8 @@ class LineReader {
   static std::unique_ptr<LineReader> open(const std::string& name, ReadLimits limits = {});
 
   // Reads to the end, calling handler.on_line for every line (a last line without '\n'
-  // included). Returns false on a read or decompression error; error() then says what.
+  // included), or until handler.should_stop(). Returns false on a read or decompression
+  // error; error() then says what.
   virtual bool read_lines(LineHandler& handler) = 0;
   virtual const std::string& name() const = 0;
   virtual const std::string& error() const = 0;
