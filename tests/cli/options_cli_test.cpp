@@ -28,7 +28,7 @@ testing::RunResult run_to_full_disk(const std::string& args) {
 
 }  // namespace
 
-TEST_CASE("join --max-memory past the size limit is refused, naming the limit", "[cli][options]") {
+TEST_CASE("join --max-memory past the size limit is refused - naming the limit", "[cli][options]") {
   for (const std::string size : {"17179869184G", "18446744073709551616", "99999999999999999999K",
                                  "17592186044416M"}) {
     INFO(size);
@@ -44,7 +44,7 @@ TEST_CASE("join --max-memory past the size limit is refused, naming the limit", 
   CHECK(testing::run_trail("join --max-memory 18446744073709551615 " + kLog).status == 0);
 }
 
-TEST_CASE("join --window refuses non-finite, out-of-range and fractional record counts",
+TEST_CASE("join --window refuses non-finite - out-of-range and fractional record counts",
           "[cli][options]") {
   for (const std::string window : {"nan", "inf", "-inf", "1e20", "1e20s", "nan,120s",
                                    "20000,infs", "1e300h", "1e400", "2.5", "-1", "120x", ","}) {
@@ -62,7 +62,7 @@ TEST_CASE("join --window refuses non-finite, out-of-range and fractional record 
   }
 }
 
-TEST_CASE("help, version, completions and man exit 2 when stdout cannot be written",
+TEST_CASE("help - version - completions and man exit 2 when stdout cannot be written",
           "[cli][options]") {
   for (const std::string args : {"--help", "join --help", "--version", "completions bash", "man"}) {
     INFO(args);

@@ -187,7 +187,7 @@ TEST_CASE("follow-dir options: --follow-dir takes no FILE and --prefix needs it"
   CHECK(testing::run_trail("join --prefix pkgly.log x.log").status == 2);
 }
 
-TEST_CASE("csv and tsv on a terminal or pager escape controls, files keep the exact bytes",
+TEST_CASE("csv and tsv on a terminal or pager escape controls - files keep the exact bytes",
           "[cli][terminal]") {
   char dir_template[] = "/tmp/pkgly-trail-csv-XXXXXX";
   const std::string dir = mkdtemp(dir_template);

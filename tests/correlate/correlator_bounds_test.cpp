@@ -35,7 +35,7 @@ std::string compact_access(int n, const std::string& path, const std::string& re
 
 }  // namespace
 
-TEST_CASE("correlator: waiting compact audits, then non-matching access records, cost O(1) each",
+TEST_CASE("correlator: waiting compact audits - then non-matching access records - cost O(1) each",
           "[correlate][bounds]") {
   // Each access record used to be compared with every waiting audit event, and each of those
   // comparisons scanned every recent access record: cubic.
@@ -76,7 +76,7 @@ TEST_CASE("correlator: waiting compact audits each take the first matching acces
   CHECK(h.correlator.work_steps() <= 4 * 2 * n);
 }
 
-TEST_CASE("correlator: access records, then audit events that each take the newest one",
+TEST_CASE("correlator: access records - then audit events that each take the newest one",
           "[correlate][bounds]") {
   const int n = 3000;
   Harness h;
@@ -90,7 +90,7 @@ TEST_CASE("correlator: access records, then audit events that each take the newe
   CHECK(h.correlator.work_steps() <= 4 * 2 * n);
 }
 
-TEST_CASE("correlator: audit events waiting under request ids, then other requests' access",
+TEST_CASE("correlator: audit events waiting under request ids - then other requests' access",
           "[correlate][bounds]") {
   const int n = 4000;
   Harness h;
@@ -154,7 +154,7 @@ TEST_CASE("correlator: --max-memory bounds access records with huge url paths",
   CHECK(h.correlator.work_steps() <= 6 * n);
 }
 
-TEST_CASE("correlator: --max-memory bounds related records, long ids and trace aliases",
+TEST_CASE("correlator: --max-memory bounds related records - long ids and trace aliases",
           "[correlate][bounds]") {
   JoinLimits limits;
   limits.max_memory = 1u << 20;
@@ -204,7 +204,7 @@ TEST_CASE("correlator: held bytes return to zero once requests end and leave the
 
 // Deliberate bugs these must catch: see the mutant list in the report of this change.
 
-TEST_CASE("correlator keeps the first access record of a request, not a later one",
+TEST_CASE("correlator keeps the first access record of a request - not a later one",
           "[correlate][mutant]") {
   Harness h;
   h.feed({full(at(0, 1), kR1, access_body(kZero, kR1), "INFO"),

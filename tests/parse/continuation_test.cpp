@@ -187,7 +187,7 @@ TEST_CASE("the piece after a 16 KiB docker split continues the line whatever it 
   }
 }
 
-TEST_CASE("a line that does not parse is never held, even with pkgly::audit in a value",
+TEST_CASE("a line that does not parse is never held - even with pkgly::audit in a value",
           "[parse][continuation][security]") {
   // Route 4: the schema comes from the parsed target only.
   const Dialect& d = dialect("full");
@@ -311,7 +311,7 @@ TEST_CASE("a held record's continuation lines cost no parse unless they hold its
   CHECK(parsed.stats.held_parses == 1);
 }
 
-TEST_CASE("a held record that names its last key on every line is given up, and says so",
+TEST_CASE("a held record that names its last key on every line is given up - and says so",
           "[parse][continuation][cost][security]") {
   const Dialect& d = dialect("full");
   std::string query;
@@ -357,7 +357,7 @@ TEST_CASE("a line with the audit marker that is not an audit event is counted",
   CHECK(parsed.stats.first_audit_marker_not_event == "test.log:1");
 }
 
-TEST_CASE("a json record with bytes that are not UTF-8 is kept, those bytes as U+FFFD",
+TEST_CASE("a json record with bytes that are not UTF-8 is kept - those bytes as U+FFFD",
           "[parse][json]") {
   // Conformance class 6.
   std::string log =

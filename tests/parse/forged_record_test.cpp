@@ -39,7 +39,7 @@ TEST_CASE("a newline and a fake audit record inside a value forge nothing",
   }
 }
 
-TEST_CASE("a record that fits its schema waits for the next line or for idle, not for the end",
+TEST_CASE("a record that fits its schema waits for the next line or for idle - not for the end",
           "[parse][schema][live]") {
   // The next line may still show that a value went on over a newline (see
   // continuation_test.cpp); a quiet live stream hands the record on at once.
