@@ -65,6 +65,13 @@ int finish_run(const Options& options, OutputStream& out, const ParseStats& stat
     doubt = true;
     fmt::print(stderr, "pkgly-trail: warning: {} {} (first at {})\n", d.count, d.what, d.first);
   }
+  if (result.truncated_lines > 0) {
+    doubt = true;
+    fmt::print(stderr,
+               "pkgly-trail: warning: {} line(s) were longer than --max-line-bytes and were cut "
+               "(their records are marked suspect)\n",
+               result.truncated_lines);
+  }
   if (stats.suspect_records > 0) {
     doubt = true;
     fmt::print(stderr,

@@ -232,6 +232,14 @@ void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number, b
   }
   std::string_view body = envelope.body;
   Pending& pending = pending_for(envelope.service);
+  if (wrapper_ == Wrapper::Prefixed && !envelope.service.empty() &&
+      !(pending.active && pending.continuation == Continuation::Held) &&
+      !strip_envelope(body).service.empty()) {
+    // Another prefix inside the prefixed line (`[pod/p/pkgly] postgres-1  | ...`): another
+    // program's line, or a value imitating one. It starts nothing and continues nothing.
+    ++stats_.non_tracing_lines;
+    return;
+  }
   const bool marker = carries_audit_marker(body);
   line_marker_ = marker;
   const bool json_like = starts_json_record(body);
@@ -517,7 +525,16 @@ void RecordAssembler::start(Pending& pending, std::string_view body, std::uint64
   // A complete JSON object cannot continue: hand it on now rather than at the next line.
   if (format == Format::Json) {
     pending.continuation = Continuation::Loose;
-    if (body.size() != kDockerSplit && body.back() == '}') complete(pending);
+    // A line of exactly 16 KiB is a docker piece only if it is not a whole object itself.
+    if (body.back() == '}' && (body.size() != kDockerSplit || parse(pending))) {
+      if (body.size() == kDockerSplit) {
+        pending.fit_known = true;
+        pending.fit = record_.schema_fit;
+        parsed_for_ = &pending;
+        pending.last_piece = 0;
+      }
+      complete(pending);
+    }
     return;
   }
   evaluate(pending);
@@ -609,7 +626,9 @@ void RecordAssembler::complete(Pending& pending) {
   }
   pending.active = false;
   if (pending.cut && pending.suspect.empty()) pending.suspect = kSuspectCut;
-  if (!may_match(pending.text)) {
+  // A record cut at --max-line-bytes is parsed whatever it holds, so it is never skipped
+  // without a word (json puts the target last: a cut line may not show it).
+  if (!pending.cut && !may_match(pending.text)) {
     ++stats_.records;
     ++stats_.records_skipped;
     ++stats_.records_by_format[static_cast<std::size_t>(pending.format)];

@@ -370,3 +370,38 @@ TEST_CASE("a json record with bytes that are not UTF-8 is kept - those bytes as 
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("a json line of exactly 16 KiB that is a whole object is not a docker piece",
+          "[parse][continuation][docker][json]") {
+  auto json_audit = [](const std::string& actor, std::size_t size) {
+    const std::string head = "{\"fields\":{\"message\":\"Audit event\",\"actor_username\":\"" +
+                             actor + "\",\"query\":\"";
+    const std::string tail =
+        "\"},\"level\":\"INFO\",\"target\":\"pkgly::audit\",\"timestamp\":\"2025-11-20T10:15:30.1Z\"}";
+    return head + std::string(size - head.size() - tail.size(), 'q') + tail;
+  };
+  const std::string exact = json_audit("mallory", 16384);
+  REQUIRE(exact.size() == 16384);
+  auto parsed = parse_text(exact + "\n" + json_audit("admin", 300) + "\n");
+  REQUIRE(parsed.records.size() == 2);
+  CHECK(field_text(parsed.records[0], "actor_username") == "mallory");
+  CHECK(field_text(parsed.records[1], "actor_username") == "admin");
+}
+
+TEST_CASE("a compose prefix inside a kubectl-prefixed line starts and continues nothing",
+          "[parse][continuation][envelope]") {
+  const std::string pod = "[pod/pkgly-7d9f8c6b5-x2k4q/pkgly] ";
+  std::string log = pod +
+                    "2025-11-20T10:15:30.040000Z DEBUG pkgly::repository: Repository Request "
+                    "Completed\n" +
+                    pod + "postgres-1  | 2025-11-20 10:16:23.831 UTC [27] LOG:  checkpoint\n";
+  auto parsed = parse_text(log);
+  REQUIRE(parsed.records.size() == 1);
+  CHECK(parsed.records[0].message ==
+        std::optional<std::string_view>("Repository Request Completed"));
+  CHECK(parsed.stats.non_tracing_lines == 1);
+}
+
+}  // namespace pkgly_trail
