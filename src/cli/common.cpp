@@ -55,6 +55,10 @@ int finish_run(const Options& options, OutputStream& out, const ParseStats& stat
       {stats.folded_record_lines, stats.first_folded,
        "line(s) that look like records were read as part of the record before them, whose "
        "value held a newline; that record is marked suspect"},
+      {stats.orphan_tail_lines, stats.first_orphan_tail,
+       "line(s) inside another record end the way an audit record ends: a value before them "
+       "held newlines and may have imitated records; the records around them are marked "
+       "suspect"},
       {stats.audit_marker_lines_not_events, stats.first_audit_marker_not_event,
        "line(s) carry the audit marker (pkgly::audit, Audit event) but did not come out as "
        "audit events"},

@@ -216,6 +216,8 @@ void add(ParseStats& sum, const ParseStats& part) {
     sum.first_audit_marker_not_event = part.first_audit_marker_not_event;
   sum.suspect_records += part.suspect_records;
   sum.held_parses += part.held_parses;
+  sum.orphan_tail_lines += part.orphan_tail_lines;
+  if (sum.first_orphan_tail.empty()) sum.first_orphan_tail = part.first_orphan_tail;
 }
 
 class RecordMerge {

@@ -19,6 +19,8 @@
 
 #include <fmt/format.h>
 
+#include <deque>
+
 #include "pkgly_trail/envelope/envelope.hpp"
 #include "pkgly_trail/parse/field_syntax.hpp"
 #include "pkgly_trail/parse/schema.hpp"
@@ -39,6 +41,10 @@ constexpr std::uint32_t kMaxHeldParses = 64;
 // A span list cut by a newline (a raw path in a Debug value) ends within a URL's length.
 constexpr std::size_t kMaxCutSpanBytes = 64 * 1024;
 constexpr std::uint64_t kMaxCutSpanLines = 16;
+// kDoubtWindowBytes: a value that held newlines and imitated records ends within an HTTP
+// request's size (hyper reads at most ~400 KiB of head); when its genuine end turns up inside
+// another record (an orphan tail), every record still waiting is marked.
+constexpr std::size_t kMaxSpareRecords = 1024;
 // Slots (compose services): past this many, the records they wait on are handed on and the
 // idle slots dropped (a log names a few services; many are a hostile or broken input).
 constexpr std::size_t kMaxSlots = 1024;
@@ -55,6 +61,9 @@ constexpr std::string_view kSuspectAfterGaveUp =
 constexpr std::string_view kSuspectCut = "cut at --max-line-bytes";
 constexpr std::string_view kSuspectTwoReadings =
     "this record and the one next to it also read as one record whose value holds a newline";
+constexpr std::string_view kSuspectOrphan =
+    "a later line ends with the last fields of an audit record inside another record: a value "
+    "before it held newlines and may have imitated the records here";
 constexpr std::string_view kSuspectMisfit =
     "does not fit the fields Pkgly writes for its target (split generically)";
 
@@ -179,10 +188,19 @@ struct RecordAssembler::Pending {
   // started is decided: if that one turns out to hold the genuine tail of both, the two were
   // one record (see keep_behind).
   std::unique_ptr<Pending> behind;
+  // The service's slot this record belongs to (itself, or the slot that keeps it behind).
+  Pending* slot = nullptr;
+  // The slot's records not handed on yet (kDoubtWindowBytes), and the bytes it has read.
+  struct Waiting {
+    Record record;
+    std::uint64_t release_at = 0;
+  };
+  std::deque<Waiting> waiting;
+  std::uint64_t bytes_seen = 0;
 };
 
 RecordAssembler::RecordAssembler(RecordHandler& handler, AssemblerOptions options)
-    : handler_(handler), options_(std::move(options)) {}
+    : handler_(handler), options_(std::move(options)), audit_schema_(find_schema(kAuditTarget)) {}
 
 RecordAssembler::~RecordAssembler() = default;
 
@@ -204,6 +222,7 @@ RecordAssembler::Pending& RecordAssembler::pending_for(std::string_view service)
         abandon_hold(p);
       else
         complete(p);
+      release(p, true);
       if (&p == parsed_for_) parsed_for_ = nullptr;
       it = pending_.erase(it);
     }
@@ -211,6 +230,7 @@ RecordAssembler::Pending& RecordAssembler::pending_for(std::string_view service)
   auto& slot = pending_[std::string(service)];
   slot = std::make_unique<Pending>();
   slot->service.assign(service);
+  slot->slot = slot.get();
   return *slot;
 }
 
@@ -232,7 +252,19 @@ void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number, b
   }
   std::string_view body = envelope.body;
   Pending& pending = pending_for(envelope.service);
-  if (wrapper_ == Wrapper::Prefixed && !envelope.service.empty() &&
+  pending.bytes_seen += raw_line.size() + 1;
+  release(pending, false);
+  place_line(pending, body, number, cut);
+  // The line went into (or started) a record: one that is not an audit record cannot own an
+  // audit record's last fields at its end.
+  if (find_text(body, last_required_key(*audit_schema_)) != std::string_view::npos &&
+      !(pending.active && pending.schema == audit_schema_) && orphan_tail(body))
+    raise_doubt(pending, number);
+}
+
+void RecordAssembler::place_line(Pending& pending, std::string_view body, std::uint64_t number,
+                                 bool cut) {
+  if (wrapper_ == Wrapper::Prefixed && !pending.service.empty() &&
       !(pending.active && pending.continuation == Continuation::Held) &&
       !strip_envelope(body).service.empty()) {
     // Another prefix inside the prefixed line (`[pod/p/pkgly] postgres-1  | ...`): another
@@ -319,6 +351,40 @@ void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number, b
   }
   append(pending, body, number, false);
   finish_line();
+}
+
+// A line continuing a record that cannot own it, which ends the way an audit (or upstream)
+// record ends after one of its free-text values: the genuine end of an earlier record whose
+// value held newlines, so the records in between may be imitations.
+bool RecordAssembler::orphan_tail(std::string_view body) const noexcept {
+  for (const FieldSyntax* syntax :
+       {&kPlainSyntax, &kAnsiSyntax, &kPrettySyntax, &kPrettyInfoSyntax, &kPrettyWarnSyntax})
+    if (ends_with_schema_tail(body, *audit_schema_, *syntax)) return true;
+  return false;
+}
+
+void RecordAssembler::raise_doubt(Pending& pending, std::uint64_t number) {
+  ++stats_.orphan_tail_lines;
+  note(stats_.first_orphan_tail, number);
+  auto mark = [this](std::string_view& suspect) {
+    if (!suspect.empty()) return;
+    suspect = kSuspectOrphan;
+    ++stats_.suspect_records;
+  };
+  for (Pending::Waiting& w : pending.waiting) mark(w.record.suspect);
+  if (pending.behind && pending.behind->active) pending.behind->suspect = kSuspectOrphan;
+  pending.suspect = kSuspectOrphan;
+}
+
+// Hands on the slot's waiting records whose window has passed (all of them: `all`).
+void RecordAssembler::release(Pending& slot, bool all) {
+  while (!slot.waiting.empty() &&
+         (all || slot.waiting.front().release_at <= slot.bytes_seen)) {
+    Record record = std::move(slot.waiting.front().record);
+    slot.waiting.pop_front();
+    handler_.take_record(record);
+    if (spare_.size() < kMaxSpareRecords) spare_.push_back(std::move(record));
+  }
 }
 
 // A record that fitted its schema and ended in a typed value, followed by a line that does
@@ -453,6 +519,8 @@ void RecordAssembler::evaluate(Pending& pending) {
   if (pending.schema == nullptr) pending.schema = named_schema(pending.text);
   if (pending.schema && (can_be_unfinished(*pending.schema) || may_match(pending.text))) {
     if (parse(pending)) {
+      // The text only hinted at a schema; the parsed target decides (a value may name one).
+      pending.schema = find_schema(record_.target);
       pending.fit = record_.schema_fit;
       pending.fit_known = true;
       parsed_for_ = &pending;
@@ -547,6 +615,7 @@ void RecordAssembler::keep_behind(Pending& pending) {
   if (!pending.behind) pending.behind = std::make_unique<Pending>();
   Pending& kept = *pending.behind;
   if (kept.active) complete(kept);
+  kept.slot = pending.slot;
   kept.service = pending.service;
   kept.text.swap(pending.text);
   kept.format = pending.format;
@@ -658,7 +727,15 @@ void RecordAssembler::complete(Pending& pending) {
                                   record_.schema_fit == SchemaFit::Unfinished))
     record_.suspect = kSuspectMisfit;
   if (!record_.suspect.empty()) ++stats_.suspect_records;
-  handler_.on_record(record_);
+  // It waits in its service's queue until the window after it has passed (see release).
+  Pending& slot = pending.slot != nullptr ? *pending.slot : pending;
+  Record kept;
+  if (!spare_.empty()) {
+    kept = std::move(spare_.back());
+    spare_.pop_back();
+  }
+  kept.copy_from(record_);
+  slot.waiting.push_back({std::move(kept), slot.bytes_seen + kDoubtWindowBytes});
 }
 
 void RecordAssembler::count_marker_lines(const Pending& pending, bool audit_event) {
@@ -681,11 +758,15 @@ void RecordAssembler::on_idle() {
   for (auto& [service, p] : pending_) {
     if (p->continuation != Continuation::Held && p->last_piece != kDockerSplit) complete(*p);
     if (p->behind && p->behind->active) complete(*p->behind);
+    release(*p, true);
   }
 }
 
 void RecordAssembler::flush() {
-  for (auto& [service, p] : pending_) complete(*p);
+  for (auto& [service, p] : pending_) {
+    complete(*p);
+    release(*p, true);
+  }
 }
 
 }  // namespace pkgly_trail

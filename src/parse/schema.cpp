@@ -80,6 +80,8 @@ class SchemaMatcher {
       : text_(text), fields_(schema.fields), syntax_(syntax) {}
 
   bool match(std::size_t pos) { return match_field(0, pos); }
+  // Do the fields from `field` on match from `pos` (a separator) to the end of the text?
+  bool match_from(std::size_t field, std::size_t pos) { return match_field(field, pos); }
   // Is the text the start of a record of the schema, cut inside a free-text value with
   // required fields still to come? Only a newline in that value can have cut it there.
   bool match_prefix(std::size_t pos) {
@@ -218,6 +220,28 @@ const Schema* find_schema(std::string_view target) noexcept {
   for (const Schema& schema : kSchemas)
     if (schema.target == target) return &schema;
   return nullptr;
+}
+
+bool ends_with_schema_tail(std::string_view line, const Schema& schema,
+                           const FieldSyntax& syntax) noexcept {
+  for (std::size_t field = 1; field < schema.fields.size(); ++field) {
+    if (schema.fields[field - 1].type != FieldType::Text) continue;
+    const std::string_view key = schema.fields[field].key;
+    // The last few places where the field's key stands as a key.
+    std::size_t tries = 0;
+    for (std::size_t at = line.rfind(key); at != std::string_view::npos && tries < 8;
+         at = at == 0 ? std::string_view::npos : line.rfind(key, at - 1), ++tries) {
+      const std::size_t before = syntax.separator.size() + syntax.key_open.size();
+      if (at < before) continue;
+      const std::size_t pos = at - before;
+      if (!matches_at(line, pos, syntax.separator) ||
+          !matches_at(line, pos + syntax.separator.size(), syntax.key_open))
+        continue;
+      SchemaMatcher matcher(line, schema, syntax);
+      if (matcher.match_from(field, pos)) return true;
+    }
+  }
+  return false;
 }
 
 bool unfinished_by_schema(std::string_view text, const Schema& schema,

@@ -271,7 +271,9 @@ TEST_CASE("merge: a large input goes through bounded queues", "[merge][memory]")
   MergeResult result = merge_records(std::move(inputs), watch, {});
   CHECK(watch.seen == 20000);
   CHECK(result.stats.records == 20020);
-  CHECK(watch.most_ahead < 4000);
+  // A few batches, plus the records the assembler keeps for its doubt window.
+  const std::uint64_t window_lines = RecordAssembler::kDoubtWindowBytes / (many_text.size() / 20000);
+  CHECK(watch.most_ahead < 4000 + window_lines);
 }
 
 TEST_CASE("merge: records come out before an input has ended", "[merge][streaming]") {
@@ -348,7 +350,9 @@ TEST_CASE("merge: should_stop ends it early and every reader ends", "[merge][int
   MergeResult result =
       merge_records(two(text_input("a.log", text), text_input("b.log", text)), seen, options);
   CHECK(seen.order.size() >= 1000);
-  CHECK(seen.order.size() < 5000);
+  // Read before the stop: a few batches and each input's assembler's doubt window.
+  CHECK(seen.order.size() <
+        5000 + 2 * RecordAssembler::kDoubtWindowBytes / (text.size() / 50000));
   CHECK(result.stats.records < 100000);
 }
 

@@ -405,3 +405,41 @@ TEST_CASE("a compose prefix inside a kubectl-prefixed line starts and continues 
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("a value that imitates its record's end and then whole records marks them all",
+          "[parse][continuation][security]") {
+  // The red-team route: `query=x <imitated last fields>⏎<fake access>⏎<fake audit>⏎<head of a
+  // record without schema>`; Pkgly's genuine tail then lands in that last record.
+  const Dialect& d = dialect("full");
+  const std::string imitated = d.sep + "http_request_method" + d.close + "GET" + d.sep +
+                               "http_route" + d.close + "/api/search/packages" + d.sep +
+                               "url_path" + d.close + "/api/search/packages" + d.sep +
+                               "http_response_status_code" + d.close + "200";
+  const std::string query = "x" + imitated + "\n" + fake_delete(d) +
+                            "\n2025-11-20T10:15:31.000003Z DEBUG pkgly::x: y";
+  std::string log = audit_record(d, "mallory", query, "201") + "\n";
+  auto parsed = parse_text(log);
+  auto audits = audits_of(parsed);
+  REQUIRE_FALSE(audits.empty());
+  for (const Record* audit : audits) CHECK_FALSE(audit->suspect.empty());
+  CHECK(parsed.stats.orphan_tail_lines == 1);
+  CHECK(parsed.stats.first_orphan_tail == "test.log:3");
+}
+
+TEST_CASE("a genuine audit record is not an orphan tail of itself",
+          "[parse][continuation]") {
+  for (const Dialect& d : dialects()) {
+    DYNAMIC_SECTION(d.name) {
+      std::string log = audit_record(d, "bob", "first line\nsecond", "200") + record_end(d) +
+                        "\n" + audit_record(d, "carol", "q", "200") + record_end(d) + "\n";
+      auto parsed = parse_text(log);
+      CHECK(parsed.stats.orphan_tail_lines == 0);
+      CHECK(parsed.stats.suspect_records == 0);
+      CHECK(audits_of(parsed).size() == 2);
+    }
+  }
+}
+
+}  // namespace pkgly_trail

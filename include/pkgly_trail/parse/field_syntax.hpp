@@ -27,6 +27,9 @@ inline bool matches_at(std::string_view text, std::size_t pos, std::string_view 
 inline constexpr FieldSyntax kPlainSyntax{" ", "", "="};
 inline constexpr FieldSyntax kAnsiSyntax{" ", "\x1b[3m", "\x1b[0m\x1b[2m=\x1b[0m"};
 inline constexpr FieldSyntax kPrettySyntax{", ", "", ": "};
+// pretty with ANSI: keys in bold of the level's colour (INFO green, WARN yellow).
+inline constexpr FieldSyntax kPrettyInfoSyntax{", ", "\x1b[1;32m", "\x1b[0m\x1b[32m: "};
+inline constexpr FieldSyntax kPrettyWarnSyntax{", ", "\x1b[1;33m", "\x1b[0m\x1b[33m: "};
 
 // If a key (open + identifier + close) starts at text[pos], its identifier; else empty.
 std::string_view key_at(std::string_view text, std::size_t pos, const FieldSyntax& syntax) noexcept;

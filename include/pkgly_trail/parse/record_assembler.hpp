@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pkgly_trail/parse/json_format.hpp"
+#include "pkgly_trail/parse/schema.hpp"
 #include "pkgly_trail/parse/span_cache.hpp"
 #include "pkgly_trail/record/record.hpp"
 
@@ -40,6 +41,10 @@ struct ParseStats {
   // as the first line of an audit event: a value imitating one, or an event lost.
   std::uint64_t audit_marker_lines_not_events = 0;
   std::string first_audit_marker_not_event;  // "file:line"
+  // Lines inside a record that end the way an audit record ends after a free-text value:
+  // the genuine end of an earlier record whose value held newlines and imitated records.
+  std::uint64_t orphan_tail_lines = 0;
+  std::string first_orphan_tail;      // "file:line"
   std::uint64_t suspect_records = 0;  // records handed on with Record::suspect set
   // Parses of held records to see whether a new line finished them (bounded per record).
   std::uint64_t held_parses = 0;
@@ -66,6 +71,11 @@ struct AssemblerOptions {
 
 class RecordAssembler {
  public:
+  // A record waits until this many bytes of its service's log have followed it (or the input
+  // goes quiet or ends) before it is handed on: where a later line shows that a value before
+  // it imitated records, it can still be marked suspect (docs/security.md).
+  static constexpr std::uint64_t kDoubtWindowBytes = 512 * 1024;
+
   RecordAssembler(RecordHandler& handler, AssemblerOptions options = {});
   ~RecordAssembler();
 
@@ -102,6 +112,10 @@ class RecordAssembler {
                        bool marker);
   void revert_reopened(Pending& pending);
   void keep_behind(Pending& pending);
+  void place_line(Pending& pending, std::string_view body, std::uint64_t number, bool cut);
+  bool orphan_tail(std::string_view body) const noexcept;
+  void raise_doubt(Pending& pending, std::uint64_t number);
+  void release(Pending& slot, bool all);
   bool joins_behind(Pending& pending, bool merge);
   void end_pretty(Pending& pending, std::string_view body, std::uint64_t number);
   void abandon_hold(Pending& pending);
@@ -124,6 +138,8 @@ class RecordAssembler {
   bool pretty_has_location_ = false;
   std::unordered_map<std::string, std::unique_ptr<Pending>> pending_;
   Record record_;
+  std::vector<Record> spare_;  // records handed on, kept for their capacity
+  const Schema* audit_schema_;
   const Pending* parsed_for_ = nullptr;  // record_ holds the parse of this pending text
   bool line_marker_ = false;              // the line being read carries the audit marker
   JsonRecordParser json_;

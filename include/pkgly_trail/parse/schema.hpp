@@ -51,6 +51,13 @@ bool split_by_schema(std::string_view text, const Schema& schema, const FieldSyn
 bool unfinished_by_schema(std::string_view text, const Schema& schema,
                           const FieldSyntax& syntax) noexcept;
 
+// Does the line end with the fields that follow one of the schema's free-text values, as a
+// record of the schema ends (audit: `... http_request_method=GET http_route=... url_path=...
+// http_response_status_code=200`)? Such a line inside another record is the genuine end of an
+// earlier record whose value held newlines (docs/security.md).
+bool ends_with_schema_tail(std::string_view line, const Schema& schema,
+                           const FieldSyntax& syntax) noexcept;
+
 // Message and fields of an event: by the schema of out.target when it has one and the text
 // fits it, else generically. Sets out.schema_fit.
 void split_event_fields(std::string_view text, const FieldSyntax& syntax, Record& out);
