@@ -75,6 +75,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const char* const kFields[] = {"actor_username", "path", "query"};
   const std::string field = kFields[data[1] % 3];
   const std::string value(reinterpret_cast<const char*>(data + 2), size - 2);
+  // Not every input keeps this invariant yet (docs/security.md, "Known limits"): a value
+  // that imitates its record's end, then stray lines that end it, then a fake record that
+  // takes the genuine tail. The target finds such inputs within a minute from its seeds; it
+  // is run by name (scripts/fuzz.sh 600 forgery_fuzz), not in the CI smoke run, until they
+  // are closed.
   const std::vector<Genuine> genuine{
       {"alice", "", "", "200"}, {"bob", field, value, "201"}, {"carol", "", "", "202"}};
 

@@ -152,6 +152,7 @@ Envelope strip_envelope(std::string_view line) noexcept {
       time > 0 && (time == line.size() || line[time] == ' ')) {
     const std::string_view rest = line.substr(std::min(time + 1, line.size()));
     if (!starts_with_level(rest)) {
+      envelope.stamped = line;
       line = rest;
       envelope.had_timestamp = true;
     }

@@ -282,9 +282,13 @@ void split_event_fields(std::string_view text, const FieldSyntax& syntax, Record
   if (const Schema* schema = find_schema(out.target)) {
     std::size_t kept = out.fields.size();
     bool ends_in_text = false;
+    bool ambiguous = false;
     if (split_by_schema(text, *schema, syntax, out.message, out.fields, out.arena,
-                        &ends_in_text)) {
+                        &ends_in_text, &ambiguous)) {
       out.schema_fit = ends_in_text ? SchemaFit::OpenEnded : SchemaFit::Complete;
+      if (ambiguous)
+        out.suspect =
+            "a free-text value holds later fields with valid values: more than one split fits";
       return;
     }
     out.fields.resize(kept);

@@ -24,7 +24,6 @@ namespace {
 
 constexpr std::string_view kDimOpen = "\x1b[2m";
 constexpr std::string_view kReset = "\x1b[0m";
-constexpr std::string_view kBold = "\x1b[1m";
 
 // The words the formatter writes at the start of the location and span lines.
 struct LineWords {

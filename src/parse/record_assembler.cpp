@@ -190,14 +190,9 @@ struct RecordAssembler::Pending {
   std::unique_ptr<Pending> behind;
   // The service's slot this record belongs to (itself, or the slot that keeps it behind).
   Pending* slot = nullptr;
-  // The slot's records not handed on yet (kDoubtWindowBytes), and the bytes it has read.
-  struct Waiting {
-    Record record;
-    std::uint64_t release_at = 0;
-  };
-  std::deque<Waiting> waiting;
-  std::uint64_t bytes_seen = 0;
 };
+
+
 
 RecordAssembler::RecordAssembler(RecordHandler& handler, AssemblerOptions options)
     : handler_(handler), options_(std::move(options)), audit_schema_(find_schema(kAuditTarget)) {}
@@ -208,6 +203,7 @@ void RecordAssembler::begin_input(std::string_view name) {
   flush();
   input_.assign(name);
   wrapper_ = Wrapper::Unknown;
+  stamped_ = false;
   pretty_has_location_ = false;
 }
 
@@ -222,7 +218,6 @@ RecordAssembler::Pending& RecordAssembler::pending_for(std::string_view service)
         abandon_hold(p);
       else
         complete(p);
-      release(p, true);
       if (&p == parsed_for_) parsed_for_ = nullptr;
       it = pending_.erase(it);
     }
@@ -237,8 +232,13 @@ RecordAssembler::Pending& RecordAssembler::pending_for(std::string_view service)
 void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number, bool cut) {
   ++stats_.lines;
   Envelope envelope = strip_envelope(raw_line);
-  if (wrapper_ == Wrapper::Unknown && !raw_line.empty())
+  if (wrapper_ == Wrapper::Unknown && !raw_line.empty()) {
     wrapper_ = envelope.service.empty() ? Wrapper::Bare : Wrapper::Prefixed;
+    stamped_ = envelope.had_timestamp;
+  }
+  // Receive times are the collector's: on every line of an input or on none. In an input
+  // without them, a time at the start of a line is the application's (a value's text).
+  if (envelope.had_timestamp && !stamped_) envelope.body = envelope.stamped;
   if (wrapper_ == Wrapper::Bare && !envelope.service.empty()) {
     // `q⏎pkgly-1  | <record>` in a log without prefixes: the prefix is part of a value.
     envelope.body = raw_line;
@@ -252,13 +252,15 @@ void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number, b
   }
   std::string_view body = envelope.body;
   Pending& pending = pending_for(envelope.service);
-  pending.bytes_seen += raw_line.size() + 1;
-  release(pending, false);
+  bytes_seen_ += raw_line.size() + 1;
+  release(false);
   place_line(pending, body, number, cut);
-  // The line went into (or started) a record: one that is not an audit record cannot own an
-  // audit record's last fields at its end.
+  // The line went into (or started) a record: one that is not an audit record fitting its
+  // schema cannot own an audit record's last fields at its end.
   if (find_text(body, last_required_key(*audit_schema_)) != std::string_view::npos &&
-      !(pending.active && pending.schema == audit_schema_) && orphan_tail(body))
+      !(pending.active && pending.schema == audit_schema_ &&
+        pending.continuation != Continuation::Loose) &&
+      orphan_tail(body))
     raise_doubt(pending, number);
 }
 
@@ -371,17 +373,17 @@ void RecordAssembler::raise_doubt(Pending& pending, std::uint64_t number) {
     suspect = kSuspectOrphan;
     ++stats_.suspect_records;
   };
-  for (Pending::Waiting& w : pending.waiting) mark(w.record.suspect);
+  for (Waiting& w : waiting_)
+    if (w.record.service == pending.service) mark(w.record.suspect);
   if (pending.behind && pending.behind->active) pending.behind->suspect = kSuspectOrphan;
   pending.suspect = kSuspectOrphan;
 }
 
-// Hands on the slot's waiting records whose window has passed (all of them: `all`).
-void RecordAssembler::release(Pending& slot, bool all) {
-  while (!slot.waiting.empty() &&
-         (all || slot.waiting.front().release_at <= slot.bytes_seen)) {
-    Record record = std::move(slot.waiting.front().record);
-    slot.waiting.pop_front();
+// Hands on the waiting records whose window has passed (all of them: `all`).
+void RecordAssembler::release(bool all) {
+  while (!waiting_.empty() && (all || waiting_.front().release_at <= bytes_seen_)) {
+    Record record = std::move(waiting_.front().record);
+    waiting_.pop_front();
     handler_.take_record(record);
     if (spare_.size() < kMaxSpareRecords) spare_.push_back(std::move(record));
   }
@@ -425,9 +427,6 @@ bool RecordAssembler::extend_reopened(Pending& pending, std::string_view body,
     pending.marker_lines += pending.reopened_markers;
     pending.last_piece = body.size();
     pending.reopened_at = std::string::npos;
-    // If the record before was ended by this one's first line, that line may have been in
-    // its value too: then the two are one record.
-    joins_behind(pending, true);
     evaluate(pending);
     return true;
   }
@@ -614,7 +613,10 @@ void RecordAssembler::start(Pending& pending, std::string_view body, std::uint64
 void RecordAssembler::keep_behind(Pending& pending) {
   if (!pending.behind) pending.behind = std::make_unique<Pending>();
   Pending& kept = *pending.behind;
-  if (kept.active) complete(kept);
+  if (kept.active) {
+    judge_behind(pending);
+    complete(kept);
+  }
   kept.slot = pending.slot;
   kept.service = pending.service;
   kept.text.swap(pending.text);
@@ -635,9 +637,26 @@ void RecordAssembler::keep_behind(Pending& pending) {
   if (parsed_for_ == &pending) parsed_for_ = nullptr;
 }
 
-// Does the kept record, joined with the current one, fit as one record? Leaves both as they
-// were unless `merge`, which then makes the current record the joined one.
-bool RecordAssembler::joins_behind(Pending& pending, bool merge) {
+// The record that ended the kept one went on over a newline, or names its last key twice
+// (its own and, perhaps, the kept record's genuine tail), and the two fit as one record: both
+// readings stand, so both records are marked.
+void RecordAssembler::judge_behind(Pending& pending) {
+  // Only schemas with a free-text value before their end can read that way (an access
+  // record's free text is last, and its last key is also in its span).
+  if (pending.schema != nullptr && pending.schema == pending.behind->schema &&
+      can_be_unfinished(*pending.schema) &&
+      (pending.lines > 1 ||
+       count_text(pending.text, last_required_key(*pending.schema)) >= 2) &&
+      joins_behind(pending)) {
+    if (pending.behind->suspect.empty()) pending.behind->suspect = kSuspectTwoReadings;
+    if (pending.suspect.empty()) pending.suspect = kSuspectTwoReadings;
+  }
+}
+
+// Does the kept record, joined with the current one, fit as one record? Both stay as they
+// were: which reading is genuine, the text cannot tell (any two audit records in a row join
+// that way), so this only decides whether to say so.
+bool RecordAssembler::joins_behind(Pending& pending) {
   Pending* kept = pending.behind.get();
   if (kept == nullptr || !kept->active || kept->schema == nullptr ||
       kept->format != pending.format)
@@ -647,23 +666,10 @@ bool RecordAssembler::joins_behind(Pending& pending, bool merge) {
   kept->text.append(pending.text);
   kept->fit_known = false;
   const SchemaFit joined = fit_of(*kept);
-  const bool fits = joined == SchemaFit::Complete || joined == SchemaFit::OpenEnded;
-  if (fits && merge) {
-    pending.text.swap(kept->text);
-    pending.first_line = kept->first_line;
-    pending.lines += kept->lines;
-    pending.marker_lines += kept->marker_lines;
-    pending.schema = kept->schema;
-    kept->active = false;
-    kept->text.clear();
-    ++stats_.folded_record_lines;
-    pending.fit_known = false;
-  } else {
-    kept->text.resize(size);
-    kept->fit_known = false;
-  }
+  kept->text.resize(size);
+  kept->fit_known = false;
   if (parsed_for_ == kept || parsed_for_ == &pending) parsed_for_ = nullptr;
-  return fits;
+  return joined == SchemaFit::Complete || joined == SchemaFit::OpenEnded;
 }
 
 void RecordAssembler::abandon_hold(Pending& pending) {
@@ -683,14 +689,7 @@ void RecordAssembler::complete(Pending& pending) {
   if (!pending.active) return;
   revert_reopened(pending);
   if (pending.behind && pending.behind->active) {
-    // The record that ended the kept one names its last key twice (its own and, perhaps,
-    // the kept record's genuine tail) and the two fit as one: both readings stand.
-    if (pending.schema != nullptr && pending.schema == pending.behind->schema &&
-        count_text(pending.text, last_required_key(*pending.schema)) >= 2 &&
-        joins_behind(pending, false)) {
-      pending.behind->suspect = kSuspectTwoReadings;
-      pending.suspect = kSuspectTwoReadings;
-    }
+    judge_behind(pending);
     complete(*pending.behind);
   }
   pending.active = false;
@@ -722,20 +721,19 @@ void RecordAssembler::complete(Pending& pending) {
   count_marker_lines(pending, record_.is_audit());
   record_.source = SourceRef{input_, pending.first_line};
   record_.service = pending.service;
-  record_.suspect = pending.suspect;
+  if (!pending.suspect.empty()) record_.suspect = pending.suspect;
   if (record_.suspect.empty() && (record_.schema_fit == SchemaFit::Broken ||
                                   record_.schema_fit == SchemaFit::Unfinished))
     record_.suspect = kSuspectMisfit;
   if (!record_.suspect.empty()) ++stats_.suspect_records;
-  // It waits in its service's queue until the window after it has passed (see release).
-  Pending& slot = pending.slot != nullptr ? *pending.slot : pending;
+  // It waits until the window after it has passed (see release).
   Record kept;
   if (!spare_.empty()) {
     kept = std::move(spare_.back());
     spare_.pop_back();
   }
   kept.copy_from(record_);
-  slot.waiting.push_back({std::move(kept), slot.bytes_seen + kDoubtWindowBytes});
+  waiting_.push_back({std::move(kept), bytes_seen_ + kDoubtWindowBytes});
 }
 
 void RecordAssembler::count_marker_lines(const Pending& pending, bool audit_event) {
@@ -758,15 +756,13 @@ void RecordAssembler::on_idle() {
   for (auto& [service, p] : pending_) {
     if (p->continuation != Continuation::Held && p->last_piece != kDockerSplit) complete(*p);
     if (p->behind && p->behind->active) complete(*p->behind);
-    release(*p, true);
   }
+  release(true);
 }
 
 void RecordAssembler::flush() {
-  for (auto& [service, p] : pending_) {
-    complete(*p);
-    release(*p, true);
-  }
+  for (auto& [service, p] : pending_) complete(*p);
+  release(true);
 }
 
 }  // namespace pkgly_trail

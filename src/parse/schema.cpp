@@ -132,7 +132,12 @@ class SchemaMatcher {
   // Fields from `field` on must match starting at `pos` (which points at a separator).
   bool match_field(std::size_t field, std::size_t pos) {
     if (++steps_ > kStepBudget) return false;
-    if (field == fields_.size()) return pos == text_.size();
+    if (field == fields_.size()) {
+      if (pos != text_.size()) return false;
+      if (skip_ == 0) return true;
+      --skip_;  // looking for another split than the first
+      return false;
+    }
     const SchemaField& f = fields_[field];
     std::size_t begin = value_start(field, pos);
     if (begin != std::string_view::npos && take_value(field, begin)) return true;
@@ -193,7 +198,31 @@ class SchemaMatcher {
   std::array<bool, kMaxFields> present_{};
   int steps_ = 0;
   bool prefix_ = false;
+
+ public:
+  int skip_ = 0;  // solutions to pass over before accepting one
 };
+
+// Does a free-text value of the split hold its own key or a later field's, so that another
+// split might fit too (the value before it longer, or it shorter)?
+bool may_split_otherwise(std::string_view text, const Schema& schema, const FieldSyntax& syntax,
+                         std::span<const std::string_view> values,
+                         std::span<const bool> present) noexcept {
+  for (std::size_t i = 0; i < schema.fields.size(); ++i) {
+    if (!present[i] || schema.fields[i].type != FieldType::Text) continue;
+    for (std::size_t j = i; j < schema.fields.size(); ++j) {
+      const std::string_view key = schema.fields[j].key;
+      for (std::size_t at = values[i].find(key); at != std::string_view::npos;
+           at = values[i].find(key, at + 1)) {
+        const std::size_t value_at = static_cast<std::size_t>(values[i].data() - text.data());
+        const std::size_t before = syntax.separator.size() + syntax.key_open.size();
+        if (value_at + at >= before && matches_at(text, value_at + at - before, syntax.separator))
+          return true;
+      }
+    }
+  }
+  return false;
+}
 
 Value typed(FieldType type, std::string_view raw, TextArena& arena) {
   switch (type) {
@@ -256,11 +285,17 @@ bool unfinished_by_schema(std::string_view text, const Schema& schema,
 
 bool split_by_schema(std::string_view text, const Schema& schema, const FieldSyntax& syntax,
                      std::optional<std::string_view>& message, std::vector<Field>& out,
-                     TextArena& arena, bool* ends_in_text) {
+                     TextArena& arena, bool* ends_in_text, bool* ambiguous) {
   for (std::string_view expected : schema.messages) {
     if (!text.starts_with(expected)) continue;
     SchemaMatcher matcher(text, schema, syntax);
     if (!matcher.match(expected.size())) continue;
+    if (ambiguous != nullptr &&
+        may_split_otherwise(text, schema, syntax, matcher.values(), matcher.present())) {
+      SchemaMatcher second(text, schema, syntax);
+      second.skip_ = 1;
+      *ambiguous = second.match(expected.size());
+    }
     message = text.substr(0, expected.size());
     auto values = matcher.values();
     auto present = matcher.present();

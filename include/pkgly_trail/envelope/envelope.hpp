@@ -10,6 +10,7 @@ struct Envelope {
   std::string_view replica;    // "1" for "pkgly-1", empty when none
   std::string_view body;       // the line as the application wrote it
   bool had_timestamp = false;  // a `--timestamps` receive time was removed
+  std::string_view stamped;    // the body with that receive time, when one was removed
 };
 
 // Removes, in this order: a trailing '\r'; a docker compose v2/v1 prefix (`pkgly-1  | `,

@@ -4,6 +4,7 @@
 // each record's format and hands typed Records on.
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -104,6 +105,12 @@ class RecordAssembler {
 
  private:
   struct Pending;
+  // A record not handed on yet: it waits until kDoubtWindowBytes of log have followed it, in
+  // one queue for all services so records come out in the order they were completed.
+  struct Waiting {
+    Record record;
+    std::uint64_t release_at = 0;
+  };
   Pending& pending_for(std::string_view service);
   void start(Pending& pending, std::string_view body, std::uint64_t number, Format format);
   void complete(Pending& pending);
@@ -115,8 +122,9 @@ class RecordAssembler {
   void place_line(Pending& pending, std::string_view body, std::uint64_t number, bool cut);
   bool orphan_tail(std::string_view body) const noexcept;
   void raise_doubt(Pending& pending, std::uint64_t number);
-  void release(Pending& slot, bool all);
-  bool joins_behind(Pending& pending, bool merge);
+  void release(bool all);
+  bool joins_behind(Pending& pending);
+  void judge_behind(Pending& pending);
   void end_pretty(Pending& pending, std::string_view body, std::uint64_t number);
   void abandon_hold(Pending& pending);
   void evaluate(Pending& pending);
@@ -133,12 +141,15 @@ class RecordAssembler {
   // Whether this input's lines carry a docker compose / kubectl prefix, decided by its
   // first line: in an input without one, a prefix inside a value is content.
   enum class Wrapper : std::uint8_t { Unknown, Prefixed, Bare } wrapper_ = Wrapper::Unknown;
+  bool stamped_ = false;  // its lines carry docker's `--timestamps` receive times
   // This input's pretty records carry their `at <file>:<line>` line (Pkgly's do): until it
   // comes, a pretty record is not finished.
   bool pretty_has_location_ = false;
   std::unordered_map<std::string, std::unique_ptr<Pending>> pending_;
   Record record_;
-  std::vector<Record> spare_;  // records handed on, kept for their capacity
+  std::deque<Waiting> waiting_;  // records not handed on yet (kDoubtWindowBytes)
+  std::uint64_t bytes_seen_ = 0;
+  std::vector<Record> spare_;    // records handed on, kept for their capacity
   const Schema* audit_schema_;
   const Pending* parsed_for_ = nullptr;  // record_ holds the parse of this pending text
   bool line_marker_ = false;              // the line being read carries the audit marker

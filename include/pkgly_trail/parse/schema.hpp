@@ -41,10 +41,12 @@ std::string_view last_required_key(const Schema& schema) noexcept;
 // sets the message, appends typed fields and returns true; returns false when the text does
 // not fit the schema (the caller then falls back to generic splitting).
 // `ends_in_text` tells whether the last field present is free text (a newline in it would
-// continue the record on the next line).
+// continue the record on the next line). `ambiguous` is set when another split fits too (a
+// free-text value holding later fields with valid values): the text reads two ways.
 bool split_by_schema(std::string_view text, const Schema& schema, const FieldSyntax& syntax,
                      std::optional<std::string_view>& message, std::vector<Field>& out,
-                     TextArena& arena, bool* ends_in_text = nullptr);
+                     TextArena& arena, bool* ends_in_text = nullptr,
+                     bool* ambiguous = nullptr);
 
 // Is `text` the start of a record of the schema that was cut inside a free-text value, with
 // required fields still to come (SchemaFit::Unfinished)?
