@@ -478,6 +478,8 @@ void RecordAssembler::append(Pending& pending, std::string_view body, std::uint6
   }
   if (pending.last_piece != kDockerSplit) pending.text.push_back('\n');
   pending.text.append(body);
+  // record_ may hold views into the text's old buffer: it no longer describes this record.
+  if (parsed_for_ == &pending) parsed_for_ = nullptr;
   pending.last_piece = body.size();
   ++pending.lines;
   if (line_marker_) ++pending.marker_lines;
