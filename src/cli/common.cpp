@@ -37,7 +37,7 @@ SinkOptions sink_options(const Options& options) {
 }
 
 int finish_run(const Options& options, OutputStream& out, const ParseStats& stats,
-               const PipelineResult& result, std::uint64_t printed) {
+               const PipelineResult& result, std::uint64_t printed, const JoinStats* join) {
   out.flush();
   if (out.failed()) {
     fmt::print(stderr, "{}\n", out.error());
@@ -68,6 +68,14 @@ int finish_run(const Options& options, OutputStream& out, const ParseStats& stat
     if (d.count == 0) continue;
     doubt = true;
     fmt::print(stderr, "pkgly-trail: warning: {} {} (first at {})\n", d.count, d.what, d.first);
+  }
+  if (join != nullptr && join->shared_access_ids > 0) {
+    doubt = true;
+    fmt::print(stderr,
+               "pkgly-trail: warning: {} access record(s) have the request id of an earlier "
+               "one: Pkgly writes one per request, so the others were forged; the join keeps "
+               "the newest and marks it suspect (first at {})\n",
+               join->shared_access_ids, join->first_shared_access_id);
   }
   if (result.truncated_lines > 0) {
     doubt = true;

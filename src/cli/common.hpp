@@ -4,6 +4,7 @@
 
 #include "cli/options.hpp"
 #include "cli/pipeline.hpp"
+#include "pkgly_trail/correlate/correlator.hpp"
 #include "pkgly_trail/sink/output_stream.hpp"
 
 namespace pkgly_trail::cli {
@@ -13,8 +14,10 @@ std::int64_t now_us();
 bool use_color(ColorMode mode, bool stdout_terminal);
 SinkOptions sink_options(const Options& options);
 // Flushes, reports unparsed lines and output errors; returns the exit status
-// (0 something printed, 1 nothing, 2 trouble).
+// (0 something printed, 1 nothing, 2 trouble). `join` is the join's counts, for the commands
+// that join.
 int finish_run(const Options& options, OutputStream& out, const ParseStats& stats,
-               const PipelineResult& result, std::uint64_t printed);
+               const PipelineResult& result, std::uint64_t printed,
+               const JoinStats* join = nullptr);
 
 }  // namespace pkgly_trail::cli

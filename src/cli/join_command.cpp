@@ -60,7 +60,7 @@ int run_join(const Options& options, const Filter& filter) {
     print_join_stats(join);
   }
   warn_join_evictions(join, options.join.max_memory);
-  return finish_run(options, out, result.stats, result, join.printed);
+  return finish_run(options, out, result.stats, result, join.printed, &join);
 }
 
 }  // namespace pkgly_trail::cli

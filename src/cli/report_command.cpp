@@ -61,7 +61,8 @@ int run_report(const Options& options, const Filter& filter) {
     print_join_stats(correlator.stats());
   }
   warn_join_evictions(correlator.stats(), options.join.max_memory);
-  return finish_run(options, out, result.stats, result, aggregator.events());
+  return finish_run(options, out, result.stats, result, aggregator.events(),
+                    &correlator.stats());
 }
 
 }  // namespace pkgly_trail::cli

@@ -43,10 +43,11 @@ void print_join_stats(const JoinStats& s) {
              "audits evicted      {} (--max-memory: printed before their access record came)\n"
              "related over cap    {} (--max-related)\n"
              "late records        {} (after their audit event was printed)\n"
+             "shared access ids   {} (access records of a request that had one: forged)\n"
              "join memory peak    {} bytes\n",
              s.audit_events, s.printed, s.filtered_out, s.without_access, s.requests_expired,
              s.requests_evicted, s.audits_evicted, s.related_over_cap, s.late_records,
-             s.peak_bytes);
+             s.shared_access_ids, s.peak_bytes);
 }
 
 void warn_join_evictions(const JoinStats& s, std::size_t max_memory) {

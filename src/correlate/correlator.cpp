@@ -32,6 +32,8 @@ using detail::Links;
 constexpr std::string_view kTracePrefix = "trace:";
 // What a hash map node costs besides its key and value (bucket slot, next pointer, hash).
 constexpr std::size_t kNodeBytes = 64;
+constexpr std::string_view kSharedAccessId =
+    "another access record has this request's id: one of them was forged";
 
 // Heap bytes a kept record owns besides the Record itself.
 std::size_t heap_bytes(const Record& record) noexcept {
@@ -101,6 +103,7 @@ struct Request {
   WaitingAudits waiting;            // audit events keyed to it, before its access record
   std::vector<std::string> traces;  // trace ids aliased to this request
   bool access_claimed = false;      // an audit event was joined to the access record
+  bool access_seen = false;         // an access record came (kept even after it is released)
   bool done = false;                // its audit event was printed
   std::size_t bytes = 0;            // all of it, as counted in Index::memory
 };
@@ -395,13 +398,23 @@ struct Correlator::Index {
     std::string_view trace = record.valid_trace_id();
     if (!trace.empty() && !record.request_id.empty()) tie(trace, record.request_id);
     Request& request = request_at(key);
+    const bool shared = request.access_seen;
+    request.access_seen = true;
+    if (shared) note_shared_access_id(record);
     if (request.done) {
       ++stats.late_records;
       return;
     }
-    // The first access record of a request is its own; a later one with the same id is not.
-    if (request.access) return;
+    if (request.access) {
+      // Pkgly writes one access record per request, right before its audit event; a forged
+      // one comes from a value written earlier. Keep the newest, and say the join is in doubt.
+      const std::size_t replaced = sizeof(Record) + heap_bytes(*request.access);
+      request.bytes -= std::min(request.bytes, replaced);
+      sub(replaced);
+      withdraw_access(request);
+    }
     request.access = record.clone();
+    if (shared) request.access->suspect = kSharedAccessId;
     add(request, sizeof(Record) + heap_bytes(*request.access));
     if (!request.waiting.empty()) {
       // Audit events keyed to the request: the first takes the access record, any other one
@@ -416,6 +429,13 @@ struct Correlator::Index {
     }
     request.exchange = &exchange;
     exchange.accesses.push_back(request);
+  }
+
+  void note_shared_access_id(const Record& record) {
+    if (stats.shared_access_ids++ == 0)
+      stats.first_shared_access_id =
+          std::string(record.source.input.empty() ? "-" : record.source.input) + ":" +
+          std::to_string(record.source.line);
   }
 
   void on_audit(const Record& record) {

@@ -137,7 +137,10 @@ void append_ecs_document(fmt::memory_buffer& out, const Record& audit, const Rec
   doc.string("user_agent.original", agent);
   for (const Label& label : kLabels) doc.string(label.path, text_of(&audit, label.field));
   doc.string("labels.joined_by", to_string(joined_by));
-  doc.string("labels.suspect", audit.suspect);
+  // Doubt about the event, or else about the access record it was joined to.
+  std::string_view suspect = audit.suspect;
+  if (suspect.empty() && access) suspect = access->suspect;
+  doc.string("labels.suspect", suspect);
   doc.close();
 }
 

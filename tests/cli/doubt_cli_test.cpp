@@ -47,4 +47,43 @@ TEST_CASE("a fake audit record inside a value is warned about and fails --strict
   CHECK(strict.status == 2);
 }
 
+TEST_CASE("a second access record for a request is warned about and fails --strict",
+          "[cli][doubt][security]") {
+  // A forged access record (its whole line in a value written earlier in the request) with
+  // the request's id: the join keeps the newest and marks it.
+  auto access = [](const std::string& time, const std::string& method, const std::string& status,
+                   const std::string& client) {
+    return "2025-11-20T10:15:30." + time +
+           "Z  INFO HTTP request{request_id=11111111-1111-4111-8111-111111111111}: "
+           "pkgly::access: HTTP access trace_id=00000000000000000000000000000000 "
+           "http.request.method=" + method + " http.route=/api/user/{id} url.path=/api/user/7 "
+           "http.response.status_code=" + status + " duration_ms=3 "
+           "request_id=11111111-1111-4111-8111-111111111111 client.address=\"" + client +
+           "\"\n";
+  };
+  const std::string log =
+      access("000001", "GET", "200", "10.0.0.66") + access("000002", "DELETE", "204", "10.0.0.7") +
+      "2025-11-20T10:15:30.000003Z  INFO HTTP request{request_id=11111111-1111-4111-8111-"
+      "111111111111}: pkgly::audit: Audit event trace_id=00000000000000000000000000000000 "
+      "action=user.delete outcome=success actor_username=admin actor_id=1 "
+      "actor_authenticated=true resource_kind= resource_id= resource_name= repository_id= "
+      "storage_id= target_user_id=7 token_id=0 path= query= http_request_method=DELETE "
+      "http_route=/api/user/{id} url_path=/api/user/7 http_response_status_code=204\n";
+  auto relaxed = run_trail("join -o json -", log);
+  CHECK(relaxed.status == 0);
+  CHECK(relaxed.out.find("\"client.address\":\"10.0.0.7\"") != std::string::npos);
+  CHECK(relaxed.out.find("\"suspect\":") != std::string::npos);
+  CHECK(relaxed.err.find("1 access record(s) have the request id of an earlier one") !=
+        std::string::npos);
+  CHECK(relaxed.err.find("(first at -:2)") != std::string::npos);
+  CHECK(run_trail("join -o ecs -", log).out.find("\"suspect\":\"another access record") !=
+        std::string::npos);
+  CHECK(run_trail("join -o json --strict -", log).status == 2);
+  CHECK(run_trail("report -o json --strict -", log).status == 2);
+  // The access record alone, once: no doubt.
+  auto single = run_trail("join -o json --strict -", log.substr(log.find('\n') + 1));
+  CHECK(single.status == 0);
+  CHECK(single.err == "");
+}
+
 }  // namespace pkgly_trail

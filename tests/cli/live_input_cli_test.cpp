@@ -140,9 +140,8 @@ TEST_CASE("a log trickled through a pipe gives the output of the same bytes in a
 TEST_CASE("a gzip log over 1 MiB gives the output of its text by name and on stdin",
           "[cli][gzip]") {
   input_testing::ScratchDir dir;
-  std::string log;
-  const std::string sample = testing::read_file(testing::fixture_path("full-plain-compose.log"));
-  while (log.size() < 3 * (1 << 20)) log += sample;
+  const std::string log = testing::repeat_log(
+      testing::read_file(testing::fixture_path("full-plain-compose.log")), 3 * (1 << 20));
   // `gzip -1` of this repetitive text is small; stored (`-0`) it is past 1 MiB, as a real
   // rotated log is compressed.
   const std::string gzip = input_testing::gzip_member(log, 0);
@@ -180,9 +179,8 @@ TEST_CASE("a gzip log over 1 MiB gives the output of its text by name and on std
 TEST_CASE("output gone after the first event stops reading and reports nothing unparsed",
           "[cli][stop]") {
   input_testing::ScratchDir dir;
-  std::string log;
-  const std::string sample = testing::read_file(testing::fixture_path("full-plain-compose.log"));
-  while (log.size() < 8 * (1 << 20)) log += sample;
+  const std::string log = testing::repeat_log(
+      testing::read_file(testing::fixture_path("full-plain-compose.log")), 8 * (1 << 20));
   const std::string path = dir.write("pkgly.log", log);
   const std::string gzip_path = dir.write("pkgly.log.gz", input_testing::gzip_member(log, 1));
   for (const std::string& input : {path, gzip_path}) {

@@ -204,18 +204,44 @@ TEST_CASE("correlator: held bytes return to zero once requests end and leave the
 
 // Deliberate bugs these must catch: see the mutant list in the report of this change.
 
-TEST_CASE("correlator keeps the first access record of a request - not a later one",
+TEST_CASE("correlator: a second access record for one request - the newest is kept and marked suspect",
           "[correlate][mutant]") {
+  // Pkgly writes one access record per request, right before the audit event; a forged one
+  // (a whole line in a value written earlier in the request) comes first.
   Harness h;
-  h.feed({full(at(0, 1), kR1, access_body(kZero, kR1), "INFO"),
-          // A second access record with the same request id (forged through a newline).
+  h.feed({full(at(0, 1), kR1,
+               access_body(kZero, kR1, Http{"GET", "/api/x", "/api/x", "200"}), "INFO"),
           full(at(0, 2), kR1, access_body(kZero, kR1, Http{"DELETE", "/api/x", "/api/x", "204"}),
                "INFO"),
-          full(at(0, 3), kR1, audit_body(kZero), "INFO")});
+          full(at(0, 3), kR1, audit_body(kZero, Http{"DELETE", "/api/x", "/api/x", "204"}),
+               "INFO")});
   REQUIRE(h.events().size() == 1);
   REQUIRE(h.events()[0].access);
-  CHECK(h.events()[0].access->field("http.request.method")->text == "GET");
-  CHECK(h.events()[0].access->field("http.response.status_code")->text == "200");
+  CHECK(h.events()[0].access->field("http.request.method")->text == "DELETE");
+  CHECK(h.events()[0].access->field("http.response.status_code")->text == "204");
+  CHECK(h.events()[0].access->suspect.find("forged") != std::string_view::npos);
+  CHECK(h.events()[0].audit.suspect.empty());
+  CHECK(h.stats().shared_access_ids == 1);
+  CHECK(h.stats().first_shared_access_id == "test.log:2");
+  // One more after the event was printed is counted too, and changes nothing printed.
+  h.feed({full(at(0, 4), kR1, access_body(kZero, kR1), "INFO")});
+  CHECK(h.stats().shared_access_ids == 2);
+  CHECK(h.stats().late_records == 1);
+  h.correlator.finish();
+  CHECK(h.events().size() == 1);
+}
+
+TEST_CASE("correlator: one access record per request - no doubt", "[correlate]") {
+  Harness h;
+  h.feed({full(at(0, 1), kR1, access_body(kZero, kR1), "INFO"),
+          full(at(0, 2), kR1, audit_body(kZero), "INFO"),
+          full(at(0, 3), kR2, access_body(kZero, kR2), "INFO"),
+          full(at(0, 4), kR2, audit_body(kZero), "INFO")});
+  h.correlator.finish();
+  REQUIRE(h.events().size() == 2);
+  CHECK(h.events()[0].access->suspect.empty());
+  CHECK(h.events()[1].access->suspect.empty());
+  CHECK(h.stats().shared_access_ids == 0);
 }
 
 TEST_CASE("correlator puts early trace-only records in log order among the request's records",

@@ -2,6 +2,7 @@
 // Reads the ground-truth files that come with the sample logs (tests/fixtures/*.truth.ndjson).
 #include <simdjson.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -26,6 +27,33 @@ inline std::vector<std::string> read_lines(const std::string& path) {
   for (std::string line; std::getline(in, line);)
     if (!line.empty()) lines.push_back(line);
   return lines;
+}
+
+// `sample` repeated until the text is at least `bytes` long, each copy with its own request
+// ids (the first 8 hex digits of every uuid become the copy's number), so a big log is not a
+// log whose requests repeat: Pkgly writes one access record per request id.
+inline std::string repeat_log(const std::string& sample, std::size_t bytes) {
+  auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+  auto uuid_at = [&](std::size_t at) {
+    if (at + 36 > sample.size() || (at > 0 && hex(sample[at - 1]))) return false;
+    for (std::size_t i = 0; i < 36; ++i) {
+      const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+      if (dash ? sample[at + i] != '-' : !hex(sample[at + i])) return false;
+    }
+    return true;
+  };
+  std::vector<std::size_t> uuids;
+  for (std::size_t at = 0; at < sample.size(); ++at)
+    if (uuid_at(at)) uuids.push_back(at);
+  std::string log;
+  for (unsigned copy = 0; log.size() < bytes; ++copy) {
+    std::string text = sample;
+    char number[9];
+    std::snprintf(number, sizeof number, "%08x", copy);
+    for (std::size_t at : uuids) text.replace(at, 8, number);
+    log += text;
+  }
+  return log;
 }
 
 // The samples, each with its truth file.

@@ -41,6 +41,10 @@ struct JoinStats {
   std::uint64_t audits_evicted = 0;    // printed early by --max-memory, before any access record
   std::uint64_t related_over_cap = 0;  // not kept because of --max-related
   std::uint64_t late_records = 0;      // arrived after their audit event was printed
+  // Access records whose request already had one: Pkgly writes one per request, so all but
+  // one were forged (docs/security.md). The join keeps the newest and marks it suspect.
+  std::uint64_t shared_access_ids = 0;
+  std::string first_shared_access_id;  // where the first such record was, input:line
   std::size_t peak_bytes = 0;          // most bytes held at once (counted as --max-memory counts)
 };
 
