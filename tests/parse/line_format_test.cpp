@@ -158,3 +158,31 @@ TEST_CASE("generic fields: quoted strings are unescaped - brackets keep Debug va
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("a message Pkgly formats with user text keeps a hostile key=value inside it",
+          "[parse][full][compact]") {
+  // `info!("Saving File: {}", path)` has no fields: ` user=admin` is part of the path.
+  for (const std::string header : {"2025-11-20T10:15:30.1Z  INFO HTTP request{request_id=r-1}: ",
+                                   "2025-11-20T10:15:30.1Z  INFO [HTTP request] "}) {
+    INFO(header);
+    auto parsed = parse_text(header +
+                             "pkgly::repository::npm: Saving File: pkg/a user=admin x=1.tgz\n" +
+                             header +
+                             "pkgly::docker: Docker GET request path: [\"v2\", \"a b=c\"]\n" +
+                             header + "pkgly::app: Loaded repo count=3\n");
+    REQUIRE(parsed.records.size() == 3);
+    CHECK(parsed.records[0].message ==
+          std::optional<std::string_view>("Saving File: pkg/a user=admin x=1.tgz"));
+    CHECK(parsed.records[0].fields.empty());
+    CHECK(parsed.records[1].message ==
+          std::optional<std::string_view>("Docker GET request path: [\"v2\", \"a b=c\"]"));
+    CHECK(parsed.records[1].fields.empty());
+    // Any other message: fields after it are fields.
+    CHECK(parsed.records[2].message == std::optional<std::string_view>("Loaded repo"));
+    CHECK(field_text(parsed.records[2], "count") == "3");
+  }
+}
+
+}  // namespace pkgly_trail

@@ -44,6 +44,9 @@ class Query {
     const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
     db_.reset(db);
     if (rc != SQLITE_OK) FAIL("cannot open " << path << ": " << sqlite3_errmsg(db));
+    // A pkgly-trail still writing may hold the lock (creating the schema, committing a batch):
+    // wait for it, as any reader of a live database must.
+    sqlite3_busy_timeout(db, 10000);
   }
   // Every row of `sql`, each cell as text; NULL is "NULL".
   std::vector<std::vector<std::string>> rows(const std::string& sql) {

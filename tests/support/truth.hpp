@@ -63,6 +63,8 @@ inline const std::vector<std::string>& sample_names() {
       "compose-ts-interleaved-postgres", "full-ansi-compose-real", "full-ansi-compose",
       "json-compose-real",         "json-plain-zero",       "pretty-noansi",
       "full-plain-compose",        "pretty-ansi-compose",
+      // Pkgly restarted twice: full without ANSI, then pretty, then json, in one stream.
+      "full-plain-restart",
   };
   return names;
 }
