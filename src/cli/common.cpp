@@ -49,6 +49,8 @@ int finish_run(const Options& options, OutputStream& out, const ParseStats& stat
     const std::string& first;
     std::string_view what;
   };
+  static const JoinStats kNoJoin;
+  const JoinStats& j = join != nullptr ? *join : kNoJoin;
   const Doubt doubts[] = {
       {stats.unparsed_lines, stats.first_unparsed,
        "line(s) looked like records but could not be parsed"},
@@ -62,20 +64,21 @@ int finish_run(const Options& options, OutputStream& out, const ParseStats& stat
       {stats.audit_marker_lines_not_events, stats.first_audit_marker_not_event,
        "line(s) carry the audit marker (pkgly::audit, Audit event) but did not come out as "
        "audit events"},
+      {j.shared_access_ids, j.first_shared_access_id,
+       "access record(s) have the request id of an earlier one: Pkgly writes one per request, "
+       "so the others were forged; the join keeps the newest and marks it suspect"},
+      {j.exchange_mismatches, j.first_exchange_mismatch,
+       "audit event(s) name another method, route, path or status than their access record: "
+       "a value may have imitated the record's end; they are marked suspect"},
+      {j.missing_access, j.first_missing_access,
+       "audit event(s) of an HTTP request came without the access record Pkgly writes before "
+       "each: forged, or the log starts inside the request; they are marked suspect"},
   };
   bool doubt = false;
   for (const Doubt& d : doubts) {
     if (d.count == 0) continue;
     doubt = true;
     fmt::print(stderr, "pkgly-trail: warning: {} {} (first at {})\n", d.count, d.what, d.first);
-  }
-  if (join != nullptr && join->shared_access_ids > 0) {
-    doubt = true;
-    fmt::print(stderr,
-               "pkgly-trail: warning: {} access record(s) have the request id of an earlier "
-               "one: Pkgly writes one per request, so the others were forged; the join keeps "
-               "the newest and marks it suspect (first at {})\n",
-               join->shared_access_ids, join->first_shared_access_id);
   }
   if (result.truncated_lines > 0) {
     doubt = true;

@@ -44,10 +44,12 @@ void print_join_stats(const JoinStats& s) {
              "related over cap    {} (--max-related)\n"
              "late records        {} (after their audit event was printed)\n"
              "shared access ids   {} (access records of a request that had one: forged)\n"
+             "exchange mismatches {} (audit and access records disagree: marked suspect)\n"
+             "missing access      {} (an HTTP audit event keyed by id without one: suspect)\n"
              "join memory peak    {} bytes\n",
              s.audit_events, s.printed, s.filtered_out, s.without_access, s.requests_expired,
              s.requests_evicted, s.audits_evicted, s.related_over_cap, s.late_records,
-             s.shared_access_ids, s.peak_bytes);
+             s.shared_access_ids, s.exchange_mismatches, s.missing_access, s.peak_bytes);
 }
 
 void warn_join_evictions(const JoinStats& s, std::size_t max_memory) {

@@ -34,6 +34,12 @@ constexpr std::string_view kTracePrefix = "trace:";
 constexpr std::size_t kNodeBytes = 64;
 constexpr std::string_view kSharedAccessId =
     "another access record has this request's id: one of them was forged";
+constexpr std::string_view kMissingAccess =
+    "no access record of its own came before it: it may be forged (or the log starts inside "
+    "its request)";
+constexpr std::string_view kExchangeMismatch =
+    "its access record shows another method, route, path or status: a value may have "
+    "imitated this record's end";
 
 // Heap bytes a kept record owns besides the Record itself.
 std::size_t heap_bytes(const Record& record) noexcept {
@@ -58,6 +64,25 @@ constexpr std::string_view kAuditExchange[] = {"http_request_method", "http_rout
                                                "http_response_status_code"};
 constexpr std::string_view kAccessExchange[] = {"http.request.method", "http.route", "url.path",
                                                 "http.response.status_code"};
+
+// input:line of a record, as warnings name it.
+std::string where(const Record& record) {
+  return std::string(record.source.input.empty() ? "-" : record.source.input) + ":" +
+         std::to_string(record.source.line);
+}
+
+bool same_exchange(const Record& audit, const Record& access) noexcept {
+  for (std::size_t i = 0; i < std::size(kAuditExchange); ++i)
+    if (text_of(audit, kAuditExchange[i]) != text_of(access, kAccessExchange[i])) return false;
+  return true;
+}
+
+// A websocket browse event (its own span, no access record), by its action as well as its
+// empty HTTP fields: a fake `user.delete` with status 0 is not one.
+bool is_browse_event(const Record& audit) noexcept {
+  return is_websocket_event(audit) &&
+         text_of(audit, "action").starts_with("repository.browse_ws.");
+}
 
 struct KeyHash {
   using is_transparent = void;
@@ -230,11 +255,18 @@ struct Correlator::Index {
     if (request && !limits.access_only) related = request->related;
     if (!access && related.empty()) by = JoinKey::None;
     if (!access) ++stats.without_access;
-    if (accept && !accept(audit, access)) {
+    Record marked;
+    const std::string_view doubt = doubt_about(audit, access, by);
+    if (!doubt.empty() && audit.suspect.empty()) {
+      marked = audit.clone();
+      marked.suspect = doubt;
+    }
+    const Record& shown = marked.suspect.empty() ? audit : marked;
+    if (accept && !accept(shown, access)) {
       ++stats.filtered_out;
     } else {
       ++stats.printed;
-      sink.write(JoinedEvent{audit, access, related, by});
+      sink.write(JoinedEvent{shown, access, related, by});
     }
     if (request == nullptr) return;
     request->access_claimed = true;
@@ -251,6 +283,21 @@ struct Correlator::Index {
     request->access.reset();
     request->bytes -= std::min(request->bytes, kept);
     sub(kept);
+  }
+
+  // What the join says against an audit event of an HTTP request (empty: nothing). Pkgly
+  // writes the request's access record right before it, with the same method, route, path and
+  // status; an event without one, or with another, was imitated (docs/security.md).
+  std::string_view doubt_about(const Record& audit, const Record* access, JoinKey by) {
+    if (is_browse_event(audit)) return {};
+    if (access == nullptr) {
+      if (stats.missing_access++ == 0) stats.first_missing_access = where(audit);
+      return kMissingAccess;
+    }
+    // Adjacency took an access record of the same exchange.
+    if (by == JoinKey::Adjacency || same_exchange(audit, *access)) return {};
+    if (stats.exchange_mismatches++ == 0) stats.first_exchange_mismatch = where(audit);
+    return kExchangeMismatch;
   }
 
   // Early trace-only records were added after records of the request id: sort by arrival.
@@ -432,10 +479,7 @@ struct Correlator::Index {
   }
 
   void note_shared_access_id(const Record& record) {
-    if (stats.shared_access_ids++ == 0)
-      stats.first_shared_access_id =
-          std::string(record.source.input.empty() ? "-" : record.source.input) + ":" +
-          std::to_string(record.source.line);
+    if (stats.shared_access_ids++ == 0) stats.first_shared_access_id = where(record);
   }
 
   void on_audit(const Record& record) {

@@ -114,16 +114,6 @@ bool may_be_cut_in_spans(std::string_view text) noexcept {
 // The audit marker where a formatter writes it: the target `pkgly::audit` followed by the
 // message `Audit event` (text formats, with the formatter's colours between them), or the
 // json member `"target":"pkgly::audit"` (a json value cannot hold it unescaped).
-std::size_t count_text(std::string_view text, std::string_view needle) noexcept {
-  std::size_t count = 0;
-  for (std::size_t at = find_text(text, needle); at != std::string_view::npos;
-       at = find_text(text.substr(at + needle.size()), needle) == std::string_view::npos
-                ? std::string_view::npos
-                : at + needle.size() + find_text(text.substr(at + needle.size()), needle))
-    ++count;
-  return count;
-}
-
 bool carries_audit_marker(std::string_view line) noexcept {
   if (starts_json_record(line))
     return find_text(line, "\"target\":\"pkgly::audit\"") != std::string_view::npos;
@@ -639,16 +629,17 @@ void RecordAssembler::keep_behind(Pending& pending) {
   if (parsed_for_ == &pending) parsed_for_ = nullptr;
 }
 
-// The record that ended the kept one went on over a newline, or names its last key twice
-// (its own and, perhaps, the kept record's genuine tail), and the two fit as one record: both
-// readings stand, so both records are marked.
+// The record that ended the kept one went on over a newline, names a key twice (its last key:
+// its own and, perhaps, the kept record's genuine tail; another: a value imitating fields), or
+// does not fit its schema alone (Pkgly never writes such a record), and the two fit as one
+// record: both readings stand, so both records are marked.
 void RecordAssembler::judge_behind(Pending& pending) {
   // Only schemas with a free-text value before their end can read that way (an access
   // record's free text is last, and its last key is also in its span).
   if (pending.schema != nullptr && pending.schema == pending.behind->schema &&
       can_be_unfinished(*pending.schema) &&
-      (pending.lines > 1 ||
-       count_text(pending.text, last_required_key(*pending.schema)) >= 2) &&
+      (pending.lines > 1 || names_a_key_twice(pending.text, *pending.schema) ||
+       fit_of(pending) == SchemaFit::Broken) &&
       joins_behind(pending)) {
     if (pending.behind->suspect.empty()) pending.behind->suspect = kSuspectTwoReadings;
     if (pending.suspect.empty()) pending.suspect = kSuspectTwoReadings;

@@ -1,5 +1,6 @@
 #include "pkgly_trail/parse/schema.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "pkgly_trail/parse/debug_string.hpp"
@@ -238,6 +239,30 @@ Value typed(FieldType type, std::string_view raw, TextArena& arena) {
 }
 
 }  // namespace
+
+bool names_a_key_twice(std::string_view text, const Schema& schema) noexcept {
+  auto key_char = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '.';
+  };
+  // Spans before the message may hold the same keys (an upstream record's spans name
+  // http.request.method and url.full): count from the message on.
+  std::size_t message = text.size();
+  for (std::string_view m : schema.messages) message = std::min(message, text.find(m));
+  if (message < text.size()) text.remove_prefix(message);
+  for (const SchemaField& field : schema.fields) {
+    int seen = 0;
+    for (std::size_t at = text.find(field.key); at != std::string_view::npos;
+         at = text.find(field.key, at + 1)) {
+      const std::size_t end = at + field.key.size();
+      const bool styled = text.substr(0, at).ends_with("\x1b[3m");  // full with ANSI: italic key
+      if ((at > 0 && key_char(text[at - 1]) && !styled) || end >= text.size()) continue;
+      const char next = text[end];
+      if ((next == '=' || next == ':' || next == '\x1b') && ++seen == 2) return true;
+    }
+  }
+  return false;
+}
 
 std::string_view last_required_key(const Schema& schema) noexcept {
   for (auto it = schema.fields.rbegin(); it != schema.fields.rend(); ++it)

@@ -86,4 +86,47 @@ TEST_CASE("a second access record for a request is warned about and fails --stri
   CHECK(single.err == "");
 }
 
+TEST_CASE("join marks an audit event whose HTTP fields differ from its access record",
+          "[cli][doubt][security]") {
+  // The two-line reading of `query=x <imitated end>⏎<fake record head>` + genuine tail: each
+  // line is a whole audit record. The access record of bob's request tells the truth.
+  const std::string span = "HTTP request{request_id=22222222-2222-4222-8222-222222222222}: ";
+  auto fields = [](const std::string& action, const std::string& actor) {
+    return "trace_id=00000000000000000000000000000000 action=" + action +
+           " outcome=success actor_username=" + actor +
+           " actor_id=3 actor_authenticated=true resource_kind= resource_id= resource_name= "
+           "repository_id= storage_id= target_user_id=0 token_id=0 path= query=";
+  };
+  const std::string log =
+      "2025-11-20T10:15:30.000001Z  INFO " + span +
+      "pkgly::access: HTTP access trace_id=00000000000000000000000000000000 "
+      "http.request.method=GET http.route=/api/search/packages url.path=/api/search/packages "
+      "http.response.status_code=200 duration_ms=3 "
+      "request_id=22222222-2222-4222-8222-222222222222\n"
+      "2025-11-20T10:15:30.000002Z  INFO " + span +
+      "pkgly::audit: Audit event " + fields("package.search", "bob") +
+      "x http_request_method=DELETE http_route=/api/user/{id} url_path=/api/user/7 "
+      "http_response_status_code=204\n"
+      "2025-11-20T10:15:30.000002Z  INFO HTTP request{request_id=r-9}: pkgly::audit: Audit event " +
+      fields("user.delete", "admin") +
+      "z http_request_method=GET http_route=/api/search/packages url_path=/api/search/packages "
+      "http_response_status_code=200\n";
+  auto relaxed = run_trail("join -o json -", log);
+  CHECK(relaxed.status == 0);
+  const std::size_t bob = relaxed.out.find("\"actor_username\":\"bob\"");
+  REQUIRE(bob != std::string::npos);
+  const std::string bob_line = relaxed.out.substr(bob, relaxed.out.find('\n', bob) - bob);
+  CHECK(bob_line.find("\"suspect\":\"its access record shows another") != std::string::npos);
+  CHECK(relaxed.err.find("1 audit event(s) name another method") != std::string::npos);
+  // The fake record (its request id invented) has no access record: marked too.
+  const std::size_t admin = relaxed.out.find("\"actor_username\":\"admin\"");
+  REQUIRE(admin != std::string::npos);
+  CHECK(relaxed.out.find("\"suspect\":\"no access record of its own", admin) !=
+        std::string::npos);
+  CHECK(relaxed.err.find("1 audit event(s) of an HTTP request came without") != std::string::npos);
+  CHECK(relaxed.err.find("(first at -:3)") != std::string::npos);
+  CHECK(relaxed.err.find("(first at -:2)") != std::string::npos);
+  CHECK(run_trail("join -o json --strict -", log).status == 2);
+}
+
 }  // namespace pkgly_trail

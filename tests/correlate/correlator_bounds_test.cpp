@@ -286,3 +286,58 @@ TEST_CASE("correlator keeps nothing of records that come after their request was
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+using namespace correlate_testing;
+
+TEST_CASE("correlator: an audit event that names another exchange than its access record is suspect",
+          "[correlate][mutant][security]") {
+  // `query=x http_request_method=DELETE ... http_response_status_code=204⏎<fake record>`: read
+  // line by line, the audit event's HTTP fields are the attacker's; its access record (same
+  // request id) shows the request Pkgly served.
+  Harness h;
+  h.feed({full(at(0, 1), kR1, access_body(kZero, kR1, Http{"GET", "/api/x", "/api/x", "200"}),
+               "INFO"),
+          full(at(0, 2), kR1, audit_body(kZero, Http{"DELETE", "/api/x", "/api/x", "204"}),
+               "INFO"),
+          full(at(0, 3), kR2, access_body(kZero, kR2), "INFO"),
+          full(at(0, 4), kR2, audit_body(kZero), "INFO")});
+  h.correlator.finish();
+  REQUIRE(h.events().size() == 2);
+  CHECK(h.events()[0].audit.suspect.find("imitated") != std::string_view::npos);
+  CHECK(h.events()[0].by == JoinKey::RequestId);
+  CHECK(h.events()[1].audit.suspect.empty());
+  CHECK(h.stats().exchange_mismatches == 1);
+  CHECK(h.stats().first_exchange_mismatch == "test.log:2");
+}
+
+TEST_CASE("correlator: an HTTP audit event keyed by id without an access record is suspect",
+          "[correlate][mutant][security]") {
+  Harness h;
+  h.feed({// A fake audit line with an invented request id: no access record precedes it.
+          full(at(0, 1), kR1, audit_body(kZero), "INFO"),
+          // A websocket browse event has no access record by design.
+          full(at(0, 2), kR2,
+               audit_body(kZero, Http{"", "", "", "0"}, "bob",
+                          "repository.browse_ws.connect"),
+               "INFO"),
+          // Status 0 and empty HTTP fields but not a browse action: not a websocket event.
+          full(at(0, 3), kR3,
+               audit_body(kZero, Http{"", "", "", "0"}, "bob", "user.delete"), "INFO")});
+  // The event waiting for its access record is printed at the end; the others at once.
+  h.correlator.finish();
+  REQUIRE(h.events().size() == 3);
+  auto by_line = [&](std::uint64_t line) -> const Record& {
+    for (const Joined& e : h.events())
+      if (e.audit.source.line == line) return e.audit;
+    FAIL("no event from line " << line);
+    throw;
+  };
+  CHECK(by_line(1).suspect.find("no access record") != std::string_view::npos);
+  CHECK(by_line(2).suspect.empty());
+  CHECK(by_line(3).suspect.find("no access record") != std::string_view::npos);
+  CHECK(h.stats().missing_access == 2);
+  CHECK(h.stats().first_missing_access == "test.log:3");
+}
+
+}  // namespace pkgly_trail

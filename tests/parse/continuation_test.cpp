@@ -442,4 +442,46 @@ TEST_CASE("a genuine audit record is not an orphan tail of itself",
   }
 }
 
+TEST_CASE("an imitated end then a fake record that takes the genuine tail marks both readings",
+          "[parse][continuation][security]") {
+  // forgery_fuzz: `query=x <imitated end>⏎<fake record head>` followed by Pkgly's genuine tail
+  // on the same line. Alone, each line is a whole audit record; joined, they are bob's. The
+  // fake line names a key twice (its actor imitates fields), or does not fit alone at all.
+  for (const Dialect& d : dialects()) {
+    if (std::string(d.name) == "pretty") continue;  // its location line decides (own test)
+    const std::string imitated = d.sep + "http_request_method" + d.close + "DELETE" + d.sep +
+                                 "http_route" + d.close + "/api/user/{id}" + d.sep +
+                                 "url_path" + d.close + "/api/user/7" + d.sep +
+                                 "http_response_status_code" + d.close + "204";
+    const std::string repeated_key =
+        "admin" + d.sep + "actor_id" + d.close + "1" + d.sep + "actor_authenticated" + d.close +
+        "true";
+    for (const std::string& fake_actor : {repeated_key, std::string("admin")}) {
+      std::string fake = audit_record(d, fake_actor, "z", "201");
+      fake.replace(fake.find("package.search"), 14, "user.delete");
+      if (fake_actor == "admin")  // does not fit alone: the tail comes after a cut value
+        fake.replace(fake.find(d.sep + "token_id"), d.sep.size() + 8, d.sep + "token_ix");
+      // The fake record's own tail is cut off: bob's genuine tail ends the line.
+      fake.resize(fake.find(d.sep + "http_request_method"));
+      const std::string value = "x" + imitated + "\n" + fake;
+      DYNAMIC_SECTION(d.name << (fake_actor == "admin" ? " misfit" : " repeated key")) {
+        std::string log = audit_record(d, "alice", "", "200") + "\n" +
+                          audit_record(d, "bob", value, "201") + "\n" +
+                          audit_record(d, "carol", "", "202") + "\n";
+        auto parsed = parse_text(log);
+        auto audits = audits_of(parsed);
+        REQUIRE(audits.size() >= 3);
+        for (const Record* audit : audits) {
+          const Value* actor = audit->field("actor_username");
+          REQUIRE(actor != nullptr);
+          if (actor->text == "alice" || actor->text == "carol") continue;
+          INFO("actor " << actor->text);
+          // bob's altered record (DELETE 204) and the fake one: neither passes for genuine.
+          CHECK_FALSE(audit->suspect.empty());
+        }
+      }
+    }
+  }
+}
+
 }  // namespace pkgly_trail

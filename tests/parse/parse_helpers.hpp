@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "pkgly_trail/parse/record_assembler.hpp"
+#include "support/feed_text.hpp"
 
 namespace pkgly_trail::testing {
 
@@ -22,14 +23,7 @@ inline Parsed parse_text(std::string_view text, AssemblerOptions options = {}) {
   Collected collected;
   RecordAssembler assembler(collected, options);
   assembler.begin_input("test.log");
-  std::uint64_t number = 0;
-  for (std::size_t start = 0; start < text.size();) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    assembler.on_line(text.substr(start, end - start), ++number);
-    start = end + 1;
-  }
-  assembler.flush();
+  feed_text(text, assembler);
   return {std::move(collected.records), assembler.stats()};
 }
 

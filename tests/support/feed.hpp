@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "pkgly_trail/parse/record_assembler.hpp"
+#include "support/feed_text.hpp"
 #include "support/truth.hpp"
 
 namespace pkgly_trail::testing {
@@ -12,15 +13,7 @@ namespace pkgly_trail::testing {
 inline void feed_fixture(const std::string& fixture, std::string_view as,
                          RecordAssembler& assembler) {
   assembler.begin_input(as);
-  const std::string log = read_file(fixture_path(fixture));
-  std::uint64_t number = 0;
-  for (std::size_t start = 0; start < log.size();) {
-    std::size_t end = log.find('\n', start);
-    if (end == std::string::npos) end = log.size();
-    assembler.on_line(std::string_view(log).substr(start, end - start), ++number);
-    start = end + 1;
-  }
-  assembler.flush();
+  feed_text(read_file(fixture_path(fixture)), assembler);
 }
 
 }  // namespace pkgly_trail::testing

@@ -45,6 +45,15 @@ struct JoinStats {
   // one were forged (docs/security.md). The join keeps the newest and marks it suspect.
   std::uint64_t shared_access_ids = 0;
   std::string first_shared_access_id;  // where the first such record was, input:line
+  // Audit events whose method, route, url path or status differ from their access record's:
+  // Pkgly writes the same request into both, so a value imitated the audit record's end
+  // (docs/security.md). Printed marked suspect.
+  std::uint64_t exchange_mismatches = 0;
+  // Audit events of an HTTP request printed without an access record: Pkgly writes one before
+  // each, so the event may be forged. Printed marked suspect.
+  std::uint64_t missing_access = 0;
+  std::string first_missing_access;
+  std::string first_exchange_mismatch;  // the audit event's input:line
   std::size_t peak_bytes = 0;          // most bytes held at once (counted as --max-memory counts)
 };
 

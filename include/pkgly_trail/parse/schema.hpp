@@ -37,6 +37,11 @@ const Schema* find_schema(std::string_view target) noexcept;
 // The key every record of the schema ends with or after (audit: http_response_status_code).
 std::string_view last_required_key(const Schema& schema) noexcept;
 
+// Does `text` name one of the schema's keys twice, from its message on, where a key stands (after a blank or an
+// escape code, before `=`, `:` or an escape code)? A record Pkgly wrote names each once, unless
+// a value imitates fields: then it may also be the end of the record before it (docs/security.md).
+bool names_a_key_twice(std::string_view text, const Schema& schema) noexcept;
+
 // Splits `text` (message then fields, as written after `target: `) by the schema. On success
 // sets the message, appends typed fields and returns true; returns false when the text does
 // not fit the schema (the caller then falls back to generic splitting).
