@@ -151,11 +151,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (int i = 0; i < 3; ++i)
       if (is(r, genuine[i])) which = i;
     if (which >= 0) found[which] = true;
-    if (!r.suspect.empty() || !has_ids(d)) continue;
-    // Nothing forged or altered without a word: an unmarked event is genuine, with its own,
-    // unmarked access record.
-    FUZZ_CHECK(which >= 0 && p.access && p.access->suspect.empty() &&
-                   p.access->request_id == genuine[which].request_id,
+    // A marker on the event or on its access record says the join is in doubt.
+    if (!r.suspect.empty() || (p.access && !p.access->suspect.empty()) || !has_ids(d)) continue;
+    // Nothing forged or altered without a word: an unmarked event is genuine, with its own
+    // access record.
+    FUZZ_CHECK(which >= 0 && p.access && p.access->request_id == genuine[which].request_id,
                fmt::format("dialect {} field {}: actor {} status {} query {} access {}\nlog: {}",
                            d.name, field, fuzz::shown(text_of(r, "actor_username")),
                            text_of(r, "http_response_status_code"),

@@ -16,7 +16,8 @@ build=build-asan
 flags="-fsanitize=address,undefined -fno-omit-frame-pointer -O1 -g"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER="$compiler" \
   -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
-  -DPKGLY_TRAIL_WERROR=OFF -DPKGLY_TRAIL_TESTS=ON -DPKGLY_TRAIL_FUZZ=OFF >/dev/null
+  -DPKGLY_TRAIL_WERROR=OFF -DPKGLY_TRAIL_TESTS=ON -DPKGLY_TRAIL_FUZZ=OFF \
+  -DPKGLY_TRAIL_BENCH=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
 # The CLI tests run the (sanitized) binary; the options reach it through the environment. A

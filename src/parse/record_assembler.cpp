@@ -93,6 +93,16 @@ const Schema* named_schema(std::string_view text) noexcept {
 
 // Can a record of this schema be cut by a newline with required fields still to come (a
 // free-text field before a required one)? Access records cannot: their free text is last.
+// Does the line hold the key of a field that follows the schema's last free-text value?
+bool names_a_key_after_text(std::string_view line, const Schema& schema) noexcept {
+  std::size_t after = schema.fields.size();
+  for (std::size_t i = 0; i < schema.fields.size(); ++i)
+    if (schema.fields[i].type == FieldType::Text) after = i + 1;
+  for (std::size_t i = after; i < schema.fields.size(); ++i)
+    if (find_text(line, schema.fields[i].key) != std::string_view::npos) return true;
+  return false;
+}
+
 bool can_be_unfinished(const Schema& schema) noexcept {
   bool text_seen = false;
   for (const SchemaField& field : schema.fields) {
@@ -335,6 +345,14 @@ void RecordAssembler::place_line(Pending& pending, std::string_view body, std::u
   }
   if (pending.continuation == Continuation::Tentative && pending.fit == SchemaFit::Complete &&
       pending.format != Format::Pretty) {
+    if (pending.held_parses >= kMaxHeldParses ||
+        pending.text.size() + body.size() >= kMaxHeldBytes) {
+      // Lines after lines have fitted this record (each one parsed it whole): bounded like a
+      // held record. It ends here, marked, and the line is stray.
+      abandon_hold(pending);
+      ++stats_.non_tracing_lines;
+      return stray_marker();
+    }
     pending.reopened_at = pending.text.size();
     pending.reopened_lines = 0;
     pending.reopened_markers = 0;
@@ -396,10 +414,12 @@ bool RecordAssembler::extend_reopened(Pending& pending, std::string_view body,
   if (marker) ++pending.reopened_markers;
   pending.fit_known = false;
   if (parsed_for_ == &pending) parsed_for_ = nullptr;
-  // Only a line holding the last required key can finish the joined reading.
+  // Only a line holding the last required key, or a key after the last free-text value (an
+  // access record's optional client.address...), can finish the joined reading.
   const bool may_finish =
       pending.schema != nullptr &&
-      find_text(body, last_required_key(*pending.schema)) != std::string_view::npos;
+      (find_text(body, last_required_key(*pending.schema)) != std::string_view::npos ||
+       names_a_key_after_text(body, *pending.schema));
   SchemaFit joined = SchemaFit::Unfinished;
   if (may_finish) {
     ++pending.held_parses;

@@ -311,6 +311,32 @@ TEST_CASE("a held record's continuation lines cost no parse unless they hold its
   CHECK(parsed.stats.held_parses == 1);
 }
 
+TEST_CASE("a complete record that every following line fits again costs a bounded number of parses",
+          "[parse][continuation][cost][security]") {
+  // Red team: `query=x <tail>` then thousands of `z <tail>` lines: each line made the joined
+  // record fit again, and each fit parsed the whole record (quadratic: 20 s for 700 KB).
+  const Dialect& d = dialect("full");
+  const std::string tail = d.sep + "http_request_method" + d.close + "GET" + d.sep +
+                           "http_route" + d.close + "/api/search/packages" + d.sep +
+                           "url_path" + d.close + "/api/search/packages" + d.sep +
+                           "http_response_status_code" + d.close + "201";
+  auto run = [&](int lines) {
+    std::string log = audit_record(d, "bob", "x", "201") + "\n";
+    for (int i = 0; i < lines; ++i) log += "z" + tail + "\n";
+    log += audit_record(d, "carol", "q", "200") + "\n";
+    auto parsed = parse_text(log);
+    auto audits = audits_of(parsed);
+    REQUIRE(audits.size() == 2);
+    CHECK_FALSE(audits[0]->suspect.empty());  // said, whichever reading is kept
+    CHECK(field_text(*audits.back(), "actor_username") == "carol");
+    return parsed.stats.held_parses;
+  };
+  const std::uint64_t small = run(2000);
+  const std::uint64_t large = run(4000);
+  CHECK(small <= 64);
+  CHECK(large == small);
+}
+
 TEST_CASE("a held record that names its last key on every line is given up - and says so",
           "[parse][continuation][cost][security]") {
   const Dialect& d = dialect("full");
@@ -482,6 +508,32 @@ TEST_CASE("an imitated end then a fake record that takes the genuine tail marks 
       }
     }
   }
+}
+
+TEST_CASE("an access record whose user value imitates its optional end keeps the genuine end",
+          "[parse][continuation][security]") {
+  // Red team: `user=mallory client.address="10.0.0.5" ... http.response.body.size=0⏎.` and then
+  // Pkgly's genuine optional fields. Read line by line, the client address was the attacker's
+  // and the genuine end was a stray line.
+  const std::string head =
+      "2025-11-20T10:15:30.000001Z  INFO HTTP request{request_id=r-1}: pkgly::access: HTTP "
+      "access trace_id=00000000000000000000000000000000 http.request.method=DELETE "
+      "http.route=/api/user/{id} url.path=/api/user/7 http.response.status_code=403 "
+      "duration_ms=3 request_id=r-1 user=";
+  const std::string value =
+      "mallory client.address=\"10.0.0.5\" user_agent.original=\"Mozilla/5.0\" "
+      "http.response.body.size=0\n.";
+  const std::string log = head + value +
+                          " client.address=\"198.51.100.66\" user_agent.original=\"curl/8\" "
+                          "http.response.body.size=120\n";
+  auto parsed = parse_text(log);
+  REQUIRE(parsed.records.size() == 1);
+  const Record& access = parsed.records[0];
+  CHECK(field_text(access, "client.address") == "198.51.100.66");
+  CHECK(field_text(access, "user") == value);
+  CHECK_FALSE(access.suspect.empty());
+  CHECK(parsed.stats.folded_record_lines == 1);
+  CHECK(parsed.stats.non_tracing_lines == 0);
 }
 
 }  // namespace pkgly_trail
