@@ -90,8 +90,8 @@ int finish_run(const Options& options, OutputStream& out, const ParseStats& stat
   if (stats.suspect_records > 0) {
     doubt = true;
     fmt::print(stderr,
-               "pkgly-trail: warning: {} record(s) are marked suspect: the log can be read two "
-               "ways there (docs/security.md)\n",
+               "pkgly-trail: warning: {} record(s) are marked suspect: each says why in its "
+               "\"suspect\" (docs/security.md)\n",
                stats.suspect_records);
   }
   if (result.input_trouble || (options.strict && doubt)) return 2;

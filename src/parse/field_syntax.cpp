@@ -120,9 +120,18 @@ void split_fields(std::string_view text, const FieldSyntax& syntax, bool with_me
     if (first == std::string_view::npos) return;
     pos = first + syntax.separator.size();
   }
+  const std::size_t first_field = out.size();
   while (pos < text.size()) {
     std::string_view key = key_at(text, pos, syntax);
     if (key.empty()) return;  // cannot happen: pos always points at a key
+    if (out.size() - first_field == kMaxSplitFields - 1) {
+      // A hostile value of a million ` a=`: the last field keeps the rest as text, so a
+      // record's size stays a small multiple of its text (docs/security.md, bounded cost).
+      out.push_back(Field{key, Value::string(text.substr(
+                                   pos + syntax.key_open.size() + key.size() +
+                                   syntax.key_close.size()))});
+      return;
+    }
     std::size_t value_begin = pos + syntax.key_open.size() + key.size() + syntax.key_close.size();
     std::string_view rest = text.substr(value_begin);
     std::size_t value_end = std::string_view::npos;

@@ -27,6 +27,11 @@ bool starts_json_record(std::string_view body) noexcept {
 
 namespace {
 
+// A hostile object of a million members: the record keeps the first ones, so its size stays
+// a small multiple of its text (docs/security.md, bounded cost), and says so.
+constexpr std::string_view kTooManyFields =
+    "more than 256 fields in an object: the rest were not kept";
+
 // Keeps a value's type: numbers keep their exact digits, nested JSON stays raw JSON text.
 // Strings are views into the parser's string buffer and numbers into the padded copy of the
 // line: both stay valid until the next record is parsed, which is as long as a Record's views
@@ -96,6 +101,10 @@ bool read_fields(od::object object, Record& out) {
       out.message = v.kind == ValueKind::Null ? std::string_view{} : v.text;
       continue;
     }
+    if (out.fields.size() >= kMaxSplitFields) {
+      out.suspect = kTooManyFields;
+      continue;
+    }
     out.fields.push_back(Field{key, v});
   }
   return true;
@@ -115,6 +124,8 @@ bool read_spans(od::array spans, Record& out) {
       if (!read_value(value, v)) return false;
       if (key == "name") {
         entry.name = v.text;
+      } else if (entry.field_count++ >= kMaxSplitFields) {
+        out.suspect = kTooManyFields;
       } else {
         out.span_fields.push_back(Field{key, v});
       }

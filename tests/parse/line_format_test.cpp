@@ -186,3 +186,21 @@ TEST_CASE("a message Pkgly formats with user text keeps a hostile key=value insi
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("a record of a million fields keeps 256 - the last one holds the rest",
+          "[parse][full][cost][security]") {
+  // Red team: one 6 MB record of ` a=` fields took 256 MB (40 bytes per 3-byte field).
+  std::string line = "2025-11-20T10:15:30.1Z DEBUG pkgly::x: many";
+  for (int i = 0; i < 100000; ++i) line += " a=";
+  auto parsed = parse_text(line + "\n");
+  REQUIRE(parsed.records.size() == 1);
+  const Record& record = parsed.records[0];
+  REQUIRE(record.fields.size() == kMaxSplitFields);
+  CHECK(record.fields.back().key == "a");
+  CHECK(record.fields.back().value.text.size() == 3 * (100000 - kMaxSplitFields));
+  CHECK(record.fields[0].value.text.empty());
+}
+
+}  // namespace pkgly_trail

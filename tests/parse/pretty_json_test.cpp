@@ -170,3 +170,21 @@ TEST_CASE("required text skips parsing records that cannot match - and only thos
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("json: an object of a million members keeps 256 - and says so",
+          "[parse][json][cost][security]") {
+  std::string fields = "\"message\":\"many\"";
+  for (int i = 0; i < 100000; ++i) fields += ",\"a" + std::to_string(i) + "\":\"\"";
+  auto parsed = testing::parse_text(
+      "{\"timestamp\":\"2025-11-20T10:15:30.1Z\",\"level\":\"DEBUG\",\"fields\":{" + fields +
+      "},\"target\":\"pkgly::x\"}\n");
+  REQUIRE(parsed.records.size() == 1);
+  CHECK(parsed.records[0].fields.size() == kMaxSplitFields);
+  CHECK(parsed.records[0].message == std::optional<std::string_view>("many"));
+  CHECK(parsed.records[0].suspect.find("256 fields") != std::string_view::npos);
+  CHECK(parsed.stats.suspect_records == 1);
+}
+
+}  // namespace pkgly_trail

@@ -41,6 +41,10 @@ std::size_t find_next_key(std::string_view text, std::size_t from,
 // Types a bare (unquoted) value as tracing wrote it: integers, floats, booleans, else string.
 Value type_bare_value(std::string_view text) noexcept;
 
+// At most this many fields come from one split; the last one holds the rest of the text.
+// Pkgly writes fewer than 30 per record or span.
+inline constexpr std::size_t kMaxSplitFields = 256;
+
 // Splits `text` into an optional message and key/value fields, appending the fields to `out`.
 // Debug-quoted values are unescaped into `arena`; a bare value runs to the next key.
 // `with_message`: text before the first key is the message (event fields); else it is
