@@ -64,6 +64,10 @@ int finish_run(const Options& options, OutputStream& out, const ParseStats& stat
       {stats.audit_marker_lines_not_events, stats.first_audit_marker_not_event,
        "line(s) carry the audit marker (pkgly::audit, Audit event) but did not come out as "
        "audit events"},
+      {stats.url_break_records, stats.first_url_break,
+       "record(s) start within the lines a line break in a request's URL (%0A) can reach and "
+       "are written in that URL: a value decoded from it may have imitated them; they and the "
+       "record that showed the URL are marked suspect"},
       {j.shared_access_ids, j.first_shared_access_id,
        "access record(s) have the request id of an earlier one: Pkgly writes one per request, "
        "so the others were forged; the join keeps the newest and marks it suspect"},

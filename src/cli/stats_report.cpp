@@ -19,6 +19,7 @@ void print_stats(const ParseStats& s, const PipelineResult& r, std::uint64_t mat
              "  folded records    {} (look like records, kept in the record before them)\n"
              "  audit marker      {} (carry the audit marker, not audit events)\n"
              "  orphan tails      {} (end like an audit record, inside another record)\n"
+             "  url line breaks   {} (records a request's URL line break may have written)\n"
              "records             {} (full {}, compact {}, pretty {}, json {}; {} not parsed: "
              "could not match)\n"
              "  suspect           {}\n"
@@ -27,7 +28,7 @@ void print_stats(const ParseStats& s, const PipelineResult& r, std::uint64_t mat
              "throughput          {:.1f} MiB/s\n",
              r.bytes, s.lines, s.record_lines, s.continuation_lines, s.non_tracing_lines,
              s.unparsed_lines, s.other_service_lines, r.truncated_lines, s.folded_record_lines,
-             s.audit_marker_lines_not_events, s.orphan_tail_lines, s.records, s.records_by_format[0],
+             s.audit_marker_lines_not_events, s.orphan_tail_lines, s.url_break_records, s.records, s.records_by_format[0],
              s.records_by_format[1], s.records_by_format[2], s.records_by_format[3],
              s.records_skipped, s.suspect_records, matched, r.seconds, mib / seconds);
 }

@@ -218,6 +218,8 @@ void add(ParseStats& sum, const ParseStats& part) {
   sum.held_parses += part.held_parses;
   sum.orphan_tail_lines += part.orphan_tail_lines;
   if (sum.first_orphan_tail.empty()) sum.first_orphan_tail = part.first_orphan_tail;
+  sum.url_break_records += part.url_break_records;
+  if (sum.first_url_break.empty()) sum.first_url_break = part.first_url_break;
 }
 
 class RecordMerge {

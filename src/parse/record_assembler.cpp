@@ -64,6 +64,9 @@ constexpr std::string_view kSuspectTwoReadings =
 constexpr std::string_view kSuspectOrphan =
     "a later line ends with the last fields of an audit record inside another record: a value "
     "before it held newlines and may have imitated the records here";
+constexpr std::string_view kSuspectUrlBreak =
+    "within the lines a line break in a request's URL (%0A) can reach: a value decoded from "
+    "it may have written this record";
 constexpr std::string_view kSuspectMisfit =
     "does not fit the fields Pkgly writes for its target (split generically)";
 
@@ -190,6 +193,14 @@ struct RecordAssembler::Pending {
   std::unique_ptr<Pending> behind;
   // The service's slot this record belongs to (itself, or the slot that keeps it behind).
   Pending* slot = nullptr;
+  // Lines of the service so far (kept in the slot) and where this record started among them.
+  std::uint64_t service_lines = 0;
+  std::uint64_t first_service_line = 0;
+  // The slot's records starting up to this service line lie within a URL line break's reach
+  // (see reach_of_url_breaks): the URLs decoded, and the record that showed them.
+  std::uint64_t url_reach = 0;
+  std::string url_text;
+  std::uint64_t url_origin = 0;  // its first line in the input
 };
 
 
@@ -252,6 +263,7 @@ void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number, b
   }
   std::string_view body = envelope.body;
   Pending& pending = pending_for(envelope.service);
+  ++pending.service_lines;
   bytes_seen_ += raw_line.size() + 1;
   release(false);
   place_line(pending, body, number, cut);
@@ -587,6 +599,7 @@ void RecordAssembler::start(Pending& pending, std::string_view body, std::uint64
   pending.active = true;
   pending.format = format;
   pending.first_line = number;
+  pending.first_service_line = pending.slot->service_lines;
   pending.lines = 1;
   pending.last_piece = body.size();
   pending.text.assign(body);
@@ -634,6 +647,7 @@ void RecordAssembler::keep_behind(Pending& pending) {
   kept.text.swap(pending.text);
   kept.format = pending.format;
   kept.first_line = pending.first_line;
+  kept.first_service_line = pending.first_service_line;
   kept.lines = pending.lines;
   kept.last_piece = pending.last_piece;
   kept.continuation = pending.continuation;
@@ -706,6 +720,7 @@ void RecordAssembler::complete(Pending& pending) {
     complete(*pending.behind);
   }
   pending.active = false;
+  if (pending.format != Format::Json) reach_of_url_breaks(pending);
   if (pending.cut && pending.suspect.empty()) pending.suspect = kSuspectCut;
   // A record cut at --max-line-bytes is parsed whatever it holds, so it is never skipped
   // without a word (json puts the target last: a cut line may not show it).
@@ -739,6 +754,7 @@ void RecordAssembler::complete(Pending& pending) {
                                   record_.schema_fit == SchemaFit::Unfinished))
     record_.suspect = kSuspectMisfit;
   if (!record_.suspect.empty()) ++stats_.suspect_records;
+  check_url_reach(pending);
   // It waits until the window after it has passed (see release).
   Record kept;
   if (!spare_.empty()) {
@@ -746,7 +762,101 @@ void RecordAssembler::complete(Pending& pending) {
     spare_.pop_back();
   }
   kept.copy_from(record_);
-  waiting_.push_back({std::move(kept), bytes_seen_ + kDoubtWindowBytes});
+  waiting_.push_back(
+      {std::move(kept), bytes_seen_ + kDoubtWindowBytes, pending.first_service_line});
+}
+
+// A URL with k percent-encoded line breaks (%0A, %0D) gives decoded values (audit path and
+// query, messages) of at most k+1 lines, and every byte of them is in the URL. Pkgly writes
+// the URL, encoded, in the span of every record of the request. So a record that starts
+// within k lines of such a record (after it: full and compact put spans first; before it:
+// pretty puts them last) and whose timestamp is in the decoded URL may be text of that
+// value, however well it fits (docs/security.md): it is marked, and so is the record that
+// showed the URL (a piece of the genuine record). complete() checks the records after it,
+// this function the ones before it that still wait.
+void RecordAssembler::reach_of_url_breaks(Pending& pending) {
+  Pending& slot = *pending.slot;
+  const std::uint64_t first = pending.first_service_line;
+  const std::uint64_t last = first + pending.lines - 1;
+  // The encoded URLs: the tokens (between blanks and quotes) holding a %0A or %0D, decoded.
+  std::string decoded;
+  std::uint64_t breaks = 0;
+  const std::string& text = pending.text;
+  std::size_t taken_to = 0;
+  for (std::size_t at = text.find('%'); at != std::string::npos; at = text.find('%', at + 1)) {
+    if (at + 2 >= text.size() || text[at + 1] != '0') continue;
+    const char c = text[at + 2];
+    if (c != 'a' && c != 'A' && c != 'd' && c != 'D') continue;
+    ++breaks;
+    if (at < taken_to) continue;
+    std::size_t begin = text.find_last_of(" \"\n", at);
+    begin = begin == std::string::npos ? 0 : begin + 1;
+    std::size_t end = text.find_first_of(" \"\n", at);
+    if (end == std::string::npos) end = text.size();
+    taken_to = end;
+    if (decoded.size() + (end - begin) > kMaxHeldBytes) continue;
+    for (std::size_t i = begin; i < end; ++i) {
+      auto hex = [](char h) {
+        return h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                                            : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+      };
+      if (text[i] == '%' && i + 2 < end && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+        decoded.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
+        i += 2;
+      } else {
+        decoded.push_back(text[i]);
+      }
+    }
+    decoded.push_back('\n');
+  }
+  if (breaks == 0) return;
+  if (first > slot.url_reach) slot.url_text.clear();
+  if (slot.url_text.size() + decoded.size() <= kMaxHeldBytes) slot.url_text += decoded;
+  slot.url_reach = std::max(slot.url_reach, last + breaks);
+  slot.url_origin = pending.first_line;
+  // The records before it, back to `breaks` lines of the service (bounded: others between).
+  const std::uint64_t from = first > breaks ? first - breaks : 0;
+  bool found = false;
+  std::uint64_t visited = 0;
+  for (auto it = waiting_.rbegin(); it != waiting_.rend() && visited < 8 * breaks + 64;
+       ++it, ++visited) {
+    if (it->record.service != pending.service) continue;
+    if (it->service_line < from) break;
+    if (it->service_line < first && in_url(slot, it->record)) {
+      mark_url_break(it->record.suspect, it->record.source.line);
+      found = true;
+    }
+  }
+  if (found) pending.suspect = pending.suspect.empty() ? kSuspectUrlBreak : pending.suspect;
+}
+
+bool RecordAssembler::in_url(const Pending& slot, const Record& record) const noexcept {
+  return !record.timestamp.empty() &&
+         find_text(slot.url_text, record.timestamp) != std::string_view::npos;
+}
+
+// A record after one whose URL reaches it, written by that URL's value: both are marked.
+void RecordAssembler::check_url_reach(Pending& pending) {
+  Pending& slot = *pending.slot;
+  if (pending.first_service_line > slot.url_reach || pending.first_line == slot.url_origin ||
+      !in_url(slot, record_))
+    return;
+  mark_url_break(record_.suspect, pending.first_line);
+  std::uint64_t visited = 0;
+  for (auto it = waiting_.rbegin(); it != waiting_.rend() && visited < 4096; ++it, ++visited) {
+    if (it->record.source.line != slot.url_origin || it->record.service != pending.service)
+      continue;
+    mark_url_break(it->record.suspect, it->record.source.line);
+    break;
+  }
+}
+
+void RecordAssembler::mark_url_break(std::string_view& suspect, std::uint64_t line) {
+  if (!suspect.empty()) return;
+  suspect = kSuspectUrlBreak;
+  ++stats_.suspect_records;
+  ++stats_.url_break_records;
+  note(stats_.first_url_break, line);
 }
 
 void RecordAssembler::count_marker_lines(const Pending& pending, bool audit_event) {

@@ -2,6 +2,8 @@
 // before them. One test per route by which an attacker who writes part of a value could
 // forge, hide or alter an audit event (issue #12), and the stats that say so.
 #include <catch2/catch.hpp>
+#include <cctype>
+#include <cstdio>
 
 #include "parse/audit_lines.hpp"
 #include "parse/parse_helpers.hpp"
@@ -534,6 +536,79 @@ TEST_CASE("an access record whose user value imitates its optional end keeps the
   CHECK_FALSE(access.suspect.empty());
   CHECK(parsed.stats.folded_record_lines == 1);
   CHECK(parsed.stats.non_tracing_lines == 0);
+}
+
+namespace {
+std::string percent_encoded(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (std::isalnum(byte) || c == '-' || c == '.' || c == '_') {
+      out.push_back(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", byte);
+      out += hex;
+    }
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("records a request's URL line break can reach and that the URL wrote are marked",
+          "[parse][continuation][security]") {
+  // Red team: `query=x <genuine tail>⏎<fake access>⏎<fake audit head>` and Pkgly's genuine
+  // tail: every line fits and every join agrees. The URL the attacker sent is in the span of
+  // the genuine record, percent-encoded: it shows the fake lines and how far they reach.
+  const std::string tail =
+      " http_request_method=GET http_route=/api/search/packages url_path=/api/search/packages "
+      "http_response_status_code=200";
+  auto audit = [&](const std::string& time, const std::string& span, const std::string& actor,
+                   const std::string& action, const std::string& query) {
+    return "2025-11-20T10:15:30." + time + "Z  INFO HTTP request{" + span +
+           "}: pkgly::audit: Audit event trace_id=00000000000000000000000000000000 action=" +
+           action + " outcome=success actor_username=" + actor +
+           " actor_id=3 actor_authenticated=true resource_kind= resource_id= resource_name= "
+           "repository_id= storage_id= target_user_id=0 token_id=0 path= query=" + query;
+  };
+  const std::string fake_access =
+      "2025-11-20T10:15:30.000500Z  INFO HTTP request{request_id=r-fake}: pkgly::access: HTTP "
+      "access trace_id=00000000000000000000000000000000 http.request.method=DELETE "
+      "http.route=/api/user/{id} url.path=/api/user/2 http.response.status_code=204 "
+      "duration_ms=3 request_id=r-fake";
+  const std::string fake_head = audit("000501", "request_id=r-fake", "admin", "user.delete", "y");
+  const std::string value = "x" + tail + "\n" + fake_access + "\n" + fake_head;
+  const std::string span = "url.query=q=" + percent_encoded(value) + " request_id=r-bob";
+  const std::string log = audit("000001", "request_id=r-alice", "alice", "package.search", "") +
+                          tail + "\n" + audit("000002", span, "bob", "package.search", value) +
+                          tail + "\n" + audit("000900", "request_id=r-carol", "carol",
+                                              "package.search", "") + tail + "\n";
+  auto parsed = parse_text(log);
+  std::vector<std::string> marked, clean;
+  for (const Record& r : parsed.records) {
+    const std::string who = r.is_access() ? "access " + field_text(r, "http.request.method")
+                                          : field_text(r, "actor_username");
+    (r.suspect.empty() ? clean : marked).push_back(who);
+  }
+  CHECK(marked == std::vector<std::string>{"bob", "access DELETE", "admin"});
+  CHECK(clean == std::vector<std::string>{"alice", "carol"});
+  CHECK(parsed.stats.url_break_records == 3);  // the two fakes and the genuine piece
+  CHECK(parsed.stats.first_url_break == "test.log:3");
+}
+
+TEST_CASE("a URL line break does not mark the records around it that it did not write",
+          "[parse][continuation]") {
+  // A hostile URL on a request whose records are all genuine (one line each): its neighbours'
+  // timestamps are not in the URL.
+  const std::string log =
+      "2025-11-20T10:15:30.000001Z DEBUG HTTP request{url.path=\"/first%20line%0Asecond\"}: "
+      "pkgly::app: routing\n"
+      "2025-11-20T10:15:30.000002Z  INFO HTTP request{request_id=r-2}: pkgly::app: other\n";
+  auto parsed = parse_text(log);
+  REQUIRE(parsed.records.size() == 2);
+  CHECK(parsed.records[0].suspect.empty());
+  CHECK(parsed.records[1].suspect.empty());
+  CHECK(parsed.stats.url_break_records == 0);
 }
 
 }  // namespace pkgly_trail

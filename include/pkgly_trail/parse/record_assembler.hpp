@@ -45,6 +45,10 @@ struct ParseStats {
   // Lines inside a record that end the way an audit record ends after a free-text value:
   // the genuine end of an earlier record whose value held newlines and imitated records.
   std::uint64_t orphan_tail_lines = 0;
+  // Records within the lines a percent-encoded line break (%0A, %0D) in a URL can reach: the
+  // value decoded from that URL may carry them (docs/security.md). Marked suspect.
+  std::uint64_t url_break_records = 0;
+  std::string first_url_break;  // "file:line" of the first one
   std::string first_orphan_tail;      // "file:line"
   std::uint64_t suspect_records = 0;  // records handed on with Record::suspect set
   // Parses of held records to see whether a new line finished them (bounded per record).
@@ -110,6 +114,7 @@ class RecordAssembler {
   struct Waiting {
     Record record;
     std::uint64_t release_at = 0;
+    std::uint64_t service_line = 0;  // its first line, counted in its service's lines
   };
   Pending& pending_for(std::string_view service);
   void start(Pending& pending, std::string_view body, std::uint64_t number, Format format);
@@ -123,6 +128,10 @@ class RecordAssembler {
   bool orphan_tail(std::string_view body) const noexcept;
   void raise_doubt(Pending& pending, std::uint64_t number);
   void release(bool all);
+  void reach_of_url_breaks(Pending& pending);
+  void check_url_reach(Pending& pending);
+  bool in_url(const Pending& slot, const Record& record) const noexcept;
+  void mark_url_break(std::string_view& suspect, std::uint64_t line);
   bool joins_behind(Pending& pending);
   void judge_behind(Pending& pending);
   void end_pretty(Pending& pending, std::string_view body, std::uint64_t number);
