@@ -203,6 +203,8 @@ struct ReportAggregator::State {
   std::uint64_t sensitive_omitted = 0;
   GroupTable<std::uint64_t> by;
   std::uint64_t seq = 0;
+  // Events marked suspect, on themselves or on their access record (docs/security.md).
+  std::uint64_t suspect = 0;
   GroupKey key;
   fmt::memory_buffer scratch;
 };
@@ -216,6 +218,7 @@ void ReportAggregator::State::add(const JoinedEvent& event) {
   const std::optional<std::int64_t> time =
       audit.timestamp.empty() ? std::nullopt : parse_log_time(audit.timestamp);
   ++seq;
+  if (!audit.suspect.empty() || (event.access && !event.access->suspect.empty())) ++suspect;
   totals.add(outcome);
   span.add(time, audit.timestamp);
 
@@ -421,6 +424,7 @@ Report ReportAggregator::State::build(std::uint64_t unparsed_lines) const {
   metric("first", span.first_cell());
   metric("last", span.last_cell());
   metric("unparsed_lines", Cell::count(unparsed_lines));
+  metric("suspect_events", Cell::count(suspect));
   metric("bucket", Cell::string(report.bucket == Bucket::Day ? "1d" : "1h"));
   std::string truncated;
   for (const ReportTable& table : report.sections) {

@@ -80,6 +80,8 @@ TEST_CASE("a second access record for a request is warned about and fails --stri
         std::string::npos);
   CHECK(run_trail("join -o json --strict -", log).status == 2);
   CHECK(run_trail("report -o json --strict -", log).status == 2);
+  // The compliance report counts the event whose join is in doubt.
+  CHECK(run_trail("report -o json -", log).out.find("\"suspect_events\":1") != std::string::npos);
   // The access record alone, once: no doubt.
   auto single = run_trail("join -o json --strict -", log.substr(log.find('\n') + 1));
   CHECK(single.status == 0);
