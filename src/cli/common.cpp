@@ -74,6 +74,9 @@ int finish_run(const Options& options, OutputStream& out, const ParseStats& stat
       {j.exchange_mismatches, j.first_exchange_mismatch,
        "audit event(s) name another method, route, path or status than their access record: "
        "a value may have imitated the record's end; they are marked suspect"},
+      {j.missing_span, j.first_missing_span,
+       "audit event(s) show no request span although the log writes them: a value may have "
+       "ended the record early and given its span to an imitation; they are marked suspect"},
       {j.missing_access, j.first_missing_access,
        "audit event(s) of an HTTP request came without the access record Pkgly writes before "
        "each: forged, or the log starts inside the request; they are marked suspect"},

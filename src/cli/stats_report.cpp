@@ -46,11 +46,13 @@ void print_join_stats(const JoinStats& s) {
              "late records        {} (after their audit event was printed)\n"
              "shared access ids   {} (access records of a request that had one: forged)\n"
              "exchange mismatches {} (audit and access records disagree: marked suspect)\n"
-             "missing access      {} (an HTTP audit event keyed by id without one: suspect)\n"
+             "missing access      {} (an HTTP audit event without one: suspect)\n"
+             "missing span        {} (an audit event without its request's span: suspect)\n"
              "join memory peak    {} bytes\n",
              s.audit_events, s.printed, s.filtered_out, s.without_access, s.requests_expired,
              s.requests_evicted, s.audits_evicted, s.related_over_cap, s.late_records,
-             s.shared_access_ids, s.exchange_mismatches, s.missing_access, s.peak_bytes);
+             s.shared_access_ids, s.exchange_mismatches, s.missing_access,
+             s.missing_span, s.peak_bytes);
 }
 
 void warn_join_evictions(const JoinStats& s, std::size_t max_memory) {

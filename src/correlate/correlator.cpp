@@ -34,6 +34,9 @@ constexpr std::string_view kTracePrefix = "trace:";
 constexpr std::size_t kNodeBytes = 64;
 constexpr std::string_view kSharedAccessId =
     "another access record has this request's id: one of them was forged";
+constexpr std::string_view kMissingSpan =
+    "shows no request span although its log writes them: a value may have ended it early and "
+    "given its span to an imitation";
 constexpr std::string_view kMissingAccess =
     "no access record of its own came before it: it may be forged (or the log starts inside "
     "its request)";
@@ -290,6 +293,13 @@ struct Correlator::Index {
   // status; an event without one, or with another, was imitated (docs/security.md).
   std::string_view doubt_about(const Record& audit, const Record* access, JoinKey by) {
     if (is_browse_event(audit)) return {};
+    // Outside compact logs every audit event shows its request's span (json, full: before its
+    // fields; pretty: after them). One without it was cut from its own (a fake `at` line).
+    if (audit.format != Format::Compact && audit.request_id.empty() &&
+        audit.valid_trace_id().empty()) {
+      if (stats.missing_span++ == 0) stats.first_missing_span = where(audit);
+      return kMissingSpan;
+    }
     if (access == nullptr) {
       if (stats.missing_access++ == 0) stats.first_missing_access = where(audit);
       return kMissingAccess;

@@ -838,9 +838,9 @@ bool RecordAssembler::in_url(const Pending& slot, const Record& record) const no
 // A record after one whose URL reaches it, written by that URL's value: both are marked.
 void RecordAssembler::check_url_reach(Pending& pending) {
   Pending& slot = *pending.slot;
-  if (pending.first_service_line > slot.url_reach || pending.first_line == slot.url_origin ||
-      !in_url(slot, record_))
-    return;
+  // The record that showed the URL too: its span may be the genuine record's, stolen by an
+  // imitation whose own first line (and timestamp) the URL wrote.
+  if (pending.first_service_line > slot.url_reach || !in_url(slot, record_)) return;
   mark_url_break(record_.suspect, pending.first_line);
   std::uint64_t visited = 0;
   for (auto it = waiting_.rbegin(); it != waiting_.rend() && visited < 4096; ++it, ++visited) {

@@ -1,5 +1,6 @@
 // Every doubt about the input is said on stderr, and --strict makes it an error (exit 2).
 #include <catch2/catch.hpp>
+#include <sstream>
 
 #include "support/process.hpp"
 
@@ -129,6 +130,40 @@ TEST_CASE("join marks an audit event whose HTTP fields differ from its access re
   CHECK(relaxed.err.find("(first at -:3)") != std::string::npos);
   CHECK(relaxed.err.find("(first at -:2)") != std::string::npos);
   CHECK(run_trail("join -o json --strict -", log).status == 2);
+}
+
+TEST_CASE("red-team logs: every forged or altered event comes out marked - and warned about",
+          "[cli][doubt][security]") {
+  // tests/fixtures/attack-*.log, written by the red team as Pkgly would (docs/security.md):
+  //  - whole-request-in-query (full): `query=x <genuine end>⏎<fake access>⏎<fake audit>⏎<fake
+  //    access>⏎<fake audit head>` plus Pkgly's genuine end: every line fits, every join agrees;
+  //    the URL in the genuine span shows the fakes, %0A-encoded.
+  //  - pretty-span-theft: a fake `at` line ends the genuine audit record before its span, and
+  //    an imitation takes the span and the genuine access record; the genuine event joined a
+  //    stranger's access record by adjacency.
+  for (const std::string name : {"attack-whole-request-in-query", "attack-pretty-span-theft"}) {
+    INFO(name);
+    auto run = run_trail("join -o json " + testing::fixture_arg(name + ".log"));
+    CHECK(run.status == 0);
+    std::istringstream lines(run.out);
+    int forged = 0, marked_forged = 0, genuine_bob = 0;
+    for (std::string line; std::getline(lines, line);) {
+      const bool suspect = line.find("\"suspect\":") != std::string::npos;
+      if (line.find("\"actor_username\":\"admin\"") != std::string::npos ||
+          line.find("\"actor_username\":\"anonymous\"") != std::string::npos) {
+        ++forged;
+        marked_forged += suspect ? 1 : 0;
+      } else if (line.find("\"actor_username\":\"bob\"") != std::string::npos) {
+        ++genuine_bob;
+        CHECK_FALSE(suspect);  // events far from the attack stay clean
+      }
+    }
+    CHECK(forged >= 2);
+    CHECK(marked_forged == forged);
+    CHECK(genuine_bob >= 2);
+    CHECK(run.err.find("warning") != std::string::npos);
+    CHECK(run_trail("join -o json --strict " + testing::fixture_arg(name + ".log")).status == 2);
+  }
 }
 
 }  // namespace pkgly_trail

@@ -340,4 +340,25 @@ TEST_CASE("correlator: an HTTP audit event keyed by id without an access record 
   CHECK(h.stats().first_missing_access == "test.log:3");
 }
 
+TEST_CASE("correlator: an audit event without its request's span is suspect - outside compact logs",
+          "[correlate][mutant][security]") {
+  // Red team (pretty): a fake `at` line ends the genuine audit record before its span lines,
+  // which go to an imitation; the genuine event, without a request id, joined a stranger's
+  // access record by adjacency.
+  Harness h;
+  h.feed({full(at(0, 1), kR1, access_body(kZero, kR1, Http{"GET", "/api/info", "/api/info", "200"}),
+               "INFO"),
+          // No span at all: Pkgly never writes an audit event so in a full log.
+          full(at(0, 2), "", audit_body(kZero, Http{"GET", "/api/info", "/api/info", "200"}),
+               "INFO"),
+          // Compact logs write no span fields: there, no request id is the rule.
+          compact(at(0, 3), access_body(kZero, kR2)), compact(at(0, 4), audit_body(kZero))});
+  h.correlator.finish();
+  REQUIRE(h.events().size() == 2);
+  CHECK(h.events()[0].audit.suspect.find("no request span") != std::string_view::npos);
+  CHECK(h.events()[1].audit.suspect.empty());
+  CHECK(h.stats().missing_span == 1);
+  CHECK(h.stats().first_missing_span == "test.log:2");
+}
+
 }  // namespace pkgly_trail

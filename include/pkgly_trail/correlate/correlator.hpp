@@ -53,6 +53,10 @@ struct JoinStats {
   // each, so the event may be forged. Printed marked suspect.
   std::uint64_t missing_access = 0;
   std::string first_missing_access;
+  // Audit events of a full, pretty or json log without their request's span (no request or
+  // trace id): Pkgly writes every one inside it. Printed marked suspect.
+  std::uint64_t missing_span = 0;
+  std::string first_missing_span;
   std::string first_exchange_mismatch;  // the audit event's input:line
   std::size_t peak_bytes = 0;          // most bytes held at once (counted as --max-memory counts)
 };
