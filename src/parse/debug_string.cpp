@@ -45,14 +45,14 @@ std::size_t encode_utf8(char32_t cp, char* out) noexcept {
   return 4;
 }
 
+}  // namespace
+
 int hex_digit(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
-
-}  // namespace
 
 std::string_view unescape_debug_string(std::string_view quoted, TextArena& arena) {
   std::string_view body = quoted;

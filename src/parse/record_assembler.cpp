@@ -22,6 +22,7 @@
 #include <deque>
 
 #include "pkgly_trail/envelope/envelope.hpp"
+#include "pkgly_trail/parse/debug_string.hpp"
 #include "pkgly_trail/parse/field_syntax.hpp"
 #include "pkgly_trail/parse/schema.hpp"
 #include "pkgly_trail/parse/span_cache.hpp"
@@ -766,6 +767,21 @@ void RecordAssembler::complete(Pending& pending) {
       {std::move(kept), bytes_seen_ + kDoubtWindowBytes, pending.first_service_line});
 }
 
+namespace {
+void append_percent_decoded(std::string& out, std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const int high = text[i] == '%' && i + 2 < text.size() ? hex_digit(text[i + 1]) : -1;
+    const int low = high >= 0 ? hex_digit(text[i + 2]) : -1;
+    if (low >= 0) {
+      out.push_back(static_cast<char>(high * 16 + low));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+}
+}  // namespace
+
 // A URL with k percent-encoded line breaks (%0A, %0D) gives decoded values (audit path and
 // query, messages) of at most k+1 lines, and every byte of them is in the URL. Pkgly writes
 // the URL, encoded, in the span of every record of the request. So a record that starts
@@ -795,18 +811,7 @@ void RecordAssembler::reach_of_url_breaks(Pending& pending) {
     if (end == std::string::npos) end = text.size();
     taken_to = end;
     if (decoded.size() + (end - begin) > kMaxHeldBytes) continue;
-    for (std::size_t i = begin; i < end; ++i) {
-      auto hex = [](char h) {
-        return h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10
-                                            : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
-      };
-      if (text[i] == '%' && i + 2 < end && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
-        decoded.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
-        i += 2;
-      } else {
-        decoded.push_back(text[i]);
-      }
-    }
+    append_percent_decoded(decoded, std::string_view(text).substr(begin, end - begin));
     decoded.push_back('\n');
   }
   if (breaks == 0) return;

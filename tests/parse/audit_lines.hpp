@@ -48,6 +48,22 @@ inline const std::vector<Dialect>& dialects() {
 }
 
 
+// The fields an audit record of the dialect ends with (after its last free-text value): what
+// a hostile value imitates.
+inline std::string audit_tail(const Dialect& d, const std::string& method,
+                              const std::string& route, const std::string& path,
+                              const std::string& status) {
+  return d.sep + "http_request_method" + d.close + method + d.sep + "http_route" + d.close +
+         route + d.sep + "url_path" + d.close + path + d.sep + "http_response_status_code" +
+         d.close + status;
+}
+inline std::string search_tail(const Dialect& d, const std::string& status) {
+  return audit_tail(d, "GET", "/api/search/packages", "/api/search/packages", status);
+}
+inline std::string delete_tail(const Dialect& d) {
+  return audit_tail(d, "DELETE", "/api/user/{id}", "/api/user/7", "204");
+}
+
 // The lines a record of the dialect ends with after its event line (pretty: location, blank).
 inline std::string record_end(const Dialect& d) {
   return std::string(d.name) == "pretty" ? "\n    at pkgly/src/audit/mod.rs:38\n" : "";

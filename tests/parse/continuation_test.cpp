@@ -213,10 +213,7 @@ TEST_CASE("a newline after a value that imitates the record's last fields reopen
   // <genuine tail>` fits at its first line; the genuine tail shows it was not the end.
   for (const Dialect& d : dialects()) {
     DYNAMIC_SECTION(d.name) {
-      const std::string forged_tail = d.sep + "http_request_method" + d.close + "DELETE" +
-                                      d.sep + "http_route" + d.close + "/api/user/{id}" + d.sep +
-                                      "url_path" + d.close + "/api/user/7" + d.sep +
-                                      "http_response_status_code" + d.close + "204";
+      const std::string forged_tail = delete_tail(d);
       const std::string query = "x" + forged_tail + "\ny";
       std::string log = audit_record(d, "bob", query, "200") + record_end(d) + "\n";
       auto parsed = parse_text(log);
@@ -318,10 +315,7 @@ TEST_CASE("a complete record that every following line fits again costs a bounde
   // Red team: `query=x <tail>` then thousands of `z <tail>` lines: each line made the joined
   // record fit again, and each fit parsed the whole record (quadratic: 20 s for 700 KB).
   const Dialect& d = dialect("full");
-  const std::string tail = d.sep + "http_request_method" + d.close + "GET" + d.sep +
-                           "http_route" + d.close + "/api/search/packages" + d.sep +
-                           "url_path" + d.close + "/api/search/packages" + d.sep +
-                           "http_response_status_code" + d.close + "201";
+  const std::string tail = search_tail(d, "201");
   auto run = [&](int lines) {
     std::string log = audit_record(d, "bob", "x", "201") + "\n";
     for (int i = 0; i < lines; ++i) log += "z" + tail + "\n";
@@ -441,10 +435,7 @@ TEST_CASE("a value that imitates its record's end and then whole records marks t
   // The red-team route: `query=x <imitated last fields>⏎<fake access>⏎<fake audit>⏎<head of a
   // record without schema>`; Pkgly's genuine tail then lands in that last record.
   const Dialect& d = dialect("full");
-  const std::string imitated = d.sep + "http_request_method" + d.close + "GET" + d.sep +
-                               "http_route" + d.close + "/api/search/packages" + d.sep +
-                               "url_path" + d.close + "/api/search/packages" + d.sep +
-                               "http_response_status_code" + d.close + "200";
+  const std::string imitated = search_tail(d, "200");
   const std::string query = "x" + imitated + "\n" + fake_delete(d) +
                             "\n2025-11-20T10:15:31.000003Z DEBUG pkgly::x: y";
   std::string log = audit_record(d, "mallory", query, "201") + "\n";
@@ -477,10 +468,7 @@ TEST_CASE("an imitated end then a fake record that takes the genuine tail marks 
   // fake line names a key twice (its actor imitates fields), or does not fit alone at all.
   for (const Dialect& d : dialects()) {
     if (std::string(d.name) == "pretty") continue;  // its location line decides (own test)
-    const std::string imitated = d.sep + "http_request_method" + d.close + "DELETE" + d.sep +
-                                 "http_route" + d.close + "/api/user/{id}" + d.sep +
-                                 "url_path" + d.close + "/api/user/7" + d.sep +
-                                 "http_response_status_code" + d.close + "204";
+    const std::string imitated = delete_tail(d);
     const std::string repeated_key =
         "admin" + d.sep + "actor_id" + d.close + "1" + d.sep + "actor_authenticated" + d.close +
         "true";
