@@ -34,10 +34,11 @@ struct Printed {
 };
 
 struct Kept : JoinedEventSink {
-  void write(const JoinedEvent& event) override {
+  bool on_event(const JoinedEvent& event) override {
     Printed& p = events.emplace_back();
     p.audit = event.audit.clone();
     if (event.access) p.access = event.access->clone();
+    return true;
   }
   std::vector<Printed> events;
 };

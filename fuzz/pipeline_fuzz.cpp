@@ -114,8 +114,8 @@ class CheckedJoinedSink final : public JoinedEventSink {
     columns_ = options_.fields.empty() ? default_join_columns().size() : options_.fields.size();
   }
 
-  void write(const JoinedEvent& event) override {
-    sink_->write(event);
+  bool on_event(const JoinedEvent& event) override {
+    sink_->on_event(event);
     const std::string_view text = buffered(out_);
     switch (options_.format) {
       case OutputFormat::Json: {
@@ -140,6 +140,7 @@ class CheckedJoinedSink final : public JoinedEventSink {
       }
     }
     out_.flush();
+    return true;
   }
   void finish() override { sink_->finish(); }
 
@@ -158,7 +159,7 @@ class JoinedFanOut final : public JoinedEventSink {
     for (SinkOptions& options : sinks)
       sinks_.push_back(std::make_unique<CheckedJoinedSink>(std::move(options)));
   }
-  void write(const JoinedEvent& event) override {
+  bool on_event(const JoinedEvent& event) override {
     ++events_;
     FUZZ_CHECK(event.audit.is_audit(), "");
     fuzz::check_record(event.audit);
@@ -174,7 +175,8 @@ class JoinedFanOut final : public JoinedEventSink {
       fuzz::check_record(related);
       FUZZ_CHECK(!related.is_audit() && !related.is_access(), "");
     }
-    for (auto& sink : sinks_) sink->write(event);
+    for (auto& sink : sinks_) sink->on_event(event);
+    return true;
   }
   void finish() override {
     for (auto& sink : sinks_) sink->finish();
@@ -234,7 +236,7 @@ struct JoinUnderTest {
   std::uint64_t audits_in = 0;
 };
 
-class Pipeline final : public RecordHandler {
+class Pipeline final : public RecordStage {
  public:
   Pipeline() {
     const std::vector<std::string> odd_columns = {"timestamp", "message", "client.address",
@@ -282,22 +284,25 @@ class Pipeline final : public RecordHandler {
         std::vector<SinkOptions>{sink(OutputFormat::Json), sink(OutputFormat::Text)}));
   }
 
-  void on_record(const Record& record) override {
+  bool on_record(Record& record) override {
     ++records_;
     fuzz::check_record(record);
     join_filter().matches(record);
     for (auto& sink : record_sinks_) sink->write(record);
     for (auto& join : joins_) {
       if (record.is_audit()) ++join->audits_in;
-      join->correlator.on_record(record);
+      // A correlator may move from the record it keeps: each gets its own copy.
+      Record copy = record.clone();
+      join->correlator.on_record(copy);
     }
+    return true;
   }
 
   void idle() {
-    for (auto& join : joins_) join->correlator.on_idle(std::chrono::milliseconds(0));
+    for (auto& join : joins_) join->correlator.settle_waiting(std::chrono::milliseconds(0));
   }
 
-  void finish() {
+  void finish() override {
     for (auto& sink : record_sinks_) sink->finish();
     for (auto& join : joins_) {
       join->correlator.finish();
@@ -336,13 +341,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     assembler.on_line(line, ++number);
     // Two blank lines in a row stand for a live input going idle.
     if (line.empty() && previous_empty) {
-      assembler.flush();
+      assembler.end_input();
       pipeline.idle();
     }
     previous_empty = line.empty();
   }
-  assembler.flush();
-  pipeline.finish();
+  assembler.finish();
 
   const ParseStats& stats = assembler.stats();
   FUZZ_CHECK(stats.lines == number, fmt::format("{} lines read, {} counted", number, stats.lines));

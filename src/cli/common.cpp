@@ -1,6 +1,7 @@
 #include "cli/common.hpp"
 
 #include "cli/interrupt.hpp"
+#include "cli/report_error.hpp"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -36,13 +37,14 @@ SinkOptions sink_options(const Options& options) {
   return sink;
 }
 
-int finish_run(const Options& options, OutputStream& out, const ParseStats& stats,
-               const PipelineResult& result, std::uint64_t printed, const JoinStats* join) {
+int finish_run(const Options& options, OutputStream& out, const ReadSummary& read,
+               std::uint64_t printed, const JoinStats* join) {
   out.flush();
   if (out.failed()) {
-    fmt::print(stderr, "{}\n", out.error());
+    report_error(out.error());
     return 2;
   }
+  const ParseStats& stats = read.stats;
   // Every doubt about the input, with where it first showed (--strict makes each an error).
   struct Doubt {
     std::uint64_t count;
@@ -85,23 +87,22 @@ int finish_run(const Options& options, OutputStream& out, const ParseStats& stat
   for (const Doubt& d : doubts) {
     if (d.count == 0) continue;
     doubt = true;
-    fmt::print(stderr, "pkgly-trail: warning: {} {} (first at {})\n", d.count, d.what, d.first);
+    report_warning(fmt::format("{} {} (first at {})", d.count, d.what, d.first));
   }
-  if (result.truncated_lines > 0) {
+  if (read.truncated_lines > 0) {
     doubt = true;
-    fmt::print(stderr,
-               "pkgly-trail: warning: {} line(s) were longer than --max-line-bytes and were cut "
-               "(their records are marked suspect)\n",
-               result.truncated_lines);
+    report_warning(fmt::format(
+        "{} line(s) were longer than --max-line-bytes and were cut (their records are marked "
+        "suspect)",
+        read.truncated_lines));
   }
   if (stats.suspect_records > 0) {
     doubt = true;
-    fmt::print(stderr,
-               "pkgly-trail: warning: {} record(s) are marked suspect: each says why in its "
-               "\"suspect\" (docs/security.md)\n",
-               stats.suspect_records);
+    report_warning(fmt::format(
+        "{} record(s) are marked suspect: each says why in its \"suspect\" (docs/security.md)",
+        stats.suspect_records));
   }
-  if (result.input_trouble || (options.strict && doubt)) return 2;
+  if (read.input_trouble || (options.strict && doubt)) return 2;
   // Interrupted: what was pending has been printed; say so the way shells expect (128 + 2).
   if (interrupted()) return 130;
   return printed > 0 ? 0 : 1;

@@ -3,7 +3,7 @@
 #include <cstdint>
 
 #include "cli/options.hpp"
-#include "cli/pipeline.hpp"
+#include "pkgly_trail/read/read_records.hpp"
 #include "pkgly_trail/correlate/correlator.hpp"
 #include "pkgly_trail/sink/output_stream.hpp"
 
@@ -16,8 +16,7 @@ SinkOptions sink_options(const Options& options);
 // Flushes, reports unparsed lines and output errors; returns the exit status
 // (0 something printed, 1 nothing, 2 trouble). `join` is the join's counts, for the commands
 // that join.
-int finish_run(const Options& options, OutputStream& out, const ParseStats& stats,
-               const PipelineResult& result, std::uint64_t printed,
-               const JoinStats* join = nullptr);
+int finish_run(const Options& options, OutputStream& out, const ReadSummary& read,
+               std::uint64_t printed, const JoinStats* join = nullptr);
 
 }  // namespace pkgly_trail::cli

@@ -5,6 +5,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/reading.hpp"
+#include "cli/report_error.hpp"
 #include "cli/stats_report.hpp"
 #include "pkgly_trail/correlate/correlator.hpp"
 #include "pkgly_trail/sink/joined_sink.hpp"
@@ -23,7 +25,7 @@ int run_join(const Options& options, const Filter& filter) {
     try {
       database = open_sqlite_sink(options.sqlite);
     } catch (const SqliteError& e) {
-      fmt::print(stderr, "pkgly-trail: {}\n", e.what());
+      report_error(e.what());
       return 2;
     }
   }
@@ -34,33 +36,27 @@ int run_join(const Options& options, const Filter& filter) {
         return filter.matches(audit, access);
       },
       *sink);
-  const PipelineHooks hooks{[&] {
-                              correlator.on_idle();
-                              sink->flush();
-                              out.flush();
-                            },
-                            [&correlator] { return correlator.stats().printed; },
-                            [&out] { return out.broken_pipe(); }};
-  PipelineResult result;
+  TerminalObserver observer(options, correlator.stats().printed);
+  ReadSummary read;
   try {
-    result = read_inputs(options, correlator, AssemblerOptions{options.service, {}}, hooks);
-    correlator.finish();
+    read = read_records(read_plan(options, AssemblerOptions{options.service, {}}), correlator,
+                        observer);
   } catch (const SqliteError& e) {
     // The database cannot take more (disk full...): reading on would only lose more events.
-    fmt::print(stderr, "pkgly-trail: {}\n", e.what());
+    report_error(e.what());
     return 2;
   }
   if (database)
-    fmt::print(stderr, "pkgly-trail: {} audit event{} written to {} ({} already there)\n",
-               database->written(), database->written() == 1 ? "" : "s", options.sqlite,
-               database->already_there());
+    report_note(fmt::format("{} audit event{} written to {} ({} already there)",
+                            database->written(), database->written() == 1 ? "" : "s",
+                            options.sqlite, database->already_there()));
   const JoinStats& join = correlator.stats();
   if (options.stats) {
-    print_stats(result.stats, result, join.printed);
+    print_stats(read, join.printed);
     print_join_stats(join);
   }
   warn_join_evictions(join, options.join.max_memory);
-  return finish_run(options, out, result.stats, result, join.printed, &join);
+  return finish_run(options, out, read, join.printed, &join);
 }
 
 }  // namespace pkgly_trail::cli

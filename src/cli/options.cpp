@@ -1,5 +1,7 @@
 #include "cli/options.hpp"
 
+#include "cli/report_error.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -146,7 +148,7 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
     const bool failed = std::fflush(stdout) != 0 || std::ferror(stdout) != 0 || !std::cout;
     const int error = errno != 0 ? errno : EIO;
     if (failed && error != EPIPE) {
-      fmt::print(stderr, "pkgly-trail: cannot write to stdout: {}\n", std::strerror(error));
+      report_error(fmt::format("cannot write to stdout: {}", std::strerror(error)));
       return 2;
     }
     return 0;
@@ -157,22 +159,21 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   if (!text.level.empty()) options.filter.min_level = parse_level(text.level);
   if (!window.empty()) {
     if (std::string error = parse_window(window, options.join.window); !error.empty()) {
-      fmt::print(stderr, "pkgly-trail: {}\n", error);
+      report_error(error);
       return 2;
     }
   }
   if (!memory.empty()) {
     if (std::string error = parse_size(memory, options.join.max_memory); !error.empty()) {
-      fmt::print(stderr, "pkgly-trail: {}\n", error);
+      report_error(error);
       return 2;
     }
   }
   if (options.output == OutputFormat::Ecs &&
       (command_line.command("records").parsed() || command_line.command("trace").parsed())) {
-    fmt::print(stderr,
-               "pkgly-trail: -o ecs writes audit events as ECS documents: use `pkgly-trail "
-               "audit -o ecs` or `pkgly-trail join -o ecs`; records and trace write text, json, "
-               "csv or tsv\n");
+    report_error(
+        "-o ecs writes audit events as ECS documents: use `pkgly-trail audit -o ecs` or "
+        "`pkgly-trail join -o ecs`; records and trace write text, json, csv or tsv");
     return 2;
   }
   if (command_line.command("completions").parsed()) {
@@ -187,21 +188,21 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
     options.filter.audit_only = true;
     if (std::string error = check_sqlite_options(command_line.command("join"), options);
         !error.empty()) {
-      fmt::print(stderr, "pkgly-trail: {}\n", error);
+      report_error(error);
       return 2;
     }
   } else if (command_line.command("report").parsed()) {
     options.command = Command::Report;
     options.filter.audit_only = true;
     if (std::string error = check_report_options(options); !error.empty()) {
-      fmt::print(stderr, "pkgly-trail: {}\n", error);
+      report_error(error);
       return 2;
     }
   } else if (command_line.command("trace").parsed()) {
     options.command = Command::Trace;
     if (options.trace_id.size() < 8) {
-      fmt::print(stderr, "pkgly-trail: trace needs at least 8 characters of an id, got '{}'\n",
-                 options.trace_id);
+      report_error(fmt::format("trace needs at least 8 characters of an id, got '{}'",
+                               options.trace_id));
       return 2;
     }
   } else {
@@ -209,26 +210,26 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   }
   if (!options.follow_dir.empty()) {
     if (!options.inputs.empty()) {
-      fmt::print(stderr,
-                 "pkgly-trail: --follow-dir follows the files of a directory; give no FILE with "
-                 "it (or follow the files with -f FILE...)\n");
+      report_error(
+          "--follow-dir follows the files of a directory; give no FILE with it (or follow the "
+          "files with -f FILE...)");
       return 2;
     }
     options.follow = true;
   } else if (options.follow &&
       (options.inputs.empty() ||
        std::find(options.inputs.begin(), options.inputs.end(), "-") != options.inputs.end())) {
-    fmt::print(stderr,
-               "pkgly-trail: --follow follows files by name; for a stream, pipe it in without -f "
-               "(docker compose logs -f pkgly | pkgly-trail join)\n");
+    report_error(
+        "--follow follows files by name; for a stream, pipe it in without -f (docker compose "
+        "logs -f pkgly | pkgly-trail join)");
     return 2;
   }
   if (options.follow && options.merge) {
     // Followed, a quiet file may still write a record older than those already handed on.
-    fmt::print(stderr,
-               "pkgly-trail: --merge cannot be combined with --follow or --follow-dir: a merge "
-               "must know that no input will write an earlier record; merge the files without "
-               "following, or follow them without --merge\n");
+    report_error(
+        "--merge cannot be combined with --follow or --follow-dir: a merge must know that no "
+        "input will write an earlier record; merge the files without following, or follow them "
+        "without --merge");
     return 2;
   }
   return std::nullopt;

@@ -7,6 +7,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/reading.hpp"
+#include "cli/report_error.hpp"
 #include "cli/stats_report.hpp"
 #include "pkgly_trail/correlate/correlator.hpp"
 #include "pkgly_trail/report/aggregator.hpp"
@@ -37,32 +39,27 @@ int run_report(const Options& options, const Filter& filter) {
         return filter.matches(audit, access);
       },
       aggregator);
-  const PipelineHooks hooks{[&correlator] { correlator.on_idle(); },
-                            [&aggregator] { return aggregator.events(); }, nullptr};
-  PipelineResult result =
-      read_inputs(options, correlator, AssemblerOptions{options.service, {}}, hooks);
-  correlator.finish();
-  const Report report = aggregator.build(result.stats.unparsed_lines);
+  TerminalObserver observer(options, correlator.stats().printed);
+  const ReadSummary read = read_records(
+      read_plan(options, AssemblerOptions{options.service, {}}), correlator, observer);
+  const Report report = aggregator.build(read.stats.unparsed_lines);
   const RenderOptions render{options.report_format, options.raw_csv, options.stdout_terminal};
   if (options.report_out_dir.empty()) {
     render_report(report, out, render);
   } else if (std::string error = write_report_files(report, options.report_out_dir, render);
              !error.empty()) {
-    fmt::print(stderr, "{}\n", error);
+    report_error(error);
     return 2;
   }
   if (const Cell& truncated = report.total("truncated_sections"); !truncated.is_null())
-    fmt::print(stderr,
-               "pkgly-trail: warning: more than {} groups, not all counted in: {} "
-               "(raise --max-groups)\n",
-               options.report.max_groups, truncated.text);
+    report_warning(fmt::format("more than {} groups, not all counted in: {} (raise --max-groups)",
+                               options.report.max_groups, truncated.text));
   if (options.stats) {
-    print_stats(result.stats, result, aggregator.events());
+    print_stats(read, aggregator.events());
     print_join_stats(correlator.stats());
   }
   warn_join_evictions(correlator.stats(), options.join.max_memory);
-  return finish_run(options, out, result.stats, result, aggregator.events(),
-                    &correlator.stats());
+  return finish_run(options, out, read, aggregator.events(), &correlator.stats());
 }
 
 }  // namespace pkgly_trail::cli

@@ -11,41 +11,27 @@
 #include "cli/pager.hpp"
 #include "cli/stats_report.hpp"
 #include "cli/terminal.hpp"
+#include "cli/reading.hpp"
+#include "cli/report_error.hpp"
 #include "pkgly_trail/filter/filter.hpp"
+#include "pkgly_trail/filter/filter_stage.hpp"
 #include "pkgly_trail/sink/record_sink.hpp"
 
 namespace pkgly_trail::cli {
 
 namespace {
 
-class FilterAndPrint : public RecordHandler {
- public:
-  FilterAndPrint(const Filter& filter, RecordSink& sink) : filter_(filter), sink_(sink) {}
-  void on_record(const Record& record) override {
-    if (!filter_.matches(record)) return;
-    ++matched_;
-    sink_.write(record);
-  }
-  std::uint64_t matched() const noexcept { return matched_; }
-
- private:
-  const Filter& filter_;
-  RecordSink& sink_;
-  std::uint64_t matched_ = 0;
-};
-
-// `records` and `audit`: filter each record and print it.
+// `records` and `audit`: records -> filter -> sink.
 int run_records(const Options& options, const Filter& filter) {
   OutputStream out(STDOUT_FILENO);
   auto sink = make_record_sink(out, sink_options(options));
-  FilterAndPrint handler(filter, *sink);
-  const PipelineHooks hooks{[&out] { out.flush(); }, [&handler] { return handler.matched(); },
-                            [&out] { return out.broken_pipe(); }};
-  PipelineResult result = read_inputs(
-      options, handler, AssemblerOptions{options.service, filter.required_text()}, hooks);
-  sink->finish();
-  if (options.stats) print_stats(result.stats, result, handler.matched());
-  return finish_run(options, out, result.stats, result, handler.matched());
+  FilterStage filtered(filter, *sink);
+  TerminalObserver observer(options, filtered.matched());
+  const ReadSummary read = read_records(
+      read_plan(options, AssemblerOptions{options.service, filter.required_text()}), filtered,
+      observer);
+  if (options.stats) print_stats(read, filtered.matched());
+  return finish_run(options, out, read, filtered.matched());
 }
 
 // `completions` and `man`: documents generated from the command line's own definition.
@@ -59,7 +45,7 @@ int print_generated(const Options& options) {
   out.buffer().append(std::string_view(text));
   out.flush();
   if (out.failed()) {
-    fmt::print(stderr, "{}\n", out.error());
+    report_error(out.error());
     return 2;
   }
   return 0;
@@ -79,7 +65,7 @@ int run(const Options& requested) {
   try {
     filter.emplace(Filter::compile(options.filter, now_us()));
   } catch (const FilterError& e) {
-    fmt::print(stderr, "pkgly-trail: {}\n", e.what());
+    report_error(e.what());
     return 2;
   }
   switch (options.command) {

@@ -1,10 +1,13 @@
 #include "cli/stats_report.hpp"
 
+#include "cli/report_error.hpp"
+
 #include <fmt/format.h>
 
 namespace pkgly_trail::cli {
 
-void print_stats(const ParseStats& s, const PipelineResult& r, std::uint64_t matched) {
+void print_stats(const ReadSummary& r, std::uint64_t matched) {
+  const ParseStats& s = r.stats;
   const double mib = static_cast<double>(r.bytes) / (1024.0 * 1024.0);
   const double seconds = r.seconds > 0 ? r.seconds : 1e-9;
   fmt::print(stderr,
@@ -57,11 +60,11 @@ void print_join_stats(const JoinStats& s) {
 
 void warn_join_evictions(const JoinStats& s, std::size_t max_memory) {
   if (s.requests_evicted == 0 && s.audits_evicted == 0) return;
-  fmt::print(stderr,
-             "pkgly-trail: warning: --max-memory {} bytes reached: {} audit event(s) printed "
-             "without waiting for their access record, {} request(s) in flight dropped with "
-             "their related records (raise --max-memory or narrow --window)\n",
-             max_memory, s.audits_evicted, s.requests_evicted);
+  report_warning(fmt::format(
+      "--max-memory {} bytes reached: {} audit event(s) printed without waiting for their "
+      "access record, {} request(s) in flight dropped with their related records (raise "
+      "--max-memory or narrow --window)",
+      max_memory, s.audits_evicted, s.requests_evicted));
 }
 
 }  // namespace pkgly_trail::cli

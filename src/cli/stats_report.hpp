@@ -1,14 +1,14 @@
 #pragma once
 #include <cstdint>
 
-#include "cli/pipeline.hpp"
+#include "pkgly_trail/read/read_records.hpp"
 #include "pkgly_trail/correlate/correlator.hpp"
 #include "pkgly_trail/parse/record_assembler.hpp"
 
 namespace pkgly_trail::cli {
 
 // --stats: what was read and what became of it, on stderr.
-void print_stats(const ParseStats& stats, const PipelineResult& result, std::uint64_t matched);
+void print_stats(const ReadSummary& read, std::uint64_t matched);
 void print_join_stats(const JoinStats& stats);
 // One line on stderr when --max-memory made the join drop requests or print events early, so
 // an event printed with `access: null` for that reason is never unexplained.

@@ -4,6 +4,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/reading.hpp"
+#include "cli/report_error.hpp"
 #include "cli/stats_report.hpp"
 #include "pkgly_trail/correlate/request_trace.hpp"
 #include "pkgly_trail/filter/filter.hpp"
@@ -17,7 +19,7 @@ namespace {
 class TimelineSink final : public RecordSink {
  public:
   TimelineSink(OutputStream& out, std::unique_ptr<RecordSink> lines)
-      : out_(out), lines_(std::move(lines)) {}
+      : RecordSink(out), lines_(std::move(lines)) {}
   void write(const Record& record) override {
     std::optional<std::int64_t> at = parse_log_time(record.timestamp);
     if (at && !start_) start_ = at;
@@ -29,10 +31,9 @@ class TimelineSink final : public RecordSink {
     }
     lines_->write(record);
   }
-  void finish() override { lines_->finish(); }
+  void write_end() override { lines_->write_end(); }
 
  private:
-  OutputStream& out_;
   std::unique_ptr<RecordSink> lines_;
   std::optional<std::int64_t> start_;
 };
@@ -41,11 +42,13 @@ class TimelineSink final : public RecordSink {
 
 int run_trace(const Options& options) {
   RequestTrace trace(options.trace_id, options.join.window);
-  PipelineResult result =
-      read_inputs(options, trace, AssemblerOptions{options.service, {}}, PipelineHooks{});
+  static constexpr std::uint64_t kNothingPrintedWhileReading = 0;
+  TerminalObserver observer(options, kNothingPrintedWhileReading);
+  const ReadSummary read =
+      read_records(read_plan(options, AssemblerOptions{options.service, {}}), trace, observer);
   if (trace.matched_ids().size() > 1) {
-    fmt::print(stderr, "pkgly-trail: '{}' is ambiguous; it starts {} ids:\n", options.trace_id,
-               trace.matched_ids().size());
+    report_error(fmt::format("'{}' is ambiguous; it starts {} ids:", options.trace_id,
+                             trace.matched_ids().size()));
     for (const std::string& id : trace.matched_ids()) fmt::print(stderr, "  {}\n", id);
     return 2;
   }
@@ -54,10 +57,11 @@ int run_trace(const Options& options) {
   std::unique_ptr<RecordSink> printer = make_record_sink(out, sink_options(options));
   if (options.output == OutputFormat::Text && options.fields.empty())
     printer = std::make_unique<TimelineSink>(out, std::move(printer));
-  for (const Record& record : records) printer->write(record);
+  for (Record& record : records)
+    if (!printer->on_record(record)) break;
   printer->finish();
-  if (options.stats) print_stats(result.stats, result, records.size());
-  return finish_run(options, out, result.stats, result, records.size());
+  if (options.stats) print_stats(read, records.size());
+  return finish_run(options, out, read, records.size());
 }
 
 }  // namespace pkgly_trail::cli

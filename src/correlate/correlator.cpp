@@ -158,6 +158,7 @@ struct Correlator::Index {
   std::int64_t now_us = 0;  // log time of the latest record with a timestamp
   std::size_t memory = 0;
   std::uint64_t steps = 0;
+  bool stopped = false;  // the sink's output is gone
 
   KeyMap<std::unique_ptr<Request>> requests;
   Chain<Request, &Request::activity> activity;
@@ -269,7 +270,7 @@ struct Correlator::Index {
       ++stats.filtered_out;
     } else {
       ++stats.printed;
-      sink.write(JoinedEvent{shown, access, related, by});
+      if (!sink.on_event(JoinedEvent{shown, access, related, by})) stopped = true;
     }
     if (request == nullptr) return;
     request->access_claimed = true;
@@ -428,7 +429,7 @@ struct Correlator::Index {
                      (request.related_seq.capacity() - seq_capacity) * sizeof(std::uint64_t));
   }
 
-  void on_related(const Record& record, Record* owned) {
+  void on_related(Record& record) {
     std::string_view key = key_of(record);
     if (key.empty()) return;  // outside any request
     Request& request = request_at(key);
@@ -441,12 +442,11 @@ struct Correlator::Index {
       ++stats.related_over_cap;
       return;
     }
-    // Speed: a record handed over by the merge stage is moved, saving the copy that was 12% of
-    // `join`; one whose arena grew large for an earlier, bigger record is copied to fit instead,
-    // so the index does not keep memory it does not use.
-    const bool compact =
-        owned != nullptr && owned->arena.capacity() <= 2 * owned->text_size() + 1024;
-    push_related(request, compact ? std::move(*owned) : record.clone(), seq);
+    // Speed: the record owns its text (the stage contract), so it is moved, saving the copy
+    // that was 12% of `join`; one whose arena grew large for an earlier, bigger record is
+    // copied to fit instead, so the index does not keep memory it does not use.
+    const bool compact = record.arena.capacity() <= 2 * record.text_size() + 1024;
+    push_related(request, compact ? std::move(record) : record.clone(), seq);
   }
 
   void on_access(const Record& record) {
@@ -570,11 +570,7 @@ std::size_t Correlator::held_bytes() const noexcept { return index_->memory; }
 
 std::uint64_t Correlator::work_steps() const noexcept { return index_->steps; }
 
-void Correlator::on_record(const Record& record) { handle(record, nullptr); }
-
-void Correlator::take_record(Record& record) { handle(record, &record); }
-
-void Correlator::handle(const Record& record, Record* owned) {
+bool Correlator::on_record(Record& record) {
   Index& x = *index_;
   ++x.seq;
   ++x.steps;
@@ -587,12 +583,18 @@ void Correlator::handle(const Record& record, Record* owned) {
   } else if (record.is_access()) {
     x.on_access(record);
   } else {
-    x.on_related(record, owned);
+    x.on_related(record);
   }
   if (x.memory > x.limits.max_memory) x.evict_for_memory();
+  return !x.stopped;
 }
 
-void Correlator::on_idle(std::chrono::milliseconds patience) {
+void Correlator::on_idle() {
+  settle_waiting(patience_);
+  index_->sink.on_idle();
+}
+
+void Correlator::settle_waiting(std::chrono::milliseconds patience) {
   Index& x = *index_;
   auto now = std::chrono::steady_clock::now();
   while (!x.pending.empty() && now - x.pending.front().arrived >= patience)

@@ -10,7 +10,7 @@ RequestTrace::RequestTrace(std::string id, JoinWindow window)
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
 }
 
-void RequestTrace::on_record(const Record& record) {
+bool RequestTrace::on_record(Record& record) {
   ++seq_;
   std::string_view request = record.request_id;
   std::string_view trace = record.valid_trace_id();
@@ -28,11 +28,12 @@ void RequestTrace::on_record(const Record& record) {
     if (!request.empty()) want(request);
     if (!trace.empty()) want(trace);
     found_.push_back(Kept{seq_, record.clone()});
-    return;
+    return true;
   }
-  if (request.empty() && trace.empty()) return;
+  if (request.empty() && trace.empty()) return true;
   recent_.push_back(Kept{seq_, record.clone()});
   while (!recent_.empty() && seq_ - recent_.front().seq > window_.records) recent_.pop_front();
+  return true;
 }
 
 void RequestTrace::want(std::string_view id) {

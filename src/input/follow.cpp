@@ -23,7 +23,6 @@ namespace pkgly_trail {
 
 namespace {
 
-constexpr std::size_t kReadSize = 1 << 20;
 // The first bytes of a followed file, kept to recognise the same content later: after a
 // truncate-and-rewrite the file starts differently; a copy (logrotate copytruncate) starts the
 // same. Log lines start with a timestamp, so a few KiB tell contents apart.
@@ -50,9 +49,9 @@ class FollowedFile {
   ~FollowedFile() { close_file(); }
 
   // Reads what is new; true when anything was read.
-  bool poll_once(FollowedLineHandler& handler);
+  bool poll_once(LineHandler& handler);
   // Delivers a last line that has no '\n' yet (when following ends).
-  void finish(FollowedLineHandler& handler);
+  void finish(LineHandler& handler);
   // Let go (WhenGone::LetGo): its name is gone and everything was read.
   bool done() const noexcept { return done_; }
   // Files this follower closed after they were deleted (see close_file).
@@ -79,16 +78,7 @@ class FollowedFile {
   }
 
  private:
-  // Adapts the splitter's callbacks to the followed-file handler.
-  struct Lines : LineHandler {
-    FollowedLineHandler& handler;
-    std::string_view input;
-    Lines(FollowedLineHandler& h, std::string_view name) : handler(h), input(name) {}
-    void on_line(const InputLine& line) override { handler.on_line(input, line); }
-    bool should_stop() const override { return handler.should_stop(); }
-  };
-
-  bool open_file(FollowedLineHandler& handler);
+  bool open_file(LineHandler& handler);
   void close_file() {
     if (fd_ < 0) return;
     // A file deleted while open gives its inode number back: a new file may get it, and must
@@ -98,9 +88,9 @@ class FollowedFile {
     ::close(fd_);
     fd_ = -1;
   }
-  bool read_available(FollowedLineHandler& handler);
-  bool text_or_wait(FollowedLineHandler& handler);
-  void read_compressed(FollowedLineHandler& handler);
+  bool read_available(LineHandler& handler);
+  bool text_or_wait(LineHandler& handler);
+  void read_compressed(LineHandler& handler);
   bool replaced_in_place();
   void start_over();
 
@@ -123,7 +113,7 @@ class FollowedFile {
   std::string head_now_;  // reused to read the head again
 };
 
-bool FollowedFile::open_file(FollowedLineHandler& handler) {
+bool FollowedFile::open_file(LineHandler& handler) {
   int fd = ::open(name_.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     if (!reported_missing_)
@@ -151,7 +141,7 @@ bool FollowedFile::open_file(FollowedLineHandler& handler) {
     ::lseek(fd_, offset_, SEEK_SET);
     format_known_ = true;
   }
-  splitter_ = std::make_unique<LineSplitter>(options_.limits.max_line_bytes, kReadSize);
+  splitter_ = std::make_unique<LineSplitter>(name_, options_.limits.max_line_bytes);
   reported_missing_ = false;
   return true;
 }
@@ -160,7 +150,7 @@ bool FollowedFile::open_file(FollowedLineHandler& handler) {
 // go: logrotate writes a compressed log once and never appends, so there is nothing to follow,
 // and its bytes read as text would be garbage. Decided on the first two bytes, as for files
 // read without -f; false while there are fewer than two and the first may be gzip's.
-bool FollowedFile::text_or_wait(FollowedLineHandler& handler) {
+bool FollowedFile::text_or_wait(LineHandler& handler) {
   if (format_known_) return true;
   char magic[2] = {};
   const ssize_t got = ::pread(fd_, magic, sizeof magic, 0);
@@ -173,14 +163,13 @@ bool FollowedFile::text_or_wait(FollowedLineHandler& handler) {
   return true;
 }
 
-void FollowedFile::read_compressed(FollowedLineHandler& handler) {
+void FollowedFile::read_compressed(LineHandler& handler) {
   handler.on_problem(name_,
                      "gzip-compressed: read once, decompressed, and not followed (a compressed "
                      "log does not grow)");
-  Lines lines(handler, name_);
   try {
     const auto reader = LineReader::open(name_, options_.limits);
-    if (!reader->read_lines(lines)) {
+    if (!reader->read_lines(handler)) {
       std::string_view error = reader->error();
       if (error.starts_with(name_ + ": ")) error.remove_prefix(name_.size() + 2);
       handler.on_problem(name_, error);
@@ -193,9 +182,8 @@ void FollowedFile::read_compressed(FollowedLineHandler& handler) {
   done_ = true;
 }
 
-bool FollowedFile::read_available(FollowedLineHandler& handler) {
+bool FollowedFile::read_available(LineHandler& handler) {
   if (!text_or_wait(handler)) return false;
-  Lines lines(handler, name_);
   bool any = false;
   for (;;) {
     std::span<char> space = splitter_->free_space();
@@ -215,7 +203,7 @@ bool FollowedFile::read_available(FollowedLineHandler& handler) {
       head_.append(space.data(),
                    std::min(static_cast<std::size_t>(got), kHeadBytes - head_.size()));
     offset_ += got;
-    splitter_->commit(static_cast<std::size_t>(got), lines);
+    splitter_->commit(static_cast<std::size_t>(got), handler);
     if (handler.should_stop()) return any;
   }
 }
@@ -242,10 +230,10 @@ void FollowedFile::start_over() {
   head_.clear();
   ::lseek(fd_, 0, SEEK_SET);
   offset_ = 0;
-  splitter_ = std::make_unique<LineSplitter>(options_.limits.max_line_bytes, kReadSize);
+  splitter_ = std::make_unique<LineSplitter>(name_, options_.limits.max_line_bytes);
 }
 
-bool FollowedFile::poll_once(FollowedLineHandler& handler) {
+bool FollowedFile::poll_once(LineHandler& handler) {
   if (fd_ < 0 && !open_file(handler)) return false;
   // Before reading on: bytes past the old offset of a rewritten file are the middle of its
   // new content. A copy is never truncated by logrotate, and may be shorter than where it is
@@ -277,10 +265,9 @@ bool FollowedFile::poll_once(FollowedLineHandler& handler) {
   return any;
 }
 
-void FollowedFile::finish(FollowedLineHandler& handler) {
+void FollowedFile::finish(LineHandler& handler) {
   if (!splitter_) return;
-  Lines lines(handler, name_);
-  splitter_->finish(lines);
+  splitter_->finish(handler);
   splitter_.reset();
 }
 
@@ -334,7 +321,7 @@ class FollowedSet {
     return check;
   }
   // Reads what is new in every file; true when anything was read.
-  bool poll_all(FollowedLineHandler& handler) {
+  bool poll_all(LineHandler& handler) {
     bool any = false;
     for (auto& file : files_) {
       any = file->poll_once(handler) || any;
@@ -345,12 +332,12 @@ class FollowedSet {
     return any;
   }
   // Waits a moment after nothing was new; a signal (Ctrl-C) cuts the wait short.
-  void pause(FollowedLineHandler& handler) const {
+  void pause(LineHandler& handler) const {
     handler.on_idle();
     if (handler.should_stop()) return;
     ::poll(nullptr, 0, static_cast<int>(options_.interval.count()));
   }
-  void finish(FollowedLineHandler& handler) {
+  void finish(LineHandler& handler) {
     for (auto& file : files_) file->finish(handler);
   }
   // A file that has been followed under some name: a rotation renamed it, it is not new.
@@ -411,7 +398,7 @@ std::vector<DirectoryEntry> matching_files(const std::string& dir, const std::st
 
 }  // namespace
 
-void follow_files(const std::vector<std::string>& names, FollowedLineHandler& handler,
+void follow_files(const std::vector<std::string>& names, LineHandler& handler,
                   FollowOptions options) {
   FollowedSet files(options);
   for (const std::string& name : names) files.add(name, WhenGone::WaitForName);
@@ -422,7 +409,7 @@ void follow_files(const std::vector<std::string>& names, FollowedLineHandler& ha
   files.finish(handler);
 }
 
-void follow_directory(const FollowedDirectory& where, FollowedLineHandler& handler,
+void follow_directory(const FollowedDirectory& where, LineHandler& handler,
                       FollowOptions options) {
   struct stat info {};
   if (::stat(where.dir.c_str(), &info) != 0) {

@@ -15,7 +15,7 @@ namespace pkgly_trail {
 namespace {
 
 [[noreturn]] void throw_cannot_open(const std::string& name, int error) {
-  throw InputError(fmt::format("pkgly-trail: cannot open '{}': {}", name, std::strerror(error)));
+  throw InputError(fmt::format("cannot open '{}': {}", name, std::strerror(error)));
 }
 
 }  // namespace

@@ -12,14 +12,12 @@ namespace pkgly_trail {
 namespace {
 
 // Large reads keep the syscall count low on multi-GB logs.
-constexpr std::size_t kReadSize = 1 << 20;
-
 class FileLineReader final : public LineReader {
  public:
   FileLineReader(std::string name, InputStream input, ReadLimits limits)
       : name_(std::move(name)),
         input_(std::move(input)),
-        splitter_(limits.max_line_bytes, kReadSize) {}
+        splitter_(name_, limits.max_line_bytes) {}
 
   bool read_lines(LineHandler& handler) override {
     if (finished_) return error_.empty();

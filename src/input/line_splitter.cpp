@@ -5,8 +5,10 @@
 
 namespace pkgly_trail {
 
-LineSplitter::LineSplitter(std::size_t max_line_bytes, std::size_t read_size)
-    : max_line_bytes_(max_line_bytes),
+LineSplitter::LineSplitter(std::string_view input, std::size_t max_line_bytes,
+                           std::size_t read_size)
+    : input_(input),
+      max_line_bytes_(max_line_bytes),
       read_size_(read_size),
       // Room for a full read behind an unfinished line of ordinary length.
       buffer_(std::make_unique_for_overwrite<char[]>(2 * read_size)),
@@ -63,6 +65,7 @@ void LineSplitter::finish(LineHandler& handler) {
 
 void LineSplitter::deliver(const char* text, std::size_t size, LineHandler& handler) {
   InputLine line;
+  line.input = input_;
   line.number = ++line_number_;
   line.truncated = size > max_line_bytes_;
   line.text = {text, line.truncated ? max_line_bytes_ : size};

@@ -5,14 +5,20 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string_view>
 
 #include "pkgly_trail/input/line_reader.hpp"
 
 namespace pkgly_trail {
 
+// How much one read asks for: files, pipes and followed files alike.
+inline constexpr std::size_t kReadSize = 1 << 20;
+
 class LineSplitter {
  public:
-  LineSplitter(std::size_t max_line_bytes, std::size_t read_size);
+  // `input` names every line (InputLine::input); it must outlive the splitter.
+  LineSplitter(std::string_view input, std::size_t max_line_bytes,
+               std::size_t read_size = kReadSize);
 
   // Where the next bytes go; at least read_size bytes. Keeps the unfinished line in front.
   std::span<char> free_space();
@@ -28,6 +34,7 @@ class LineSplitter {
  private:
   void deliver(const char* text, std::size_t size, LineHandler& handler);
 
+  std::string_view input_;
   std::size_t max_line_bytes_;
   std::size_t read_size_;
   std::unique_ptr<char[]> buffer_;

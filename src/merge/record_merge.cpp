@@ -41,12 +41,12 @@ enum class Take { Batch, Idle, Ended, Waiting };
 
 // One input. Its reader thread (run) reads, assembles and batches records; the merge thread
 // takes the batches in order and gives them back emptied for reuse.
-class InputLane final : public LineHandler, public RecordHandler {
+class InputLane final : public LineHandler {
  public:
   InputLane(MergeInput input, const AssemblerOptions& options)
       : name_(std::move(input.name)),
         reader_(std::move(input.reader)),
-        assembler_(*this, options),
+        assembler_(collector_, options),
         filling_(std::make_unique<RecordBatch>()) {}
 
   // The reader thread.
@@ -55,7 +55,7 @@ class InputLane final : public LineHandler, public RecordHandler {
     try {
       assembler_.begin_input(name_);
       if (!reader_->read_lines(*this)) error = reader_->error();
-      assembler_.flush();
+      assembler_.end_input();
       publish();
     } catch (const std::exception& e) {
       error = name_ + ": " + e.what();
@@ -89,7 +89,8 @@ class InputLane final : public LineHandler, public RecordHandler {
            abandoned_.load(std::memory_order_relaxed);
   }
 
-  void on_record(const Record& record) override {
+  // The assembler's records, into the batch being filled.
+  void collect(const Record& record) {
     RecordBatch& batch = *filling_;
     if (batch.size == batch.records.size()) {
       batch.records.emplace_back().arena = TextArena(kSlotArenaBytes);
@@ -177,7 +178,18 @@ class InputLane final : public LineHandler, public RecordHandler {
     filling_ = next ? std::move(next) : std::make_unique<RecordBatch>();
   }
 
+  // The stage after the assembler: idle and finish are the lane's own business (run()).
+  struct Collector final : RecordStage {
+    explicit Collector(InputLane& lane) : lane(lane) {}
+    bool on_record(Record& record) override {
+      lane.collect(record);
+      return true;
+    }
+    InputLane& lane;
+  };
+
   // The reader thread's own.
+  Collector collector_{*this};
   std::string name_;
   std::unique_ptr<LineReader> reader_;
   RecordAssembler assembler_;
@@ -224,10 +236,12 @@ void add(ParseStats& sum, const ParseStats& part) {
 
 class RecordMerge {
  public:
-  RecordMerge(std::vector<MergeInput> inputs, const MergeOptions& options) : options_(options) {
+  RecordMerge(std::vector<MergeInput> inputs, const AssemblerOptions& assembler,
+              ReadObserver& observer)
+      : observer_(observer) {
     lanes_.reserve(inputs.size());
     for (MergeInput& input : inputs)
-      lanes_.push_back(std::make_unique<InputLane>(std::move(input), options.assembler));
+      lanes_.push_back(std::make_unique<InputLane>(std::move(input), assembler));
     cursors_.resize(lanes_.size());
     threads_.reserve(lanes_.size());
     try {
@@ -242,7 +256,8 @@ class RecordMerge {
   // Also on an exception from the handler: no thread outlives the merge.
   ~RecordMerge() { stop_and_join(); }
 
-  void run(RecordHandler& handler) {
+  void run(RecordStage& next) {
+    next_ = &next;
     // A min-heap of the inputs' next records by (time, input index): one entry per input, so
     // the records of one input keep their order and ties go to the input named first.
     auto later = [](const Head& a, const Head& b) {
@@ -257,7 +272,8 @@ class RecordMerge {
       std::pop_heap(heap.begin(), heap.end(), later);
       const std::size_t lane = heap.back().lane;
       Cursor& cursor = cursors_[lane];
-      handler.take_record(cursor.batch->records[cursor.next]);
+      if (!next.on_record(cursor.batch->records[cursor.next])) stop_inputs();
+      ++progress_.records;
       ++cursor.next;
       if (advance(lane)) {
         heap.back() = head_of(lane);
@@ -307,15 +323,15 @@ class RecordMerge {
     if (cursor.batch) lanes_[lane]->recycle(std::move(cursor.batch));
     for (;;) {
       // Stopped: the inputs read no further, and what they read whole still comes out.
-      if (!stopped_ && stopped())
-        for (auto& input : lanes_) input->stop_reading();
+      if (!stopped_ && observer_.should_stop()) stop_inputs();
       switch (lanes_[lane]->take(cursor.batch, kWaitSlice)) {
         case Take::Batch:
           cursor.next = 0;
           count_bytes(lane);
           return true;
         case Take::Idle:
-          if (options_.on_idle) options_.on_idle();
+          next_->on_idle();
+          observer_.on_progress(progress_);
           break;
         case Take::Ended:
           cursor.ended = true;
@@ -330,20 +346,23 @@ class RecordMerge {
   // The input bytes behind the batches taken so far, for a progress line.
   void count_bytes(std::size_t lane) {
     Cursor& cursor = cursors_[lane];
-    bytes_taken_ += cursor.batch->input_bytes - cursor.input_bytes;
+    progress_.bytes += cursor.batch->input_bytes - cursor.input_bytes;
     cursor.input_bytes = cursor.batch->input_bytes;
-    if (options_.on_bytes) options_.on_bytes(bytes_taken_);
+    observer_.on_progress(progress_);
   }
 
-  bool stopped() {
-    if (!stopped_ && options_.should_stop && options_.should_stop()) stopped_ = true;
-    return stopped_;
+  // Stopped (Ctrl-C, or the next stage's output is gone): the inputs read no further, and
+  // what they read whole still comes out.
+  void stop_inputs() {
+    if (stopped_) return;
+    stopped_ = true;
+    for (auto& input : lanes_) input->stop_reading();
   }
 
   void report_error(const InputLane& lane) {
     if (lane.error().empty()) return;
     read_error_ = true;
-    if (options_.on_read_error) options_.on_read_error(lane.error());
+    observer_.on_problem(lane.error());
   }
 
   void stop_and_join() noexcept {
@@ -352,21 +371,22 @@ class RecordMerge {
       if (thread.joinable()) thread.join();
   }
 
-  const MergeOptions& options_;
+  ReadObserver& observer_;
+  RecordStage* next_ = nullptr;
   std::vector<std::unique_ptr<InputLane>> lanes_;
   std::vector<Cursor> cursors_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;
   bool read_error_ = false;
-  std::uint64_t bytes_taken_ = 0;
+  ReadProgress progress_;
 };
 
 }  // namespace
 
-MergeResult merge_records(std::vector<MergeInput> inputs, RecordHandler& handler,
-                          const MergeOptions& options) {
-  RecordMerge merge(std::move(inputs), options);
-  merge.run(handler);
+MergeResult merge_records(std::vector<MergeInput> inputs, RecordStage& next,
+                          const AssemblerOptions& assembler, ReadObserver& observer) {
+  RecordMerge merge(std::move(inputs), assembler, observer);
+  merge.run(next);
   return merge.finish();
 }
 

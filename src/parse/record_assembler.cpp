@@ -206,13 +206,13 @@ struct RecordAssembler::Pending {
 
 
 
-RecordAssembler::RecordAssembler(RecordHandler& handler, AssemblerOptions options)
-    : handler_(handler), options_(std::move(options)), audit_schema_(find_schema(kAuditTarget)) {}
+RecordAssembler::RecordAssembler(RecordStage& next, AssemblerOptions options)
+    : next_(next), options_(std::move(options)), audit_schema_(find_schema(kAuditTarget)) {}
 
 RecordAssembler::~RecordAssembler() = default;
 
 void RecordAssembler::begin_input(std::string_view name) {
-  flush();
+  end_input();
   input_.assign(name);
   wrapper_ = Wrapper::Unknown;
   stamped_ = false;
@@ -405,7 +405,7 @@ void RecordAssembler::release(bool all) {
   while (!waiting_.empty() && (all || waiting_.front().release_at <= bytes_seen_)) {
     Record record = std::move(waiting_.front().record);
     waiting_.pop_front();
-    handler_.take_record(record);
+    if (!stopped_ && !next_.on_record(record)) stopped_ = true;
     if (spare_.size() < kMaxSpareRecords) spare_.push_back(std::move(record));
   }
 }
@@ -886,11 +886,17 @@ void RecordAssembler::on_idle() {
     if (p->behind && p->behind->active) complete(*p->behind);
   }
   release(true);
+  next_.on_idle();
 }
 
-void RecordAssembler::flush() {
+void RecordAssembler::end_input() {
   for (auto& [service, p] : pending_) complete(*p);
   release(true);
+}
+
+void RecordAssembler::finish() {
+  end_input();
+  next_.finish();
 }
 
 }  // namespace pkgly_trail

@@ -452,8 +452,9 @@ ReportAggregator::ReportAggregator(ReportOptions options)
     : state_(std::make_unique<State>(std::move(options))) {}
 ReportAggregator::~ReportAggregator() = default;
 
-void ReportAggregator::write(const JoinedEvent& event) {
+bool ReportAggregator::on_event(const JoinedEvent& event) {
   state_->add(event);
+  return true;
 }
 
 std::uint64_t ReportAggregator::events() const noexcept {

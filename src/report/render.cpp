@@ -39,14 +39,14 @@ std::string write_report_files(const Report& report, const std::string& dir,
                                const RenderOptions& options) {
   const bool tsv = options.format == ReportFormat::Tsv;
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-    return fmt::format("pkgly-trail: cannot create directory {}: {}", dir, std::strerror(errno));
+    return fmt::format("cannot create directory {}: {}", dir, std::strerror(errno));
   std::vector<const ReportTable*> tables;
   if (!report.group_by) tables.push_back(&report.totals);
   for (const ReportTable& table : report.sections) tables.push_back(&table);
   for (const ReportTable* table : tables) {
     const std::string path = fmt::format("{}/{}.{}", dir, table->name, tsv ? "tsv" : "csv");
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return fmt::format("pkgly-trail: cannot write {}: {}", path, std::strerror(errno));
+    if (fd < 0) return fmt::format("cannot write {}: {}", path, std::strerror(errno));
     std::string error;
     {
       OutputStream out(fd);
@@ -55,7 +55,7 @@ std::string write_report_files(const Report& report, const std::string& dir,
       if (out.failed()) error = fmt::format("{} ({})", out.error(), path);
     }
     if (::close(fd) != 0 && error.empty())
-      error = fmt::format("pkgly-trail: cannot write {}: {}", path, std::strerror(errno));
+      error = fmt::format("cannot write {}: {}", path, std::strerror(errno));
     if (!error.empty()) return error;
   }
   return {};

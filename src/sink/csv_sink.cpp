@@ -125,12 +125,13 @@ namespace {
 
 class DelimitedSink final : public RecordSink {
  public:
-  explicit DelimitedSink(DelimitedWriter writer) : writer_(std::move(writer)) {}
+  DelimitedSink(OutputStream& out, DelimitedWriter writer)
+      : RecordSink(out), writer_(std::move(writer)) {}
   void write(const Record& record) override {
     writer_.row([&record](std::string_view column) { return record.lookup(column); });
   }
   // No records still gives a header, so a consumer sees the columns.
-  void finish() override { writer_.finish(); }
+  void write_end() override { writer_.finish(); }
 
  private:
   DelimitedWriter writer_;
@@ -141,7 +142,7 @@ class DelimitedSink final : public RecordSink {
 std::unique_ptr<RecordSink> make_delimited_sink(OutputStream& out, std::vector<std::string> columns,
                                                 bool tsv, bool raw, bool terminal) {
   return std::make_unique<DelimitedSink>(
-      DelimitedWriter(out, std::move(columns), tsv, raw, terminal));
+      out, DelimitedWriter(out, std::move(columns), tsv, raw, terminal));
 }
 
 }  // namespace pkgly_trail

@@ -149,17 +149,12 @@ namespace {
 // `audit -o ecs`: no join, so no access record and joined_by None.
 class EcsRecordSink final : public RecordSink {
  public:
-  explicit EcsRecordSink(OutputStream& out) : out_(out) {}
+  explicit EcsRecordSink(OutputStream& out) : RecordSink(out) {}
   void write(const Record& record) override {
     fmt::memory_buffer& buf = out_.buffer();
     append_ecs_document(buf, record, nullptr, JoinKey::None);
     buf.push_back('\n');
-    out_.maybe_flush();
   }
-  void finish() override { out_.flush(); }
-
- private:
-  OutputStream& out_;
 };
 
 }  // namespace

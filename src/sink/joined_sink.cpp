@@ -72,9 +72,30 @@ std::optional<Value> lookup_joined(const JoinedEvent& event, std::string_view co
 
 namespace {
 
-class JoinedJsonSink final : public JoinedEventSink {
+// What every joined printer shares: the stage contract on an output stream.
+class JoinedPrinter : public JoinedEventSink {
  public:
-  explicit JoinedJsonSink(OutputStream& out) : out_(out) {}
+  explicit JoinedPrinter(OutputStream& out) : out_(out) {}
+  bool on_event(const JoinedEvent& event) final {
+    write(event);
+    out_.maybe_flush();
+    return !out_.broken_pipe();
+  }
+  void on_idle() final { out_.flush(); }
+  void finish() final {
+    write_end();
+    out_.flush();
+  }
+
+ protected:
+  virtual void write(const JoinedEvent& event) = 0;
+  virtual void write_end() {}
+  OutputStream& out_;
+};
+
+class JoinedJsonSink final : public JoinedPrinter {
+ public:
+  explicit JoinedJsonSink(OutputStream& out) : JoinedPrinter(out) {}
   void write(const JoinedEvent& event) override {
     fmt::memory_buffer& buf = out_.buffer();
     append_record_json_open(buf, event.audit);
@@ -97,37 +118,28 @@ class JoinedJsonSink final : public JoinedEventSink {
       append_json_string(buf, by);
     }
     buf.append(std::string_view("}\n"));
-    out_.maybe_flush();
   }
-  void finish() override { out_.flush(); }
-
- private:
-  OutputStream& out_;
 };
 
 // -o ecs: one ECS document per event; the access record supplies source.ip, user_agent...
-class JoinedEcsSink final : public JoinedEventSink {
+class JoinedEcsSink final : public JoinedPrinter {
  public:
-  explicit JoinedEcsSink(OutputStream& out) : out_(out) {}
+  explicit JoinedEcsSink(OutputStream& out) : JoinedPrinter(out) {}
   void write(const JoinedEvent& event) override {
     fmt::memory_buffer& buf = out_.buffer();
     append_ecs_document(buf, event.audit, event.access, event.joined_by);
     buf.push_back('\n');
-    out_.maybe_flush();
   }
-  void finish() override { out_.flush(); }
-
- private:
-  OutputStream& out_;
 };
 
-class JoinedDelimitedSink final : public JoinedEventSink {
+class JoinedDelimitedSink final : public JoinedPrinter {
  public:
-  explicit JoinedDelimitedSink(DelimitedWriter writer) : writer_(std::move(writer)) {}
+  JoinedDelimitedSink(OutputStream& out, DelimitedWriter writer)
+      : JoinedPrinter(out), writer_(std::move(writer)) {}
   void write(const JoinedEvent& event) override {
     writer_.row([&](std::string_view column) { return lookup_joined(event, column, scratch_); });
   }
-  void finish() override { writer_.finish(); }
+  void write_end() override { writer_.finish(); }
 
  private:
   DelimitedWriter writer_;
@@ -135,10 +147,10 @@ class JoinedDelimitedSink final : public JoinedEventSink {
 };
 
 // The audit line, then indented: the access summary and each related record.
-class JoinedTextSink final : public JoinedEventSink {
+class JoinedTextSink final : public JoinedPrinter {
  public:
   JoinedTextSink(OutputStream& out, const SinkOptions& options)
-      : out_(out), lines_(options), columns_(options.fields) {}
+      : JoinedPrinter(out), lines_(options), columns_(options.fields) {}
   void write(const JoinedEvent& event) override {
     fmt::memory_buffer& buf = out_.buffer();
     if (!columns_.empty()) {
@@ -153,7 +165,6 @@ class JoinedTextSink final : public JoinedEventSink {
         }
       }
       lines_.end_line(buf);
-      out_.maybe_flush();
       return;
     }
     lines_.audit(buf, event.audit);
@@ -170,9 +181,7 @@ class JoinedTextSink final : public JoinedEventSink {
       lines_.event(buf, related);
       lines_.end_line(buf);
     }
-    out_.maybe_flush();
   }
-  void finish() override { out_.flush(); }
 
  private:
   void access_summary(fmt::memory_buffer& buf, const JoinedEvent& event) {
@@ -197,7 +206,6 @@ class JoinedTextSink final : public JoinedEventSink {
     }
   }
 
-  OutputStream& out_;
   TextLines lines_;
   std::vector<std::string> columns_;
   fmt::memory_buffer scratch_;
@@ -214,7 +222,7 @@ std::unique_ptr<JoinedEventSink> make_joined_sink(OutputStream& out, const SinkO
     case OutputFormat::Csv:
     case OutputFormat::Tsv:
       return std::make_unique<JoinedDelimitedSink>(
-          DelimitedWriter(out, options.fields.empty() ? default_join_columns() : options.fields,
+          out, DelimitedWriter(out, options.fields.empty() ? default_join_columns() : options.fields,
                           options.format == OutputFormat::Tsv, options.raw_csv,
                           options.terminal));
     case OutputFormat::Text:

@@ -7,17 +7,12 @@ namespace {
 
 class JsonSink final : public RecordSink {
  public:
-  explicit JsonSink(OutputStream& out) : out_(out) {}
+  explicit JsonSink(OutputStream& out) : RecordSink(out) {}
 
   void write(const Record& record) override {
     append_record_json(out_.buffer(), record);
     out_.buffer().push_back('\n');
-    out_.maybe_flush();
   }
-  void finish() override { out_.flush(); }
-
- private:
-  OutputStream& out_;
 };
 
 }  // namespace

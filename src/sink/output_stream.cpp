@@ -42,7 +42,7 @@ bool OutputStream::flush() {
       if (err == EPIPE) {
         broken_pipe_ = true;  // `| head` went away: not an error worth a message
       } else {
-        error_ = "pkgly-trail: write error: " + std::generic_category().message(err);
+        error_ = "write error: " + std::generic_category().message(err);
       }
       buffer_.clear();
       return false;

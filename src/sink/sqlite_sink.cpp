@@ -214,7 +214,7 @@ class SqliteSink final : public SqliteEventSink {
       sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
   }
 
-  void write(const JoinedEvent& event) override {
+  bool on_event(const JoinedEvent& event) override {
     if (sqlite3_get_autocommit(db_.get()) != 0) {
       step(begin_.get(), "cannot write");
       batch_events_ = 0;
@@ -250,9 +250,10 @@ class SqliteSink final : public SqliteEventSink {
         std::chrono::steady_clock::now() - batch_started_ >=
             std::chrono::milliseconds(options_.max_batch_ms))
       commit();
+    return true;
   }
 
-  void flush() override { commit(); }
+  void on_idle() override { commit(); }
 
   void finish() override {
     commit();

@@ -8,7 +8,7 @@ namespace {
 class TextSink final : public RecordSink {
  public:
   TextSink(OutputStream& out, const SinkOptions& options)
-      : out_(out), columns_(options.fields), audit_(options.audit), lines_(options) {}
+      : RecordSink(out), columns_(options.fields), audit_(options.audit), lines_(options) {}
 
   void write(const Record& record) override {
     fmt::memory_buffer& line = out_.buffer();
@@ -20,12 +20,9 @@ class TextSink final : public RecordSink {
       lines_.event(line, record);
     }
     lines_.end_line(line);
-    out_.maybe_flush();
   }
-  void finish() override { out_.flush(); }
 
  private:
-  OutputStream& out_;
   std::vector<std::string> columns_;
   bool audit_;
   TextLines lines_;

@@ -254,7 +254,7 @@ TEST_CASE("correlator puts early trace-only records in log order among the reque
           compact(at(0, 3), upstream(kT1), "HTTP request::Repository Request"),
           compact(at(0, 4), access_body(kT1, kR1)), compact(at(0, 5), audit_body(kT1))});
   REQUIRE(h.events().size() == 1);
-  const Joined& e = h.events()[0];
+  const testing::Joined& e = h.events()[0];
   REQUIRE(e.related.size() == 3);
   CHECK(e.related[0].target == "pkgly::upstream_access");
   CHECK(e.related[0].timestamp == at(0, 1));
@@ -328,7 +328,7 @@ TEST_CASE("correlator: an HTTP audit event keyed by id without an access record 
   h.correlator.finish();
   REQUIRE(h.events().size() == 3);
   auto by_line = [&](std::uint64_t line) -> const Record& {
-    for (const Joined& e : h.events())
+    for (const testing::Joined& e : h.events())
       if (e.audit.source.line == line) return e.audit;
     FAIL("no event from line " << line);
     throw;

@@ -28,13 +28,13 @@ TEST_CASE("correlator joins by request_id and keeps interleaved requests apart",
   h.feed({full(at(0, 8), kR1, audit_body(kZero), "INFO")});
   REQUIRE(h.events().size() == 2);
 
-  const Joined& two = h.events()[0];
+  const testing::Joined& two = h.events()[0];
   CHECK(two.audit.field("actor_username")->text == "carol");
   CHECK(two.access_request() == kR2);
   CHECK(two.related_messages() == Messages{"two a"});
   CHECK(two.by == JoinKey::RequestId);
 
-  const Joined& one = h.events()[1];
+  const testing::Joined& one = h.events()[1];
   CHECK(one.access_request() == kR1);
   CHECK(one.related_messages() == Messages{"one a", "one b"});
   CHECK(one.related[1].level == Level::Warn);
@@ -52,7 +52,7 @@ TEST_CASE("correlator joins by trace_id - tied to the request by the access reco
             compact(at(0, 2), upstream(kT2), "HTTP request::Repository Request"),
             compact(at(0, 3), access_body(kT1, kR1)), compact(at(0, 4), audit_body(kT1))});
     REQUIRE(h.events().size() == 1);
-    const Joined& e = h.events()[0];
+    const testing::Joined& e = h.events()[0];
     CHECK(e.access_request() == kR1);
     REQUIRE(e.related.size() == 1);
     CHECK(e.related[0].trace_id == kT1);
@@ -65,7 +65,7 @@ TEST_CASE("correlator joins by trace_id - tied to the request by the access reco
             compact(at(0, 3), upstream(kT1), "HTTP request::Repository Request"),
             compact(at(0, 4), audit_body(kT1))});
     REQUIRE(h.events().size() == 1);
-    const Joined& e = h.events()[0];
+    const testing::Joined& e = h.events()[0];
     CHECK(e.access_request() == kR1);
     REQUIRE(e.related.size() == 1);
     CHECK(e.related[0].trace_id == kT1);
@@ -275,9 +275,9 @@ TEST_CASE("correlator runs the accept predicate on the complete event", "[correl
 TEST_CASE("correlator on_idle prints audit events that waited long enough", "[correlate]") {
   Harness h;
   h.feed({full(at(0, 1), kR1, step("before")), full(at(0, 2), kR1, audit_body(kZero), "INFO")});
-  h.correlator.on_idle(std::chrono::hours(1));
+  h.correlator.settle_waiting(std::chrono::hours(1));
   CHECK(h.events().empty());
-  h.correlator.on_idle(std::chrono::milliseconds(0));
+  h.correlator.settle_waiting(std::chrono::milliseconds(0));
   REQUIRE(h.events().size() == 1);
   CHECK(!h.events()[0].access);
   CHECK(h.events()[0].related_messages() == Messages{"before"});

@@ -3,29 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "pkgly_trail/correlate/correlator.hpp"
+#include "support/collect.hpp"
 #include "support/feed.hpp"
 #include "support/truth.hpp"
 
 namespace pkgly_trail {
 namespace {
-
-struct Joined {
-  Record audit;
-  std::optional<Record> access;
-  std::vector<Record> related;
-  JoinKey by;
-};
-
-class Collect : public JoinedEventSink {
- public:
-  void write(const JoinedEvent& event) override {
-    Joined j{event.audit.clone(), std::nullopt, {}, event.joined_by};
-    if (event.access) j.access = event.access->clone();
-    for (const Record& r : event.related) j.related.push_back(r.clone());
-    events.push_back(std::move(j));
-  }
-  std::vector<Joined> events;
-};
 
 std::string as_text(simdjson::dom::element value) {
   if (value.is_string()) return std::string(std::string_view(value));
@@ -38,7 +21,7 @@ std::string as_text(simdjson::dom::element value) {
 TEST_CASE("join of every sample matches the ground truth", "[correlate][truth]") {
   for (const std::string& name : testing::sample_names()) {
     DYNAMIC_SECTION(name) {
-      Collect collect;
+      testing::CollectEvents collect;
       Correlator correlator(JoinLimits{}, nullptr, collect);
       RecordAssembler assembler(correlator);
       testing::feed_fixture(name + ".log", name + ".log", assembler);
@@ -50,7 +33,7 @@ TEST_CASE("join of every sample matches the ground truth", "[correlate][truth]")
       simdjson::dom::parser parser;
       for (std::size_t i = 0; i < truth.size(); ++i) {
         simdjson::dom::object expected = parser.parse(truth[i]);
-        const Joined& got = collect.events[i];
+        const testing::Joined& got = collect.events[i];
         INFO("audit event #" << i + 1 << " at line " << got.audit.source.line);
         REQUIRE(got.audit.timestamp == std::string_view(expected["timestamp"]));
         simdjson::dom::element access = expected["access"];

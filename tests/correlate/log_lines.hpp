@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pkgly_trail/correlate/correlator.hpp"
+#include "support/collect.hpp"
 
 namespace pkgly_trail::correlate_testing {
 
@@ -70,48 +71,22 @@ inline std::string upstream(const std::string& trace) {
          "duration_ms=9";
 }
 
-struct Joined {
-  Record audit;
-  std::optional<Record> access;
-  std::vector<Record> related;
-  JoinKey by;
-  std::string access_request() const { return access ? std::string(access->request_id) : ""; }
-  std::vector<std::string> related_messages() const {
-    std::vector<std::string> messages;
-    for (const Record& r : related) messages.emplace_back(r.message ? *r.message : "");
-    return messages;
-  }
-};
-
-class Collect : public JoinedEventSink {
- public:
-  void write(const JoinedEvent& event) override {
-    Joined j{event.audit.clone(), std::nullopt, {}, event.joined_by};
-    if (event.access) j.access = event.access->clone();
-    for (const Record& r : event.related) j.related.push_back(r.clone());
-    events.push_back(std::move(j));
-  }
-  void finish() override { ++finished; }
-  std::vector<Joined> events;
-  int finished = 0;
-};
-
 struct Harness {
   explicit Harness(JoinLimits limits = {}, Correlator::Accept accept = nullptr)
       : correlator(limits, std::move(accept), sink), assembler(correlator) {
     assembler.begin_input("test.log");
   }
-  // Each line is completed at once (flush), so the correlator sees it before the next.
+  // Each line is completed at once (end_input), so the correlator sees it before the next.
   void feed(const std::vector<std::string>& lines) {
     for (const std::string& line : lines) {
       assembler.on_line(line, ++number);
-      assembler.flush();
+      assembler.end_input();
     }
   }
   const JoinStats& stats() const { return correlator.stats(); }
-  std::vector<Joined>& events() { return sink.events; }
+  std::vector<testing::Joined>& events() { return sink.events; }
 
-  Collect sink;
+  testing::CollectEvents sink;
   Correlator correlator;
   RecordAssembler assembler;
   std::uint64_t number = 0;

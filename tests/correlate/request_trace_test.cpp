@@ -52,7 +52,7 @@ Traced trace(const std::string& id, const std::vector<std::string>& lines = samp
   assembler.begin_input("test.log");
   std::uint64_t number = 0;
   for (const std::string& text : lines) assembler.on_line(text, ++number);
-  assembler.flush();
+  assembler.end_input();
   Traced result;
   result.matched = trace.matched_ids().size();
   for (const Record& r : trace.take_records())
@@ -91,7 +91,7 @@ TEST_CASE("request trace reports an ambiguous prefix", "[correlate][trace]") {
   RecordAssembler assembler(trace);
   std::uint64_t number = 0;
   for (const std::string& text : sample()) assembler.on_line(text, ++number);
-  assembler.flush();
+  assembler.end_input();
   CHECK(trace.matched_ids() == std::set<std::string>{kR1, kR2});
 }
 

@@ -18,7 +18,7 @@
 namespace pkgly_trail {
 namespace {
 
-struct Collect : FollowedLineHandler {
+struct Collect : LineHandler {
   std::mutex mutex;
   std::vector<std::string> lines;
   std::vector<std::string> problems;
@@ -26,7 +26,7 @@ struct Collect : FollowedLineHandler {
   std::chrono::steady_clock::time_point deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(20);
 
-  void on_line(std::string_view, const InputLine& line) override {
+  void on_line(const InputLine& line) override {
     std::lock_guard<std::mutex> lock(mutex);
     lines.emplace_back(line.text);
   }
@@ -107,10 +107,10 @@ namespace {
 
 struct CollectByFile : Collect {
   std::vector<std::string> inputs;
-  void on_line(std::string_view input, const InputLine& line) override {
-    Collect::on_line(input, line);
+  void on_line(const InputLine& line) override {
+    Collect::on_line(line);
     std::lock_guard<std::mutex> lock(mutex);
-    inputs.emplace_back(input);
+    inputs.emplace_back(line.input);
   }
 };
 

@@ -280,7 +280,7 @@ TEST_CASE("a missing file is an InputError naming it", "[input]") {
     FAIL("open did not throw");
   } catch (const InputError& error) {
     CHECK(std::string(error.what()) ==
-          "pkgly-trail: cannot open '" + path + "': No such file or directory");
+          "cannot open '" + path + "': No such file or directory");
   }
 }
 
@@ -292,7 +292,7 @@ TEST_CASE("a directory is an InputError naming it", "[input]") {
     LineReader::open(path);
     FAIL("open did not throw");
   } catch (const InputError& error) {
-    CHECK(std::string(error.what()) == "pkgly-trail: cannot open '" + path + "': Is a directory");
+    CHECK(std::string(error.what()) == "cannot open '" + path + "': Is a directory");
   }
 }
 

@@ -27,7 +27,7 @@ class TextReader : public LineReader {
     for (std::size_t start = 0; start < text_.size();) {
       std::size_t end = text_.find('\n', start);
       if (end == std::string::npos) end = text_.size();
-      handler.on_line(InputLine{std::string_view(text_).substr(start, end - start), ++lines_});
+      handler.on_line(InputLine{name_, std::string_view(text_).substr(start, end - start), ++lines_});
       start = end + 1;
       bytes_ = start;
       before_next_line(handler);
@@ -66,17 +66,33 @@ std::string json_at(const std::string& seconds, const std::string& message) {
 }
 
 // What the handler saw, in order: message @ input:line.
-struct Seen : RecordHandler {
-  void on_record(const Record& record) override {
+struct Seen : RecordStage {
+  bool on_record(Record& record) override {
     order.push_back(std::string(record.message.value_or("")) + " @ " +
                     std::string(record.source.input) + ":" + std::to_string(record.source.line));
+    return true;
+  }
+  void on_idle() override {
+    if (idle) idle();
   }
   std::vector<std::string> order;
+  std::function<void()> idle;  // what on_idle does, if anything
+};
+
+// What the merge tells its runner: problems, progress, and a stop when `stop` says so.
+struct Observer : ReadObserver {
+  void on_problem(std::string_view message) override { problems.emplace_back(message); }
+  void on_progress(const ReadProgress& at) override { progress.push_back(at); }
+  bool should_stop() const override { return stop && stop(); }
+  std::vector<std::string> problems;
+  std::vector<ReadProgress> progress;
+  std::function<bool()> stop;
 };
 
 std::vector<std::string> merged(std::vector<MergeInput> inputs, MergeResult* result = nullptr) {
   Seen seen;
-  MergeResult got = merge_records(std::move(inputs), seen, MergeOptions{});
+  Observer observer;
+  MergeResult got = merge_records(std::move(inputs), seen, AssemblerOptions{}, observer);
   if (result) *result = std::move(got);
   return seen.order;
 }
@@ -180,9 +196,11 @@ TEST_CASE("merge: multi-line pretty records are kept whole", "[merge][pretty]") 
   const testing::Parsed whole = testing::parse_text(log);
   REQUIRE(whole.records.size() > 100);
 
-  testing::Collected collected;
-  MergeResult result = merge_records(
-      two(text_input("a.log", halves[0]), text_input("b.log", halves[1])), collected, {});
+  testing::CollectRecords collected;
+  testing::KeepProblems observer;
+  MergeResult result =
+      merge_records(two(text_input("a.log", halves[0]), text_input("b.log", halves[1])),
+                    collected, AssemblerOptions{}, observer);
   REQUIRE(collected.records.size() == whole.records.size());
   for (std::size_t i = 0; i < whole.records.size(); ++i) {
     const Record& want = whole.records[i];
@@ -219,19 +237,20 @@ TEST_CASE("merge: stats are summed and the first unparsed line is named", "[merg
 
 TEST_CASE("merge: an input that fails mid-read is reported after its records", "[merge][errors]") {
   std::vector<std::string> events;
-  struct Log : RecordHandler {
+  struct Log : RecordStage, ReadObserver {
     std::vector<std::string>& events;
     explicit Log(std::vector<std::string>& e) : events(e) {}
-    void on_record(const Record& record) override {
+    bool on_record(Record& record) override {
       events.emplace_back(record.message.value_or(""));
+      return true;
     }
+    void on_problem(std::string_view message) override { events.emplace_back(message); }
   } log(events);
-  MergeOptions options;
-  options.on_read_error = [&events](const std::string& message) { events.push_back(message); };
   auto broken = text_input("broken.log.gz", json_at("30.100", "x1") + json_at("30.300", "x2"),
                            "gzip: invalid compressed data");
   auto good = text_input("good.log", json_at("30.200", "g1") + json_at("30.400", "g2"));
-  MergeResult result = merge_records(two(std::move(broken), std::move(good)), log, options);
+  MergeResult result =
+      merge_records(two(std::move(broken), std::move(good)), log, AssemblerOptions{}, log);
   CHECK(result.read_error);
   CHECK(events == std::vector<std::string>{"x1", "g1", "x2",
                                            "broken.log.gz: gzip: invalid compressed data", "g2"});
@@ -255,20 +274,22 @@ TEST_CASE("merge: a large input goes through bounded queues", "[merge][memory]")
   std::atomic<std::uint64_t> read{0};
   auto reader = std::make_unique<CountingReader>("many.log", many_text);
   reader->read = &read;
-  struct Watch : RecordHandler {
+  struct Watch : RecordStage {
     std::atomic<std::uint64_t>& read;
     std::uint64_t seen = 0;
     std::uint64_t most_ahead = 0;
     explicit Watch(std::atomic<std::uint64_t>& r) : read(r) {}
-    void on_record(const Record& record) override {
+    bool on_record(Record& record) override {
       if (*record.message == "m") ++seen;
       most_ahead = std::max(most_ahead, read.load() - std::min(read.load(), seen));
+      return true;
     }
   } watch(read);
   std::vector<MergeInput> inputs;
   inputs.push_back(MergeInput{"many.log", std::move(reader)});
   inputs.push_back(text_input("few.log", few_text));
-  MergeResult result = merge_records(std::move(inputs), watch, {});
+  Observer observer;
+  MergeResult result = merge_records(std::move(inputs), watch, AssemblerOptions{}, observer);
   CHECK(watch.seen == 20000);
   CHECK(result.stats.records == 20020);
   // A few batches, plus the records the assembler keeps for its doubt window.
@@ -300,41 +321,43 @@ TEST_CASE("merge: records come out before an input has ended", "[merge][streamin
   };
   auto live =
       std::make_unique<LiveReader>(&gate, json_at("30.100", "l1") + json_at("30.300", "l2"));
-  struct OpenGate : RecordHandler {
+  struct OpenGate : RecordStage {
     Gate& gate;
     std::vector<std::string> order;
     explicit OpenGate(Gate& g) : gate(g) {}
-    void on_record(const Record& record) override {
+    bool on_record(Record& record) override {
       order.emplace_back(record.message.value_or(""));
       std::lock_guard lock(gate.mutex);
       gate.open = true;
       gate.opened.notify_all();
+      return true;
     }
   } handler(gate);
   std::vector<MergeInput> inputs;
   inputs.push_back(MergeInput{"live.log", std::move(live)});
   inputs.push_back(text_input("file.log", json_at("30.200", "f1")));
-  merge_records(std::move(inputs), handler, {});
+  Observer observer;
+  merge_records(std::move(inputs), handler, AssemblerOptions{}, observer);
   CHECK_FALSE(gate.timed_out);
   CHECK(handler.order == std::vector<std::string>{"l1", "f1", "l2"});
 
   SECTION("on_idle runs while the merge waits for an idle input") {
-    // Now the gate opens only from MergeOptions::on_idle: the merge has handed on l1 and f1
-    // and waits for live.log, whose reader said it is idle.
+    // Now the gate opens only from the next stage's on_idle: the merge has handed on l1 and
+    // f1 and waits for live.log, whose reader said it is idle.
     Gate idle_gate;
     auto quiet =
         std::make_unique<LiveReader>(&idle_gate, json_at("30.100", "l1") + json_at("30.300", "l2"));
     Seen seen;
-    MergeOptions options;
-    options.on_idle = [&idle_gate] {
+    seen.idle = [&idle_gate] {
       std::lock_guard lock(idle_gate.mutex);
       idle_gate.open = true;
       idle_gate.opened.notify_all();
     };
+    Observer observer;
     std::vector<MergeInput> again;
     again.push_back(MergeInput{"live.log", std::move(quiet)});
     again.push_back(text_input("file.log", json_at("30.200", "f1")));
-    merge_records(std::move(again), seen, options);
+    merge_records(std::move(again), seen, AssemblerOptions{}, observer);
     CHECK_FALSE(idle_gate.timed_out);
     CHECK(seen.order ==
           std::vector<std::string>{"l1 @ live.log:1", "f1 @ file.log:1", "l2 @ live.log:2"});
@@ -345,10 +368,10 @@ TEST_CASE("merge: should_stop ends it early and every reader ends", "[merge][int
   std::string text;
   for (int i = 0; i < 50000; ++i) text += json_at(fmt::format("30.{:06}", i), "r");
   Seen seen;
-  MergeOptions options;
-  options.should_stop = [&seen] { return seen.order.size() >= 1000; };
-  MergeResult result =
-      merge_records(two(text_input("a.log", text), text_input("b.log", text)), seen, options);
+  Observer observer;
+  observer.stop = [&seen] { return seen.order.size() >= 1000; };
+  MergeResult result = merge_records(two(text_input("a.log", text), text_input("b.log", text)),
+                                     seen, AssemblerOptions{}, observer);
   CHECK(seen.order.size() >= 1000);
   // Read before the stop: a few batches and each input's assembler's doubt window.
   CHECK(seen.order.size() <
@@ -359,22 +382,24 @@ TEST_CASE("merge: should_stop ends it early and every reader ends", "[merge][int
 TEST_CASE("merge: an exception from the handler ends the merge cleanly", "[merge][errors]") {
   std::string text;
   for (int i = 0; i < 50000; ++i) text += json_at(fmt::format("30.{:06}", i), "r");
-  struct Throwing : RecordHandler {
+  struct Throwing : RecordStage {
     int left = 10;
-    void on_record(const Record&) override {
+    bool on_record(Record&) override {
       if (--left == 0) throw std::runtime_error("sink failed");
+      return true;
     }
   } throwing;
-  CHECK_THROWS_WITH(
-      merge_records(two(text_input("a.log", text), text_input("b.log", text)), throwing, {}),
-      "sink failed");
+  Observer observer;
+  CHECK_THROWS_WITH(merge_records(two(text_input("a.log", text), text_input("b.log", text)),
+                                  throwing, AssemblerOptions{}, observer),
+                    "sink failed");
 }
 
 }  // namespace pkgly_trail
 
 namespace pkgly_trail {
 
-TEST_CASE("merge: on_bytes counts the input bytes behind the records taken", "[merge]") {
+TEST_CASE("merge: the progress counts the input bytes behind the records taken", "[merge]") {
   std::string a, b;
   for (int i = 0; i < 600; ++i) a += json_at(fmt::format("{:02}.{:06}", i / 20, i), "a");
   for (int i = 0; i < 300; ++i) b += json_at(fmt::format("{:02}.{:06}", i / 10, i), "b");
@@ -382,12 +407,11 @@ TEST_CASE("merge: on_bytes counts the input bytes behind the records taken", "[m
   std::vector<MergeInput> inputs;
   inputs.push_back(text_input("a.log", a));
   inputs.push_back(text_input("b.log", b));
-  std::vector<std::uint64_t> reported;
-  MergeOptions options;
-  options.on_bytes = [&reported](std::uint64_t bytes) { reported.push_back(bytes); };
+  Observer observer;
   Seen seen;
-  merge_records(std::move(inputs), seen, options);
-  REQUIRE(!reported.empty());
+  merge_records(std::move(inputs), seen, AssemblerOptions{}, observer);
+  std::vector<std::uint64_t> reported;
+  for (const ReadProgress& at : observer.progress) reported.push_back(at.bytes);
   CHECK(std::is_sorted(reported.begin(), reported.end()));
   CHECK(reported.back() == total);
   CHECK(seen.order.size() == 900);
@@ -420,9 +444,9 @@ TEST_CASE("merge: records of lines read before a stop still come out",
                                               json_at("30.100", "l1") + json_at("30.200", "l2") +
                                               json_at("30.300", "never read"))});
   Seen seen;
-  MergeOptions options;
-  options.should_stop = [&interrupted] { return interrupted.load(); };
-  merge_records(std::move(inputs), seen, options);
+  Observer observer;
+  observer.stop = [&interrupted] { return interrupted.load(); };
+  merge_records(std::move(inputs), seen, AssemblerOptions{}, observer);
   ctrl_c.join();
   CHECK(seen.order == std::vector<std::string>{"l1 @ live.log:1", "l2 @ live.log:2"});
 }

@@ -280,13 +280,13 @@ TEST_CASE("a line cut at --max-line-bytes ends its record and holds nothing",
   // next event.
   const Dialect& d = dialect("full");
   const std::string long_line = audit_record(d, "bob", std::string(5000, 'q'), "200");
-  testing::Collected collected;
+  testing::CollectRecords collected;
   RecordAssembler assembler(collected);
   assembler.begin_input("big.log");
   assembler.on_line(audit_record(d, "alice", "q", "200"), 1);
   assembler.on_line(std::string_view(long_line).substr(0, 1000), 2, true);
   assembler.on_line(audit_record(d, "carol", "q", "200"), 3);
-  assembler.flush();
+  assembler.end_input();
   std::vector<std::string> actors;
   for (const Record& r : collected.records) actors.push_back(field_text(r, "actor_username"));
   REQUIRE(actors.size() == 3);
@@ -351,14 +351,14 @@ TEST_CASE("a held record that names its last key on every line is given up - and
 TEST_CASE("many compose services keep a bounded number of slots",
           "[parse][continuation][cost]") {
   // 160,000 distinct service names used to cost a scan of every earlier one per line.
-  testing::Collected collected;
+  testing::CollectRecords collected;
   RecordAssembler assembler(collected);
   assembler.begin_input("-");
   const Dialect& d = dialect("full");
   const std::string line = audit_record(d, "bob", "q", "200");
   for (int i = 0; i < 20000; ++i)
     assembler.on_line("svc" + std::to_string(i) + "-1  | " + line, static_cast<unsigned>(i + 1));
-  assembler.flush();
+  assembler.end_input();
   CHECK(collected.records.size() == 20000);
   CHECK(assembler.service_slots() <= 2048);
 }

@@ -44,7 +44,7 @@ TEST_CASE("a record that fits its schema waits for the next line or for idle - n
   // The next line may still show that a value went on over a newline (see
   // continuation_test.cpp); a quiet live stream hands the record on at once.
   Dialect plain = dialects()[0];
-  testing::Collected collected;
+  testing::CollectRecords collected;
   RecordAssembler assembler(collected);
   assembler.begin_input("-");
   assembler.on_line(audit_record(plain, "bob", "q", "200"), 1);

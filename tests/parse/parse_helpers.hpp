@@ -5,14 +5,10 @@
 #include <vector>
 
 #include "pkgly_trail/parse/record_assembler.hpp"
+#include "support/collect.hpp"
 #include "support/feed_text.hpp"
 
 namespace pkgly_trail::testing {
-
-struct Collected : RecordHandler {
-  void on_record(const Record& record) override { records.push_back(record.clone()); }
-  std::vector<Record> records;
-};
 
 struct Parsed {
   std::vector<Record> records;
@@ -20,7 +16,7 @@ struct Parsed {
 };
 
 inline Parsed parse_text(std::string_view text, AssemblerOptions options = {}) {
-  Collected collected;
+  CollectRecords collected;
   RecordAssembler assembler(collected, options);
   assembler.begin_input("test.log");
   feed_text(text, assembler);

@@ -10,10 +10,11 @@
 namespace pkgly_trail {
 namespace {
 
-class Collect : public RecordHandler {
+class Collect : public RecordStage {
  public:
-  void on_record(const Record& record) override {
+  bool on_record(Record& record) override {
     if (record.is_audit()) audits.push_back(record.clone());
+    return true;
   }
   std::vector<Record> audits;
 };
@@ -50,7 +51,7 @@ TEST_CASE("audit events of every sample match the ground truth", "[parse][truth]
         assembler.on_line(std::string_view(log).substr(start, end - start), ++number);
         start = end + 1;
       }
-      assembler.flush();
+      assembler.end_input();
       CHECK(assembler.stats().unparsed_lines == 0);
 
       auto truth = testing::read_lines(testing::fixture_path(name + ".truth.ndjson"));

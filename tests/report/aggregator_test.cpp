@@ -44,7 +44,7 @@ void feed(ReportAggregator& aggregator, const Spec& spec) {
   access.target = kAccessTarget;
   access.fields = {
       {"client.address", spec.address.empty() ? Value::null() : Value::string(spec.address)}};
-  aggregator.write(JoinedEvent{audit, spec.access ? &access : nullptr, {}, JoinKey::RequestId});
+  aggregator.on_event(JoinedEvent{audit, spec.access ? &access : nullptr, {}, JoinKey::RequestId});
 }
 
 Spec actor(const std::string& name) {

@@ -56,7 +56,7 @@ Record related_record(std::string_view text, Level level) {
 std::string render(const JoinedEvent& event, SinkOptions options) {
   testing::Capture capture;
   auto sink = make_joined_sink(capture.out, options);
-  sink->write(event);
+  sink->on_event(event);
   sink->finish();
   return capture.pipe.drain();
 }

@@ -105,7 +105,7 @@ TEST_CASE("a failing device is an error with the system's reason") {
     CHECK_FALSE(out.flush());
     CHECK(out.failed());
     CHECK_FALSE(out.broken_pipe());
-    CHECK(out.error() == "pkgly-trail: write error: No space left on device");
+    CHECK(out.error() == "write error: No space left on device");
     out.buffer().append(std::string_view("more\n"));
     CHECK_FALSE(out.flush());
     CHECK(out.buffer().size() == 0);
@@ -117,5 +117,5 @@ TEST_CASE("a bad descriptor is an error too") {
   OutputStream out(-1);
   out.buffer().push_back('x');
   CHECK_FALSE(out.flush());
-  CHECK(out.error() == "pkgly-trail: write error: Bad file descriptor");
+  CHECK(out.error() == "write error: Bad file descriptor");
 }

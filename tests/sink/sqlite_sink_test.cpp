@@ -82,7 +82,7 @@ std::pair<std::uint64_t, std::uint64_t> write_sample(const std::string& path, co
   related.push_back(related_record("first", Level::Debug));
   related.push_back(related_record("second", Level::Error));
   auto sink = open_sqlite_sink(path);
-  sink->write(JoinedEvent{audit, &access, related, JoinKey::RequestId});
+  sink->on_event(JoinedEvent{audit, &access, related, JoinKey::RequestId});
   sink->finish();
   return {sink->written(), sink->already_there()};
 }
@@ -195,10 +195,10 @@ TEST_CASE("sqlite: a batch is one transaction and flush commits it", "[sink][sql
   std::vector<Record> audits;
   for (const char* time : {"2025-11-20T10:00:00Z", "2025-11-20T10:00:01Z", "2025-11-20T10:00:02Z"})
     audits.push_back(audit_record("bob", time));
-  for (const Record& audit : audits) sink->write(JoinedEvent{audit, nullptr, {}, JoinKey::None});
+  for (const Record& audit : audits) sink->on_event(JoinedEvent{audit, nullptr, {}, JoinKey::None});
   // The first two were committed as one batch; the third waits for its batch to end.
   CHECK(q.value("SELECT count(*) FROM events") == "2");
-  sink->flush();
+  sink->on_idle();
   CHECK(q.value("SELECT count(*) FROM events") == "3");
   CHECK(q.value("SELECT count(*) FROM access") == "0");
   CHECK(q.value("SELECT count(*) FROM events WHERE joined_by IS NULL") == "3");
@@ -211,7 +211,7 @@ TEST_CASE("sqlite: a batch is committed once it is older than max_batch_ms", "[s
   auto sink = open_sqlite_sink(db, SqliteSinkOptions{1000, 0});
   Query q(db);
   Record audit = audit_record("bob");
-  sink->write(JoinedEvent{audit, nullptr, {}, JoinKey::None});
+  sink->on_event(JoinedEvent{audit, nullptr, {}, JoinKey::None});
   CHECK(q.value("SELECT count(*) FROM events") == "1");
 }
 

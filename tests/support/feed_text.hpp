@@ -18,7 +18,7 @@ inline void feed_text(std::string_view log, RecordAssembler& assembler) {
     assembler.on_line(log.substr(start, end - start), ++number);
     start = end + 1;
   }
-  assembler.flush();
+  assembler.end_input();
 }
 
 }  // namespace pkgly_trail::testing

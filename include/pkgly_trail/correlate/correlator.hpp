@@ -61,7 +61,10 @@ struct JoinStats {
   std::size_t peak_bytes = 0;          // most bytes held at once (counted as --max-memory counts)
 };
 
-class Correlator : public RecordHandler {
+// A stage: takes records, hands joined audit events to its sink (the stage contract,
+// pkgly_trail/record/stage.hpp): idle and finish go on to the sink, and the sink's "stop"
+// comes back from on_record.
+class Correlator final : public RecordStage {
  public:
   // `accept` decides, once the event is complete, whether it is printed (filters may name
   // access fields, so they run after the join).
@@ -71,14 +74,15 @@ class Correlator : public RecordHandler {
   Correlator(const Correlator&) = delete;
   Correlator& operator=(const Correlator&) = delete;
 
-  void on_record(const Record& record) override;
-  // Related records are kept by moving them, not cloned, when their text is compact.
-  void take_record(Record& record) override;
-  // The input is idle: audit events that have waited more than `patience` of wall time for
+  // Related records are kept by moving them (the record owns its text), not cloned.
+  bool on_record(Record& record) override;
+  // The input is idle: audit events that have waited more than a second of wall time for
   // their access record are printed without it, so a live stream never holds them back.
-  void on_idle(std::chrono::milliseconds patience = std::chrono::milliseconds(1000));
-  // End of input: everything pending is printed and the index emptied.
-  void finish();
+  void on_idle() override;
+  // End of input: everything pending is printed, the index emptied, the sink finished.
+  void finish() override;
+  // on_idle with another patience (tests).
+  void settle_waiting(std::chrono::milliseconds patience);
   const JoinStats& stats() const noexcept { return stats_; }
   // Bytes held now, as --max-memory counts them.
   std::size_t held_bytes() const noexcept;
@@ -88,7 +92,7 @@ class Correlator : public RecordHandler {
 
  private:
   struct Index;
-  void handle(const Record& record, Record* owned);
+  static constexpr std::chrono::milliseconds patience_{1000};
 
   JoinStats stats_;
   std::unique_ptr<Index> index_;

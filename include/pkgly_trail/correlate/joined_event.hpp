@@ -18,12 +18,16 @@ struct JoinedEvent {
   JoinKey joined_by = JoinKey::None;
 };
 
+// Where the correlate stage hands its events: the same contract as RecordStage
+// (pkgly_trail/record/stage.hpp), for joined events.
 class JoinedEventSink {
  public:
   virtual ~JoinedEventSink() = default;
-  virtual void write(const JoinedEvent& event) = 0;
-  // The input is idle: make what was written visible now (a database commits its batch).
-  virtual void flush() {}
+  // false: nothing more can be delivered (the output is gone); the pipeline stops reading.
+  virtual bool on_event(const JoinedEvent& event) = 0;
+  // The input is idle: make what was delivered visible now (flush, commit a batch).
+  virtual void on_idle() {}
+  // The input ended: write any trailer and flush. Called once.
   virtual void finish() {}
 };
 

@@ -14,10 +14,11 @@
 
 namespace pkgly_trail {
 
-class RequestTrace : public RecordHandler {
+// The last stage of `trace`: keeps the records of one request until the input ends.
+class RequestTrace final : public RecordStage {
  public:
   RequestTrace(std::string id, JoinWindow window);
-  void on_record(const Record& record) override;
+  bool on_record(Record& record) override;
 
   // The full ids the prefix matched; more than one means the prefix is ambiguous.
   const std::set<std::string>& matched_ids() const noexcept { return matched_ids_; }

@@ -14,27 +14,16 @@
 
 namespace pkgly_trail {
 
-class FollowedLineHandler {
- public:
-  virtual ~FollowedLineHandler() = default;
-  // `input` is the name as given; line numbers start again at 1 in a new file of that name.
-  virtual void on_line(std::string_view input, const InputLine& line) = 0;
-  // Nothing new in any file for a moment.
-  virtual void on_idle() {}
-  // Checked between reads and while waiting: true ends following.
-  virtual bool should_stop() const { return false; }
-  // A file could not be opened (reported once per name until it appears) or read.
-  virtual void on_problem(std::string_view input, std::string_view message) = 0;
-};
-
 struct FollowOptions {
   std::chrono::milliseconds interval{200};  // how often a quiet file is checked
   ReadLimits limits;
 };
 
-// Follows every file of `names` until handler.should_stop(). Files that do not exist yet are
-// waited for.
-void follow_files(const std::vector<std::string>& names, FollowedLineHandler& handler,
+// Follows every file of `names` until handler.should_stop(). Each line names its file
+// (InputLine::input, as given); line numbers start again at 1 in a new file of that name.
+// handler.on_idle() when nothing is new in any file for an interval; problems (a file missing,
+// unreadable, compressed) go to handler.on_problem. Files that do not exist yet are waited for.
+void follow_files(const std::vector<std::string>& names, LineHandler& handler,
                   FollowOptions options = {});
 
 // --follow-dir DIR --prefix NAME: a rolling logger's directory (Pkgly writes NAME.<date>).
@@ -51,7 +40,7 @@ struct FollowedDirectory {
 // end and closed. A new file that starts with the same bytes as a followed file (logrotate's
 // copytruncate copy: a new inode, the same content) is read only from where that content was
 // read to. An unreadable directory is one on_problem and an immediate return.
-void follow_directory(const FollowedDirectory& where, FollowedLineHandler& handler,
+void follow_directory(const FollowedDirectory& where, LineHandler& handler,
                       FollowOptions options = {});
 
 }  // namespace pkgly_trail

@@ -13,6 +13,7 @@
 namespace pkgly_trail {
 
 struct InputLine {
+  std::string_view input;    // the input's name as given ("-" = stdin)
   std::string_view text;     // without the trailing '\n' ('\r' is left for the envelope)
   std::uint64_t number = 0;  // 1-based physical line number in this input
   bool truncated = false;    // the line was longer than max_line_bytes and was cut
@@ -29,6 +30,12 @@ class LineHandler {
   // Checked between reads and while waiting for a pipe: true ends the input early (Ctrl-C in
   // a live stream, the output gone). The line cut by the early stop is not delivered.
   virtual bool should_stop() const { return false; }
+  // An input being followed could not be opened (said once per name until it appears), read,
+  // or followed; `message` says why, without the input's name.
+  virtual void on_problem(std::string_view input, std::string_view message) {
+    static_cast<void>(input);
+    static_cast<void>(message);
+  }
 };
 
 struct ReadLimits {

@@ -15,6 +15,7 @@
 #include "pkgly_trail/parse/schema.hpp"
 #include "pkgly_trail/parse/span_cache.hpp"
 #include "pkgly_trail/record/record.hpp"
+#include "pkgly_trail/record/stage.hpp"
 
 namespace pkgly_trail {
 
@@ -55,16 +56,6 @@ struct ParseStats {
   std::uint64_t held_parses = 0;
 };
 
-class RecordHandler {
- public:
-  virtual ~RecordHandler() = default;
-  // The record (and every view in it) is valid only during the call.
-  virtual void on_record(const Record& record) = 0;
-  // The same, for a record its caller no longer needs (the merge stage's own copies): the
-  // handler may move from it instead of copying what it keeps.
-  virtual void take_record(Record& record) { on_record(record); }
-};
-
 struct AssemblerOptions {
   std::string service;  // --service: keep only this compose service (empty = all)
   // When not empty, only records whose text contains one of these strings are parsed; the
@@ -81,7 +72,8 @@ class RecordAssembler {
   // it imitated records, it can still be marked suspect (docs/security.md).
   static constexpr std::uint64_t kDoubtWindowBytes = 512 * 1024;
 
-  RecordAssembler(RecordHandler& handler, AssemblerOptions options = {});
+  // Hands each record to `next`.
+  RecordAssembler(RecordStage& next, AssemblerOptions options = {});
   ~RecordAssembler();
 
   // Starts a new input; the name appears in each record's source.
@@ -91,10 +83,15 @@ class RecordAssembler {
   void on_line(std::string_view raw_line, std::uint64_t number, bool cut = false);
   // The input went quiet: hands on every record that no line still to come can belong to
   // for certain, so a live stream is not held back. A record whose genuine end is still to
-  // come (an audit event cut inside a value by a newline) waits for it.
+  // come (an audit event cut inside a value by a newline) waits for it. Then tells the next
+  // stage.
   void on_idle();
-  // The input ended: completes every record.
-  void flush();
+  // The current input ended: completes every record of it (the next input starts clean).
+  void end_input();
+  // The last input ended: end_input(), then the next stage's finish().
+  void finish();
+  // The next stage answered false (its output is gone): reading on would be wasted work.
+  bool stopped() const noexcept { return stopped_; }
   const ParseStats& stats() const noexcept { return stats_; }
   // Compose services with a slot (bounded, whatever the input names).
   std::size_t service_slots() const noexcept { return pending_.size(); }
@@ -144,7 +141,8 @@ class RecordAssembler {
   void note(std::string& first, std::uint64_t number);
   bool may_match(std::string_view text) const noexcept;
 
-  RecordHandler& handler_;
+  RecordStage& next_;
+  bool stopped_ = false;
   AssemblerOptions options_;
   std::string input_;
   // Whether this input's lines carry a docker compose / kubectl prefix, decided by its

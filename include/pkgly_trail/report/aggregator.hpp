@@ -16,7 +16,7 @@ class ReportAggregator final : public JoinedEventSink {
   ReportAggregator(const ReportAggregator&) = delete;
   ReportAggregator& operator=(const ReportAggregator&) = delete;
 
-  void write(const JoinedEvent& event) override;
+  bool on_event(const JoinedEvent& event) override;
   std::uint64_t events() const noexcept;
   // The tables, sorted: count descending then names ascending (unknown last); the timeline
   // and the sensitive list in time order. `unparsed_lines` comes from ParseStats.

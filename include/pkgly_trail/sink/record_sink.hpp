@@ -7,16 +7,34 @@
 #include <vector>
 
 #include "pkgly_trail/record/record.hpp"
+#include "pkgly_trail/record/stage.hpp"
 #include "pkgly_trail/sink/output_stream.hpp"
 
 namespace pkgly_trail {
 
-class RecordSink {
+// The last stage of `records` and `audit` (the stage contract, pkgly_trail/record/stage.hpp):
+// formats each record onto an output stream, flushes it when the input is idle and at the end,
+// and answers false once the reader of the stream has gone (`| head`, a pager quit).
+class RecordSink : public RecordStage {
  public:
-  virtual ~RecordSink() = default;
+  explicit RecordSink(OutputStream& out) : out_(out) {}
+  bool on_record(Record& record) final {
+    write(record);
+    out_.maybe_flush();
+    return !out_.broken_pipe();
+  }
+  void on_idle() final { out_.flush(); }
+  void finish() final {
+    write_end();
+    out_.flush();
+  }
+  // Formats one record into the stream's buffer (trace's timeline writes through this too).
   virtual void write(const Record& record) = 0;
-  // Called once after the last record (a CSV header with no rows, a closing summary...).
-  virtual void finish() {}
+  // After the last record: a CSV header when there was no row, so a consumer sees the columns.
+  virtual void write_end() {}
+
+ protected:
+  OutputStream& out_;
 };
 
 // Ecs: Elastic Common Schema documents, one per line (audit events: `audit`, `join`).

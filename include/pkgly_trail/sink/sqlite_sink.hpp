@@ -29,7 +29,7 @@ class SqliteError : public std::runtime_error {
 
 struct SqliteSinkOptions {
   // A transaction is committed after this many audit events, when it is older than
-  // `max_batch_ms` at the next event, on flush() (the input is idle) and on finish().
+  // `max_batch_ms` at the next event, on on_idle() (the input is idle) and on finish().
   std::uint32_t batch_events = 1000;
   std::uint32_t max_batch_ms = 1000;
 };
@@ -41,7 +41,7 @@ class SqliteEventSink : public JoinedEventSink {
   virtual std::uint64_t already_there() const noexcept = 0;
 };
 
-// Opens FILE (created with the schema when missing or empty). write(), flush() and finish()
+// Opens FILE (created with the schema when missing or empty). on_event(), on_idle() and finish()
 // throw SqliteError when SQLite fails; the transaction in progress is then rolled back.
 std::unique_ptr<SqliteEventSink> open_sqlite_sink(const std::string& path,
                                                   SqliteSinkOptions options = {});
