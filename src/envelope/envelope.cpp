@@ -137,7 +137,7 @@ bool starts_with_level(std::string_view text) noexcept {
 
 }  // namespace
 
-Envelope strip_envelope(std::string_view line) noexcept {
+Envelope strip_envelope(std::string_view line, bool stamped_input) noexcept {
   Envelope envelope;
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
 
@@ -147,11 +147,11 @@ Envelope strip_envelope(std::string_view line) noexcept {
   line.remove_prefix(body);
 
   // A tracing `full` or `compact` line without colour starts with its own time followed by
-  // the level; that time is the record's and must stay.
+  // the level; that time is the record's and must stay (but see `stamped_input`).
   if (const std::size_t time = rfc3339_length(line);
       time > 0 && (time == line.size() || line[time] == ' ')) {
     const std::string_view rest = line.substr(std::min(time + 1, line.size()));
-    if (!starts_with_level(rest)) {
+    if (stamped_input || !starts_with_level(rest)) {
       envelope.stamped = line;
       line = rest;
       envelope.had_timestamp = true;

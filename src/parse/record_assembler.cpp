@@ -243,7 +243,7 @@ RecordAssembler::Pending& RecordAssembler::pending_for(std::string_view service)
 
 void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number, bool cut) {
   ++stats_.lines;
-  Envelope envelope = strip_envelope(raw_line);
+  Envelope envelope = strip_envelope(raw_line, stamped_);
   if (wrapper_ == Wrapper::Unknown && !raw_line.empty()) {
     wrapper_ = envelope.service.empty() ? Wrapper::Bare : Wrapper::Prefixed;
     stamped_ = envelope.had_timestamp;

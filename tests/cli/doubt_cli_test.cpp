@@ -166,4 +166,32 @@ TEST_CASE("red-team logs: every forged or altered event comes out marked - and w
   }
 }
 
+TEST_CASE("red-team log: a value's lines under docker's receive time do not pass for records",
+          "[cli][doubt][security]") {
+  // tests/fixtures/attack-receive-time-request.log (red team, round 3): `docker compose logs
+  // --timestamps` writes a receive time before every physical line, the lines of a value
+  // included. A search query carries a whole fake request whose lines have no time of their
+  // own (`  INFO HTTP request{...}: pkgly::access: ...`, then a fake `user.create` by admin):
+  // the receive time once passed for the record's own time and the fakes for records.
+  const std::string log = testing::fixture_arg("attack-receive-time-request.log");
+  auto run = run_trail("join -o json " + log);
+  CHECK(run.status == 0);
+  CHECK(run.out.find("\"actor_username\":\"admin\"") == std::string::npos);
+  // The genuine event that carried the query comes out whole, marked.
+  std::istringstream lines(run.out);
+  int carol_search = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("\"action\":\"package.search\"") == std::string::npos ||
+        line.find("\"actor_username\":\"carol\"") == std::string::npos)
+      continue;
+    ++carol_search;
+    CHECK(line.find("\"suspect\":") != std::string::npos);
+    CHECK(line.find("user.create") != std::string::npos);  // the query, whole
+  }
+  CHECK(carol_search == 1);
+  CHECK(run.err.find("carry the audit marker") != std::string::npos);
+  CHECK(run_trail("join --strict " + log).status == 2);
+  CHECK(run_trail("audit --strict " + log).status == 2);
+}
+
 }  // namespace pkgly_trail

@@ -118,6 +118,24 @@ TEST_CASE("compose --timestamps receive times are removed before any body", "[en
   }
 }
 
+TEST_CASE("in a stamped input the first time is the receive time even before a level",
+          "[envelope][security]") {
+  // A value's line after a newline has no time of its own; docker writes its receive time in
+  // front. Guessing, that reads as a record's own time; in an input whose lines carry receive
+  // times it is the collector's, and the line keeps no time.
+  const std::string line = "pkgly-1  | 2025-11-20T10:15:30.190190672Z   INFO pkgly::audit: x";
+  const Envelope guessed = strip_envelope(line);
+  CHECK_FALSE(guessed.had_timestamp);
+  CHECK(guessed.body == "2025-11-20T10:15:30.190190672Z   INFO pkgly::audit: x");
+  const Envelope stamped = strip_envelope(line, true);
+  CHECK(stamped.had_timestamp);
+  CHECK(stamped.body == "  INFO pkgly::audit: x");
+  // A genuine stamped line keeps its own time either way.
+  const Envelope genuine =
+      strip_envelope("2025-11-20T10:15:30.369999999Z 2025-11-20T10:15:30.369463Z  INFO x: y", true);
+  CHECK(genuine.body == "2025-11-20T10:15:30.369463Z  INFO x: y");
+}
+
 TEST_CASE("the time of a plain tracing line is the record's and stays", "[envelope]") {
   const std::string_view full = "2025-11-20T10:15:30.369463Z  INFO x: y";
   Envelope envelope = strip_envelope(full);

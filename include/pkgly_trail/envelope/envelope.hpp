@@ -18,7 +18,13 @@ struct Envelope {
 // kubectl `--prefix` (`[pod/NAME/CONTAINER] `). ANSI codes the application wrote inside the body
 // are left alone: the parsers know where the formatter puts them, and inside a value they are
 // content (an attacker's) that must be shown, escaped, not silently dropped.
-Envelope strip_envelope(std::string_view line) noexcept;
+//
+// A time followed by a level (`<time>  INFO ...`) is the record's own time, not a receive
+// time, unless `stamped_input`: the input's lines carry receive times (its first line had
+// one), and the collector writes one on every line, so the first time on a line is always the
+// receive time. A line of a value that imitates a record without a time of its own then keeps
+// no time, instead of passing the collector's for its own (docs/security.md).
+Envelope strip_envelope(std::string_view line, bool stamped_input = false) noexcept;
 
 // Copies `text` to `out` without ANSI escape sequences (CSI `ESC [ ... final`, OSC
 // `ESC ] ... BEL|ESC \`, and two-byte `ESC x`). Returns a view of `out`.
