@@ -285,6 +285,27 @@ TEST_CASE("correlator on_idle prints audit events that waited long enough", "[co
   CHECK(h.stats().without_access == 1);
 }
 
+TEST_CASE("correlator passes idle on to its sink and its sink's stop back up",
+          "[correlate][stage]") {
+  // A sink whose output went away after the first event.
+  struct GoneAfterOne final : JoinedEventSink {
+    bool on_event(const JoinedEvent&) override { return ++events < 1; }
+    void on_idle() override { ++idles; }
+    int events = 0;
+    int idles = 0;
+  } sink;
+  Correlator correlator(JoinLimits{}, nullptr, sink);
+  RecordAssembler assembler(correlator);
+  assembler.begin_input("test.log");
+  assembler.on_line(full(at(0, 1), kR1, access_body(kZero, kR1), "INFO"), 1);
+  assembler.on_line(full(at(0, 2), kR1, audit_body(kZero), "INFO"), 2);
+  CHECK_FALSE(assembler.stopped());
+  assembler.on_idle();  // hands the records on: the event goes to the sink, which says stop
+  CHECK(sink.idles == 1);
+  CHECK(sink.events == 1);
+  CHECK(assembler.stopped());
+}
+
 TEST_CASE("correlator reads json lines too", "[correlate]") {
   auto json = [](const std::string& time, const std::string& rid, const std::string& fields,
                  const std::string& target) {

@@ -2,6 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "pkgly_trail/filter/filter_stage.hpp"
+#include "support/collect.hpp"
+
 using namespace pkgly_trail;
 
 namespace {
@@ -333,3 +336,29 @@ TEST_CASE("a moved filter keeps its predicates") {
   first = std::move(second);
   CHECK(first.matches(audit()));
 }
+
+namespace pkgly_trail {
+
+TEST_CASE("the filter stage hands on what matches and passes idle and finish on",
+          "[filter][stage]") {
+  FilterOptions options;
+  options.audit_only = true;
+  const Filter filter = Filter::compile(options, 0);
+  testing::CollectRecords next;
+  FilterStage stage(filter, next);
+  Record audit;
+  audit.target = kAuditTarget;
+  Record other;
+  other.target = "pkgly::x";
+  CHECK(stage.on_record(other));
+  CHECK(stage.on_record(audit));
+  stage.on_idle();
+  stage.finish();
+  CHECK(stage.matched() == 1);
+  REQUIRE(next.records.size() == 1);
+  CHECK(next.records[0].target == kAuditTarget);
+  CHECK(next.idles == 1);
+  CHECK(next.finished == 1);
+}
+
+}  // namespace pkgly_trail

@@ -2,6 +2,7 @@
 // An OutputStream writing into a pipe that the test reads back, so sink tests see exactly the
 // bytes that reach the file descriptor (after flush), not just the buffer.
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <stdexcept>
@@ -10,6 +11,18 @@
 #include "pkgly_trail/sink/output_stream.hpp"
 
 namespace pkgly_trail::testing {
+
+// main() ignores SIGPIPE so a closed reader shows up as EPIPE; a test of that does the same.
+class IgnoreSigpipe {
+ public:
+  IgnoreSigpipe() { previous_ = ::signal(SIGPIPE, SIG_IGN); }
+  ~IgnoreSigpipe() { ::signal(SIGPIPE, previous_); }
+  IgnoreSigpipe(const IgnoreSigpipe&) = delete;
+  IgnoreSigpipe& operator=(const IgnoreSigpipe&) = delete;
+
+ private:
+  void (*previous_)(int) = SIG_DFL;
+};
 
 class PipeFds {
  public:

@@ -10,21 +10,8 @@
 #include "sink/capture.hpp"
 
 using namespace pkgly_trail;
+using pkgly_trail::testing::IgnoreSigpipe;
 using pkgly_trail::testing::PipeFds;
-
-namespace {
-
-// main() ignores SIGPIPE so a closed reader shows up as EPIPE; the test does the same.
-class IgnoreSigpipe {
- public:
-  IgnoreSigpipe() { previous_ = ::signal(SIGPIPE, SIG_IGN); }
-  ~IgnoreSigpipe() { ::signal(SIGPIPE, previous_); }
-
- private:
-  void (*previous_)(int) = SIG_DFL;
-};
-
-}  // namespace
 
 TEST_CASE("flush writes the buffer to the descriptor and empties it") {
   PipeFds pipe;
