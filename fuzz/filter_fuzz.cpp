@@ -15,6 +15,7 @@
 #include "fuzz_support.hpp"
 #include "pkgly_trail/filter/filter.hpp"
 #include "pkgly_trail/parse/text_formats.hpp"
+#include "pkgly_trail/record/log_time.hpp"
 
 namespace {
 

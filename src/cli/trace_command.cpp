@@ -8,7 +8,7 @@
 #include "cli/report_error.hpp"
 #include "cli/stats_report.hpp"
 #include "pkgly_trail/correlate/request_trace.hpp"
-#include "pkgly_trail/filter/filter.hpp"
+#include "pkgly_trail/record/log_time.hpp"
 #include "pkgly_trail/sink/record_sink.hpp"
 
 namespace pkgly_trail::cli {

@@ -6,7 +6,7 @@
 #include <unordered_map>
 
 #include "correlate/chain.hpp"
-#include "pkgly_trail/filter/filter.hpp"
+#include "pkgly_trail/record/log_time.hpp"
 
 namespace pkgly_trail {
 

@@ -5,6 +5,7 @@
 #include <cstddef>
 
 #include "ansi.hpp"
+#include "pkgly_trail/record/log_time.hpp"
 
 namespace pkgly_trail {
 namespace {
@@ -86,29 +87,6 @@ std::size_t match_kubectl_prefix(std::string_view line, Envelope& envelope) noex
   if (close + 1 < line.size() && line[close + 1] != ' ') return 0;
   envelope.service = inside.substr(last_slash + 1);
   return std::min(close + 2, line.size());
-}
-
-// Length of an RFC 3339 time (`2025-11-20T10:15:30.123456789Z`, or with `+01:00`) at the
-// start of `text`, or 0.
-std::size_t rfc3339_length(std::string_view text) noexcept {
-  constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd";
-  if (text.size() < kShape.size() + 1) return 0;
-  for (std::size_t i = 0; i < kShape.size(); ++i) {
-    if (kShape[i] == 'd' ? !is_digit(text[i]) : text[i] != kShape[i]) return 0;
-  }
-  std::size_t pos = kShape.size();
-  if (text[pos] == '.') {
-    const std::size_t digits = ++pos;
-    while (pos < text.size() && is_digit(text[pos])) ++pos;
-    if (pos == digits) return 0;
-  }
-  if (pos < text.size() && text[pos] == 'Z') return pos + 1;
-  constexpr std::string_view kOffset = "+dd:dd";
-  if (text.size() - pos < kOffset.size() || (text[pos] != '+' && text[pos] != '-')) return 0;
-  for (std::size_t i = 1; i < kOffset.size(); ++i) {
-    if (kOffset[i] == 'd' ? !is_digit(text[pos + i]) : text[pos + i] != kOffset[i]) return 0;
-  }
-  return pos + kOffset.size();
 }
 
 // Does a tracing level come next (after spaces and colour), as in `  INFO` or `ESC[32m INFO`?

@@ -7,6 +7,8 @@
 
 #include <algorithm>
 
+#include "pkgly_trail/record/log_time.hpp"
+
 namespace pkgly_trail {
 
 namespace {

@@ -11,7 +11,7 @@
 #include <thread>
 #include <utility>
 
-#include "pkgly_trail/filter/filter.hpp"  // parse_log_time
+#include "pkgly_trail/record/log_time.hpp"
 
 namespace pkgly_trail {
 namespace {

@@ -11,6 +11,7 @@
 #include "pkgly_trail/parse/schema.hpp"
 #include "pkgly_trail/parse/span_cache.hpp"
 #include "pkgly_trail/parse/text_formats.hpp"
+#include "pkgly_trail/record/log_time.hpp"
 
 namespace pkgly_trail {
 
@@ -59,7 +60,7 @@ struct Header {
 // <time> <LEVEL> and the space after it.
 bool parse_header(Cursor& c, Record& out, Header& header) {
   header.dimmed_time = c.consume(kDim);
-  std::size_t length = timestamp_length(c.rest());
+  std::size_t length = rfc3339_length(c.rest());
   if (length == 0) return false;
   out.timestamp = c.text.substr(c.pos, length);
   c.pos += length;

@@ -17,6 +17,7 @@
 #include "pkgly_trail/parse/field_syntax.hpp"
 #include "pkgly_trail/parse/schema.hpp"
 #include "pkgly_trail/parse/text_formats.hpp"
+#include "pkgly_trail/record/log_time.hpp"
 
 namespace pkgly_trail {
 
@@ -86,7 +87,7 @@ void parse_span_line(std::string_view line, const LineWords& words, const FieldS
 std::size_t parse_header(std::string_view text, bool ansi, Record& out) noexcept {
   std::size_t pos = 2;
   if (ansi && !consume(text, pos, kDimOpen)) return std::string_view::npos;
-  const std::size_t length = timestamp_length(text.substr(pos));
+  const std::size_t length = rfc3339_length(text.substr(pos));
   if (length == 0) return std::string_view::npos;
   out.timestamp = text.substr(pos, length);
   pos += length;
@@ -112,9 +113,9 @@ std::size_t parse_header(std::string_view text, bool ansi, Record& out) noexcept
 
 bool starts_pretty_record(std::string_view body) noexcept {
   if (body.size() < 22 || body[0] != ' ' || body[1] != ' ') return false;
-  if (body[2] >= '0' && body[2] <= '9') return timestamp_length(body.substr(2)) > 0;
+  if (body[2] >= '0' && body[2] <= '9') return rfc3339_length(body.substr(2)) > 0;
   return body.substr(2).starts_with(kDimOpen) && body.size() > 6 && body[6] >= '0' &&
-         body[6] <= '9' && timestamp_length(body.substr(6)) > 0;
+         body[6] <= '9' && rfc3339_length(body.substr(6)) > 0;
 }
 
 bool parse_pretty_record(std::string_view text, Record& out) {

@@ -9,7 +9,7 @@
 #include <optional>
 
 #include "group_table.hpp"
-#include "pkgly_trail/filter/filter.hpp"
+#include "pkgly_trail/record/log_time.hpp"
 #include "pkgly_trail/sink/joined_sink.hpp"
 #include "time_buckets.hpp"
 

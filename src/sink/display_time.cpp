@@ -2,7 +2,7 @@
 
 #include <ctime>
 
-#include "pkgly_trail/filter/filter.hpp"
+#include "pkgly_trail/record/log_time.hpp"
 #include "pkgly_trail/sink/terminal_text.hpp"
 
 namespace pkgly_trail {

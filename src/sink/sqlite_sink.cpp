@@ -20,7 +20,7 @@
 #include <cmath>
 #include <span>
 
-#include "pkgly_trail/filter/filter.hpp"
+#include "pkgly_trail/record/log_time.hpp"
 #include "pkgly_trail/sink/json_writer.hpp"
 #include "sha256.hpp"
 #include "pkgly_trail/record/utf8.hpp"

@@ -35,8 +35,6 @@ class FilterError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Microseconds since the Unix epoch of an RFC 3339 UTC timestamp as tracing writes it.
-std::optional<std::int64_t> parse_log_time(std::string_view timestamp) noexcept;
 // --since/--until: RFC 3339, a date (YYYY-MM-DD), or relative to `now_us` (30s, 30m, 2h, 7d).
 std::optional<std::int64_t> parse_time_option(std::string_view text, std::int64_t now_us);
 // Shell-style glob: `*`, `?`, `[...]`.

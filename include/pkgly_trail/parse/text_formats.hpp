@@ -8,10 +8,6 @@
 
 namespace pkgly_trail {
 
-// Length of an RFC 3339 timestamp at the start of `text` (2025-11-20T10:15:30.369463Z, or
-// with an offset), 0 when there is none.
-std::size_t timestamp_length(std::string_view text) noexcept;
-
 // Does this physical line start a record of that format?
 bool starts_line_record(std::string_view body) noexcept;  // full or compact
 bool starts_pretty_record(std::string_view body) noexcept;
