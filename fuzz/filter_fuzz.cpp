@@ -14,7 +14,7 @@
 
 #include "fuzz_support.hpp"
 #include "pkgly_trail/filter/filter.hpp"
-#include "pkgly_trail/parse/text_formats.hpp"
+#include "parse/line_format.hpp"
 #include "pkgly_trail/record/log_time.hpp"
 
 namespace {

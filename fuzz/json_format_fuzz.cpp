@@ -3,7 +3,7 @@
 #include <string_view>
 
 #include "fuzz_support.hpp"
-#include "pkgly_trail/parse/json_format.hpp"
+#include "parse/json_format.hpp"
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include <string_view>
 
 #include "fuzz_support.hpp"
-#include "pkgly_trail/parse/text_formats.hpp"
+#include "parse/line_format.hpp"
 
 namespace {
 

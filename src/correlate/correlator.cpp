@@ -5,7 +5,7 @@
 #include <numeric>
 #include <unordered_map>
 
-#include "correlate/chain.hpp"
+#include "chain.hpp"
 #include "pkgly_trail/record/log_time.hpp"
 
 namespace pkgly_trail {

@@ -1,4 +1,4 @@
-#include "pkgly_trail/parse/debug_string.hpp"
+#include "debug_string.hpp"
 
 #include <cstring>
 

@@ -1,9 +1,9 @@
-#include "pkgly_trail/parse/field_syntax.hpp"
+#include "field_syntax.hpp"
 
 #include <array>
 #include <cstring>
 
-#include "pkgly_trail/parse/debug_string.hpp"
+#include "debug_string.hpp"
 
 namespace pkgly_trail {
 

@@ -1,11 +1,11 @@
-#include "pkgly_trail/parse/json_format.hpp"
+#include "json_format.hpp"
 
 #include <simdjson.h>
 
 #include <cstring>
 #include <string>
 
-#include "pkgly_trail/parse/field_syntax.hpp"
+#include "field_syntax.hpp"
 #include "pkgly_trail/record/utf8.hpp"
 
 namespace pkgly_trail {

@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <array>
 
-#include "pkgly_trail/parse/debug_string.hpp"
-#include "pkgly_trail/parse/field_syntax.hpp"
-#include "pkgly_trail/parse/schema.hpp"
-#include "pkgly_trail/parse/span_cache.hpp"
-#include "pkgly_trail/parse/text_formats.hpp"
+#include "debug_string.hpp"
+#include "field_syntax.hpp"
+#include "schema.hpp"
+#include "span_cache.hpp"
+#include "line_format.hpp"
 #include "pkgly_trail/record/log_time.hpp"
 
 namespace pkgly_trail {

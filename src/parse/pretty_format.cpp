@@ -14,9 +14,9 @@
 #include <algorithm>
 #include <array>
 
-#include "pkgly_trail/parse/field_syntax.hpp"
-#include "pkgly_trail/parse/schema.hpp"
-#include "pkgly_trail/parse/text_formats.hpp"
+#include "field_syntax.hpp"
+#include "schema.hpp"
+#include "pretty_format.hpp"
 #include "pkgly_trail/record/log_time.hpp"
 
 namespace pkgly_trail {

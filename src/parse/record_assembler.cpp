@@ -22,12 +22,14 @@
 #include <deque>
 
 #include "pkgly_trail/envelope/envelope.hpp"
-#include "pkgly_trail/parse/debug_string.hpp"
-#include "pkgly_trail/parse/field_syntax.hpp"
-#include "pkgly_trail/parse/schema.hpp"
-#include "pkgly_trail/parse/span_cache.hpp"
-#include "pkgly_trail/parse/text_formats.hpp"
-#include "pkgly_trail/parse/text_search.hpp"
+#include "debug_string.hpp"
+#include "field_syntax.hpp"
+#include "schema.hpp"
+#include "span_cache.hpp"
+#include "line_format.hpp"
+#include "pretty_format.hpp"
+#include "json_format.hpp"
+#include "text_search.hpp"
 
 namespace pkgly_trail {
 
@@ -206,8 +208,16 @@ struct RecordAssembler::Pending {
 
 
 
+struct RecordAssembler::Parsers {
+  JsonRecordParser json;
+  SpanCache spans;
+};
+
 RecordAssembler::RecordAssembler(RecordStage& next, AssemblerOptions options)
-    : next_(next), options_(std::move(options)), audit_schema_(find_schema(kAuditTarget)) {}
+    : next_(next),
+      options_(std::move(options)),
+      audit_schema_(find_schema(kAuditTarget)),
+      parsers_(std::make_unique<Parsers>()) {}
 
 RecordAssembler::~RecordAssembler() = default;
 
@@ -579,12 +589,12 @@ bool RecordAssembler::parse(Pending& pending) {
   record_.clear();
   switch (pending.format) {
     case Format::Json:
-      return json_.parse(pending.text, record_);
+      return parsers_->json.parse(pending.text, record_);
     case Format::Pretty:
       return parse_pretty_record(pending.text, record_);
     default:
-      spans_.begin_record();
-      return parse_line_record(pending.text, record_, &spans_);
+      parsers_->spans.begin_record();
+      return parse_line_record(pending.text, record_, &parsers_->spans);
   }
 }
 

@@ -1,9 +1,9 @@
-#include "pkgly_trail/parse/schema.hpp"
+#include "schema.hpp"
 
 #include <algorithm>
 #include <array>
 
-#include "pkgly_trail/parse/debug_string.hpp"
+#include "debug_string.hpp"
 
 namespace pkgly_trail {
 

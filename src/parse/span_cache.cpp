@@ -1,4 +1,4 @@
-#include "pkgly_trail/parse/span_cache.hpp"
+#include "span_cache.hpp"
 
 #include <cstring>
 

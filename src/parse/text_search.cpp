@@ -1,4 +1,4 @@
-#include "pkgly_trail/parse/text_search.hpp"
+#include "text_search.hpp"
 
 #include <cstring>
 

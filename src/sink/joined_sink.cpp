@@ -2,7 +2,7 @@
 // audit contract plus "access", "related", "joined_by"), one CSV/TSV row per event, or text.
 #include "pkgly_trail/sink/joined_sink.hpp"
 
-#include "pkgly_trail/sink/ecs.hpp"
+#include "pkgly_trail/sink/ecs_document.hpp"
 #include "pkgly_trail/sink/json_writer.hpp"
 #include "sinks.hpp"
 #include "pkgly_trail/sink/terminal_text.hpp"

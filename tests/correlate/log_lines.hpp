@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "pkgly_trail/correlate/correlator.hpp"
+#include "pkgly_trail/parse/record_assembler.hpp"
 #include "support/collect.hpp"
 
 namespace pkgly_trail::correlate_testing {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "parse/parse_helpers.hpp"
-#include "pkgly_trail/parse/json_format.hpp"
+#include "parse/json_format.hpp"
 
 namespace pkgly_trail {
 

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "parse/field_syntax.hpp"
 #include "parse/parse_helpers.hpp"
 
 namespace pkgly_trail {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "pkgly_trail/parse/text_search.hpp"
+#include "parse/text_search.hpp"
 
 namespace pkgly_trail {
 

@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 #include <simdjson.h>
 
-#include "pkgly_trail/sink/ecs.hpp"
+#include "pkgly_trail/sink/ecs_document.hpp"
 
 namespace pkgly_trail {
 

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "pkgly_trail/correlate/joined_event.hpp"
-#include "pkgly_trail/parse/record_assembler.hpp"
+#include "pkgly_trail/record/stage.hpp"
 
 namespace pkgly_trail {
 

@@ -11,13 +11,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "pkgly_trail/parse/json_format.hpp"
-#include "pkgly_trail/parse/schema.hpp"
-#include "pkgly_trail/parse/span_cache.hpp"
 #include "pkgly_trail/record/record.hpp"
 #include "pkgly_trail/record/stage.hpp"
 
 namespace pkgly_trail {
+
+struct Schema;  // src/parse/schema.hpp
 
 // Every input line lands in exactly one of the line counters:
 // lines == record_lines + continuation_lines + non_tracing_lines + unparsed_lines
@@ -160,8 +159,8 @@ class RecordAssembler {
   const Schema* audit_schema_;
   const Pending* parsed_for_ = nullptr;  // record_ holds the parse of this pending text
   bool line_marker_ = false;              // the line being read carries the audit marker
-  JsonRecordParser json_;
-  SpanCache spans_;
+  struct Parsers;  // the json parser and the span cache, private to src/parse
+  std::unique_ptr<Parsers> parsers_;
   ParseStats stats_;
 };
 

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "pkgly_trail/parse/field_syntax.hpp"
+#include "field_syntax.hpp"
 
 namespace pkgly_trail {
 

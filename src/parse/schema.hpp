@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "pkgly_trail/parse/field_syntax.hpp"
+#include "field_syntax.hpp"
 #include "pkgly_trail/record/record.hpp"
 
 namespace pkgly_trail {
