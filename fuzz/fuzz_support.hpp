@@ -251,13 +251,23 @@ inline void check_fields_object(element e, std::string_view line) {
   }
 }
 
-inline void check_record_object(element e, bool joined, std::string_view line) {
+// `top`: an NDJSON line, led by the contract's version ("contract": 1); nested records are not.
+inline void check_record_object(element e, bool joined, std::string_view line, bool top = false) {
   static constexpr std::array<std::string_view, 12> kKeys = {
       "timestamp", "level",    "target", "message", "fields", "spans",
       "request_id", "trace_id", "source", "access",  "related", "joined_by"};
   FUZZ_CHECK(e.type() == element_type::OBJECT, shown(line));
   std::size_t index = 0;
+  bool versioned = !top;
   for (auto member : object_of(e)) {
+    if (!versioned) {
+      std::uint64_t version = 0;
+      FUZZ_CHECK(member.key == "contract" && !member.value.get_uint64().get(version) &&
+                     version == 1,
+                 fmt::format("no contract version first: {}", shown(line)));
+      versioned = true;
+      continue;
+    }
     // "suspect" (a string, why the record may not be what Pkgly wrote) may stand before
     // "source" (README, Output contracts).
     if (index == 8 && member.key == "suspect") {
@@ -369,7 +379,7 @@ inline long check_json_line(std::string_view line, bool joined) {
     return -1;
   }
   FUZZ_CHECK(!error, fmt::format("simdjson: {}: {}", simdjson::error_message(error), shown(line)));
-  json_detail::check_record_object(doc, joined, line);
+  json_detail::check_record_object(doc, joined, line, true);
   if (!joined) return 0;
   simdjson::dom::element related;
   FUZZ_CHECK(!doc["related"].get(related), shown(line));

@@ -26,31 +26,33 @@ constexpr std::array<Label, 10> kLabels{{{"resource_kind", "labels.resource_kind
                                          {"query", "labels.query"},
                                          {"http_route", "labels.http_route"}}};
 
-// Writes `"name":value` objects in order, opening and closing nesting levels as needed, so the
-// document reads like ECS's own examples ({"http":{"request":{"method":...}}}).
+// Writes `"name":value` members by dotted path, opening and closing nesting levels as needed,
+// so the document reads like ECS's own examples ({"http":{"request":{"method":...}}}).
 class EcsObject {
  public:
-  explicit EcsObject(fmt::memory_buffer& out) : out_(out) { out_.push_back('{'); }
+  explicit EcsObject(fmt::memory_buffer& out) : json_(out) { json_.begin_object(); }
 
   void string(std::string_view path, std::string_view text) {
     if (text.empty()) return;
     key(path);
-    append_json_string(out_, text);
+    json_.string(text);
   }
   void number(std::string_view path, std::string_view digits) {
     if (digits.empty()) return;
     key(path);
-    append_json_value(out_, Value::integer(digits));
+    json_.value(Value::integer(digits));
   }
   void close() {
-    while (!open_.empty()) pop();
-    out_.push_back('}');
+    while (open_count_ > 0) pop();
+    json_.end_object();
   }
 
  private:
+  static constexpr std::size_t kMaxParts = 6;
+
   // `path` is dotted (http.request.method); objects already open are reused.
   void key(std::string_view path) {
-    std::array<std::string_view, 6> parts{};
+    std::array<std::string_view, kMaxParts> parts{};
     std::size_t count = 0;
     for (std::size_t start = 0; count < parts.size();) {
       std::size_t dot = path.find('.', start);
@@ -59,32 +61,23 @@ class EcsObject {
       start = dot + 1;
     }
     std::size_t common = 0;
-    while (common < open_.size() && common + 1 < count && open_[common] == parts[common]) ++common;
-    while (open_.size() > common) pop();
-    for (std::size_t i = open_.size(); i + 1 < count; ++i) {
-      separator();
-      append_json_string(out_, parts[i]);
-      out_.append(std::string_view(":{"));
-      open_.push_back(parts[i]);
-      first_ = true;
+    while (common < open_count_ && common + 1 < count && open_[common] == parts[common])
+      ++common;
+    while (open_count_ > common) pop();
+    for (std::size_t i = open_count_; i + 1 < count; ++i) {
+      json_.key(parts[i]).begin_object();
+      open_[open_count_++] = parts[i];
     }
-    separator();
-    append_json_string(out_, parts[count - 1]);
-    out_.push_back(':');
-  }
-  void separator() {
-    if (!first_) out_.push_back(',');
-    first_ = false;
+    json_.key(parts[count - 1]);
   }
   void pop() {
-    out_.push_back('}');
-    open_.pop_back();
-    first_ = false;
+    json_.end_object();
+    --open_count_;
   }
 
-  fmt::memory_buffer& out_;
-  std::vector<std::string_view> open_;
-  bool first_ = true;
+  JsonWriter json_;
+  std::array<std::string_view, kMaxParts> open_{};
+  std::size_t open_count_ = 0;
 };
 
 std::string_view text_of(const Record* record, std::string_view key) {

@@ -97,27 +97,28 @@ class JoinedJsonSink final : public JoinedPrinter {
  public:
   explicit JoinedJsonSink(OutputStream& out) : JoinedPrinter(out) {}
   void write(const JoinedEvent& event) override {
-    fmt::memory_buffer& buf = out_.buffer();
-    append_record_json_open(buf, event.audit);
-    buf.append(std::string_view(",\"access\":"));
+    // The audit record's members, then the join's (README "Output contracts").
+    JsonWriter json(out_.buffer());
+    begin_contract_line(json);
+    append_record_members(json, event.audit);
+    json.key("access");
     if (event.access) {
-      append_record_json(buf, *event.access);
+      json.begin_object();
+      append_record_members(json, *event.access);
+      json.end_object();
     } else {
-      buf.append(std::string_view("null"));
+      json.null();
     }
-    buf.append(std::string_view(",\"related\":["));
-    for (std::size_t i = 0; i < event.related.size(); ++i) {
-      if (i > 0) buf.push_back(',');
-      append_record_json(buf, event.related[i]);
+    json.key("related").begin_array();
+    for (const Record& related : event.related) {
+      json.begin_object();
+      append_record_members(json, related);
+      json.end_object();
     }
-    buf.append(std::string_view("],\"joined_by\":"));
-    std::string_view by = to_string(event.joined_by);
-    if (by.empty()) {
-      buf.append(std::string_view("null"));
-    } else {
-      append_json_string(buf, by);
-    }
-    buf.append(std::string_view("}\n"));
+    json.end_array();
+    json.key("joined_by").string_or_null(to_string(event.joined_by));
+    json.end_object();
+    out_.buffer().push_back('\n');
   }
 };
 

@@ -10,7 +10,10 @@ class JsonSink final : public RecordSink {
   explicit JsonSink(OutputStream& out) : RecordSink(out) {}
 
   void write(const Record& record) override {
-    append_record_json(out_.buffer(), record);
+    JsonWriter json(out_.buffer());
+    begin_contract_line(json);
+    append_record_members(json, record);
+    json.end_object();
     out_.buffer().push_back('\n');
   }
 };

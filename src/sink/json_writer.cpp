@@ -109,38 +109,6 @@ bool is_json_number(std::string_view text) noexcept {
   return i == text.size();
 }
 
-// A span field recorded after creation (otel.name) can repeat a key, and JSON objects need
-// unique keys: each key is written once, where it first appeared, with its last value (the one
-// tracing shows). Quadratic, but a record has a few dozen fields at most and this allocates
-// nothing.
-void append_fields_object(fmt::memory_buffer& out, std::span<const Field> fields) {
-  out.push_back('{');
-  bool first = true;
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    const std::string_view key = fields[i].key;
-    bool seen_before = false;
-    for (std::size_t j = 0; j < i && !seen_before; ++j) seen_before = fields[j].key == key;
-    if (seen_before) continue;
-    const Value* value = &fields[i].value;
-    for (std::size_t j = i + 1; j < fields.size(); ++j)
-      if (fields[j].key == key) value = &fields[j].value;
-    if (!first) out.push_back(',');
-    first = false;
-    append_json_string(out, key);
-    out.push_back(':');
-    append_json_value(out, *value);
-  }
-  out.push_back('}');
-}
-
-void append_string_or_null(fmt::memory_buffer& out, std::string_view text) {
-  if (text.empty()) {
-    out.append(std::string_view("null"));
-  } else {
-    append_json_string(out, text);
-  }
-}
-
 }  // namespace
 
 // Log text is arbitrary bytes (Display values carry whatever a user typed), but the output must
@@ -201,72 +169,68 @@ void append_json_value(fmt::memory_buffer& out, const Value& value) {
   }
 }
 
-void append_record_json_open(fmt::memory_buffer& out, const Record& record) {
-  auto key = [&out](std::string_view name) {
-    out.push_back('"');
-    out.append(name);
-    out.append(std::string_view("\":"));
-  };
-  out.push_back('{');
-  key("timestamp");
-  append_string_or_null(out, record.timestamp);
-  out.push_back(',');
-  key("level");
-  append_json_string(out, to_string(record.level));
-  out.push_back(',');
-  key("target");
-  append_json_string(out, record.target);
-  out.push_back(',');
-  key("message");
+namespace {
+
+// A span field recorded after creation (otel.name) can repeat a key, and JSON objects need
+// unique keys: each key is written once, where it first appeared, with its last value (the one
+// tracing shows). Quadratic, but a record has a few dozen fields at most and this allocates
+// nothing.
+void append_fields_object(JsonWriter& json, std::span<const Field> fields) {
+  json.begin_object();
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const std::string_view key = fields[i].key;
+    bool seen_before = false;
+    for (std::size_t j = 0; j < i && !seen_before; ++j) seen_before = fields[j].key == key;
+    if (seen_before) continue;
+    const Value* value = &fields[i].value;
+    for (std::size_t j = i + 1; j < fields.size(); ++j)
+      if (fields[j].key == key) value = &fields[j].value;
+    json.key(key).value(*value);
+  }
+  json.end_object();
+}
+
+}  // namespace
+
+void append_record_members(JsonWriter& json, const Record& record) {
+  json.key("timestamp").string_or_null(record.timestamp);
+  json.key("level").string(to_string(record.level));
+  json.key("target").string(record.target);
+  json.key("message");
   if (record.message) {
-    append_json_string(out, *record.message);
+    json.string(*record.message);
   } else {
-    out.append(std::string_view("null"));
+    json.null();
   }
-  out.push_back(',');
-  key("fields");
-  append_fields_object(out, record.fields);
-  out.push_back(',');
-  key("spans");
-  out.push_back('[');
-  for (std::size_t i = 0; i < record.spans.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out.push_back('{');
-    key("name");
-    append_json_string(out, record.spans[i].name);
-    out.push_back(',');
-    key("fields");
-    append_fields_object(out, record.fields_of(record.spans[i]));
-    out.push_back('}');
+  json.key("fields");
+  append_fields_object(json, record.fields);
+  json.key("spans").begin_array();
+  for (const Span& span : record.spans) {
+    json.begin_object().key("name").string(span.name).key("fields");
+    append_fields_object(json, record.fields_of(span));
+    json.end_object();
   }
-  out.push_back(']');
-  out.push_back(',');
-  key("request_id");
-  append_string_or_null(out, record.request_id);
-  out.push_back(',');
-  key("trace_id");
-  append_string_or_null(out, record.valid_trace_id());
-  out.push_back(',');
+  json.end_array();
+  json.key("request_id").string_or_null(record.request_id);
+  json.key("trace_id").string_or_null(record.valid_trace_id());
   // Only where the log can be read two ways (docs/security.md): why this record may not be
-  // what Pkgly wrote. Before "source", which stays the last member.
-  if (!record.suspect.empty()) {
-    key("suspect");
-    append_json_string(out, record.suspect);
-    out.push_back(',');
-  }
-  key("source");
-  out.push_back('{');
-  key("input");
-  append_json_string(out, record.source.input);
-  out.push_back(',');
-  key("line");
-  fmt::format_to(std::back_inserter(out), "{}", record.source.line);
-  out.push_back('}');
+  // what Pkgly wrote. Before "source", which stays the last member of the record's own.
+  if (!record.suspect.empty()) json.key("suspect").string(record.suspect);
+  json.key("source").begin_object();
+  json.key("input").string(record.source.input);
+  json.key("line").number(record.source.line);
+  json.end_object();
+}
+
+void begin_contract_line(JsonWriter& json) {
+  json.begin_object().key("contract").number(kJsonContractVersion);
 }
 
 void append_record_json(fmt::memory_buffer& out, const Record& record) {
-  append_record_json_open(out, record);
-  out.push_back('}');
+  JsonWriter json(out);
+  json.begin_object();
+  append_record_members(json, record);
+  json.end_object();
 }
 
 }  // namespace pkgly_trail

@@ -62,7 +62,7 @@ TEST_CASE("join -o json of every sample is its ground truth: audit - access - re
         simdjson::dom::object audit_only;
         REQUIRE(audit_parser.parse(audit_text).get(audit_only) == simdjson::SUCCESS);
         testing::check_audit_json(audit_only, want, compact);
-        CHECK(testing::object_keys(got).size() == 12);
+        CHECK(testing::object_keys(got).size() == 13);
         testing::check_access_json(got["access"], want["access"]);
         const std::string joined_by = got["joined_by"].is_null()
                                           ? std::string("null")
@@ -87,9 +87,10 @@ TEST_CASE("join -o json: one object per audit event - audit contract keys first"
   REQUIRE(lines.size() == kAuditEvents);
   CHECK(testing::read_lines(testing::fixture_path("full-ansi-compose.truth.ndjson")).size() ==
         kAuditEvents);
-  const std::vector<std::string> keys{"timestamp", "level",  "target",     "message",
-                                      "fields",    "spans",  "request_id", "trace_id",
-                                      "source",    "access", "related",    "joined_by"};
+  const std::vector<std::string> keys{"contract", "timestamp",  "level",    "target",
+                                      "message",  "fields",     "spans",    "request_id",
+                                      "trace_id", "source",     "access",   "related",
+                                      "joined_by"};
   simdjson::dom::parser parser;
   for (const std::string& line : lines) {
     simdjson::dom::object event = parser.parse(line);

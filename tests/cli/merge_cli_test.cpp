@@ -66,7 +66,7 @@ std::string without_sources(const std::string& out) {
 
 // The timestamp of each line of NDJSON output (the audit event's, for join).
 std::vector<std::string> timestamps(const std::string& out) {
-  static const std::regex audit_time(R"re(^\{"timestamp":"([^"]+)")re");
+  static const std::regex audit_time(R"re(^\{"contract":1,"timestamp":"([^"]+)")re");
   std::vector<std::string> times;
   std::istringstream in(out);
   for (std::string line; std::getline(in, line);) {

@@ -76,7 +76,7 @@ TEST_CASE("joined json: no access and no related records", "[sink][join]") {
       render(JoinedEvent{audit, nullptr, {}, JoinKey::None}, with_format(OutputFormat::Json));
   CHECK(out.ends_with(R"(,"access":null,"related":[],"joined_by":null})"
                       "\n"));
-  CHECK(out.starts_with(R"({"timestamp":"2025-11-20T10:15:30.369463Z")"));
+  CHECK(out.starts_with(R"({"contract":1,"timestamp":"2025-11-20T10:15:30.369463Z")"));
   CHECK(std::count(out.begin(), out.end(), '\n') == 1);
 }
 
