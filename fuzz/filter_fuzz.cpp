@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "fuzz_support.hpp"
-#include "pkgly_trail/filter/filter.hpp"
 #include "parse/line_format.hpp"
+#include "pkgly_trail/filter/filter.hpp"
 #include "pkgly_trail/record/log_time.hpp"
 
 namespace {
@@ -154,21 +154,50 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (line.empty()) continue;
     const std::string value(line.substr(1));
     switch (line[0]) {
-      case 'w': options.where.push_back(value); break;
-      case 'm': options.match.push_back(value); break;
-      case 's': options.since = value; break;
-      case 'u': options.until = value; break;
-      case 'a': options.actions.push_back(value); break;
-      case 'p': options.paths.push_back(value); break;
-      case 'o': options.outcome = value; break;
-      case 'c': options.actors.push_back(value); break;
-      case 'r': options.repositories.push_back(value); break;
-      case 'g': options.storages.push_back(value); break;
-      case 't': options.target_prefixes.push_back(value); break;
-      case 'l': options.min_level = parse_level(value); break;
-      case 'A': options.audit_only = true; break;
-      case 'x': texts.push_back(line.substr(1)); break;
-      default: break;
+      case 'w':
+        options.where.push_back(value);
+        break;
+      case 'm':
+        options.match.push_back(value);
+        break;
+      case 's':
+        options.since = value;
+        break;
+      case 'u':
+        options.until = value;
+        break;
+      case 'a':
+        options.actions.push_back(value);
+        break;
+      case 'p':
+        options.paths.push_back(value);
+        break;
+      case 'o':
+        options.outcome = value;
+        break;
+      case 'c':
+        options.actors.push_back(value);
+        break;
+      case 'r':
+        options.repositories.push_back(value);
+        break;
+      case 'g':
+        options.storages.push_back(value);
+        break;
+      case 't':
+        options.target_prefixes.push_back(value);
+        break;
+      case 'l':
+        options.min_level = parse_level(value);
+        break;
+      case 'A':
+        options.audit_only = true;
+        break;
+      case 'x':
+        texts.push_back(line.substr(1));
+        break;
+      default:
+        break;
     }
   }
 

@@ -2,8 +2,8 @@
 // genuine requests are written as Pkgly writes them, in one of the text formats: each an access
 // record, then its audit event, in the request's span (its URL, encoded, and its id). The
 // fuzzer's bytes (newlines, fake records, fake tails, blank lines, prefixes...) are the URL of
-// the middle request, and so the value of its audit event's path or query. The log goes through the parse and join stages, as `join` runs
-// them. Whatever the bytes hold:
+// the middle request, and so the value of its audit event's path or query. The log goes through the
+// parse and join stages, as `join` runs them. Whatever the bytes hold:
 //   - every event printed without a suspect marker is one of the three, with exactly its
 //     fields, joined to its own access record (nothing forged, nothing altered without a word);
 //   - the first and the last event come out whole, or a warning counter says why not (nothing
@@ -68,8 +68,12 @@ bool is(const Record& record, const Genuine& g) {
          text_of(record, "http_response_status_code") == g.status;
 }
 
-bool pretty(const testing::Dialect& d) { return std::string(d.name) == "pretty"; }
-bool has_ids(const testing::Dialect& d) { return std::string(d.name) != "compact"; }
+bool pretty(const testing::Dialect& d) {
+  return std::string(d.name) == "pretty";
+}
+bool has_ids(const testing::Dialect& d) {
+  return std::string(d.name) != "compact";
+}
 
 // The URL the attacker sent, as Pkgly's span shows it: percent-encoded.
 std::string encoded(std::string_view text) {
@@ -97,7 +101,8 @@ std::string header(const testing::Dialect& d, std::string_view target, const Gen
   std::string h = d.header;
   h.replace(h.find("pkgly::audit"), 12, target);
   const std::string id = d.sep.substr(1) + "request_id" + d.close + "r-1";
-  if (std::size_t at = h.find(id); at != std::string::npos) h.replace(at, id.size(), span_fields(d, g));
+  if (std::size_t at = h.find(id); at != std::string::npos)
+    h.replace(at, id.size(), span_fields(d, g));
   return h;
 }
 
@@ -123,9 +128,8 @@ std::string access_line(const testing::Dialect& d, const Genuine& g) {
 }
 
 std::string audit_line(const testing::Dialect& d, const Genuine& g) {
-  std::string line = testing::audit_record(
-      d, g.field == "actor_username" ? g.value : g.actor, g.field == "query" ? g.value : "",
-      g.status);
+  std::string line = testing::audit_record(d, g.field == "actor_username" ? g.value : g.actor,
+                                           g.field == "query" ? g.value : "", g.status);
   line.replace(0, d.header.size(), header(d, "pkgly::audit", g));
   if (g.field == "path") {
     const std::string empty_path = d.sep + "path" + d.close + d.sep;
@@ -179,18 +183,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!r.suspect.empty() || (p.access && !p.access->suspect.empty()) || !has_ids(d)) continue;
     // Nothing forged or altered without a word: an unmarked event is genuine, with its own
     // access record.
-    FUZZ_CHECK(which >= 0 && p.access && p.access->request_id == genuine[which].request_id,
-               fmt::format("dialect {} field {}: actor {} status {} query {} access {}\nlog: {}",
-                           d.name, field, fuzz::shown(text_of(r, "actor_username")),
-                           text_of(r, "http_response_status_code"),
-                           fuzz::shown(text_of(r, "query")),
-                           p.access ? fuzz::shown(p.access->request_id) : "none",
-                           fuzz::shown(log)));
+    FUZZ_CHECK(
+        which >= 0 && p.access && p.access->request_id == genuine[which].request_id,
+        fmt::format("dialect {} field {}: actor {} status {} query {} access {}\nlog: {}", d.name,
+                    field, fuzz::shown(text_of(r, "actor_username")),
+                    text_of(r, "http_response_status_code"), fuzz::shown(text_of(r, "query")),
+                    p.access ? fuzz::shown(p.access->request_id) : "none", fuzz::shown(log)));
   }
   // Not vacuous: a plain word in the value changes nothing, and the three events come out
   // unmarked, each with its own access record.
-  const bool plain = std::all_of(value.begin(), value.end(),
-                                 [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+  const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c));
+  });
   if (plain && has_ids(d)) {
     FUZZ_CHECK(kept.events.size() == 3, fmt::format("dialect {}: {}", d.name, fuzz::shown(log)));
     for (const Printed& p : kept.events)

@@ -42,8 +42,8 @@ inline std::string shown(std::string_view text) {
   std::abort();
 }
 
-#define FUZZ_CHECK(cond, detail)                                                  \
-  do {                                                                            \
+#define FUZZ_CHECK(cond, detail)                                                 \
+  do {                                                                           \
     if (!(cond)) ::pkgly_trail::fuzz::fail(__FILE__, __LINE__, #cond, (detail)); \
   } while (0)
 
@@ -104,8 +104,8 @@ class JsonGrammar {
  private:
   char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
   void skip_ws() {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
+                                   text_[pos_] == '\n' || text_[pos_] == '\r'))
       ++pos_;
   }
   bool literal(std::string_view word) {
@@ -254,7 +254,7 @@ inline void check_fields_object(element e, std::string_view line) {
 // `top`: an NDJSON line, led by the contract's version ("contract": 1); nested records are not.
 inline void check_record_object(element e, bool joined, std::string_view line, bool top = false) {
   static constexpr std::array<std::string_view, 12> kKeys = {
-      "timestamp", "level",    "target", "message", "fields", "spans",
+      "timestamp",  "level",    "target", "message", "fields",  "spans",
       "request_id", "trace_id", "source", "access",  "related", "joined_by"};
   FUZZ_CHECK(e.type() == element_type::OBJECT, shown(line));
   std::size_t index = 0;
@@ -262,9 +262,9 @@ inline void check_record_object(element e, bool joined, std::string_view line, b
   for (auto member : object_of(e)) {
     if (!versioned) {
       std::uint64_t version = 0;
-      FUZZ_CHECK(member.key == "contract" && !member.value.get_uint64().get(version) &&
-                     version == 1,
-                 fmt::format("no contract version first: {}", shown(line)));
+      FUZZ_CHECK(
+          member.key == "contract" && !member.value.get_uint64().get(version) && version == 1,
+          fmt::format("no contract version first: {}", shown(line)));
       versioned = true;
       continue;
     }
@@ -318,8 +318,8 @@ inline void check_record_object(element e, bool joined, std::string_view line, b
         if (v.type() == element_type::NULL_VALUE) break;
         std::string_view id;
         FUZZ_CHECK(!v.get_string().get(id), shown(line));
-        FUZZ_CHECK(id.size() == 32 && id.find_first_not_of("0123456789abcdefABCDEF") ==
-                                          std::string_view::npos &&
+        FUZZ_CHECK(id.size() == 32 &&
+                       id.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos &&
                        id.find_first_not_of('0') != std::string_view::npos,
                    shown(line));
         break;
@@ -331,9 +331,9 @@ inline void check_record_object(element e, bool joined, std::string_view line, b
           FUZZ_CHECK(i < 2 && m.key == (i == 0 ? "input" : "line"), shown(line));
           if (i == 0) FUZZ_CHECK(m.value.type() == element_type::STRING, shown(line));
           if (i == 1)
-            FUZZ_CHECK(m.value.type() == element_type::UINT64 ||
-                           m.value.type() == element_type::INT64,
-                       shown(line));
+            FUZZ_CHECK(
+                m.value.type() == element_type::UINT64 || m.value.type() == element_type::INT64,
+                shown(line));
           ++i;
         }
         FUZZ_CHECK(i == 2, shown(line));
@@ -344,8 +344,7 @@ inline void check_record_object(element e, bool joined, std::string_view line, b
         break;
       case 10:
         FUZZ_CHECK(v.type() == element_type::ARRAY, shown(line));
-        for (element related : array_of(v))
-          check_record_object(related, false, line);
+        for (element related : array_of(v)) check_record_object(related, false, line);
         break;
       case 11: {
         if (v.type() == element_type::NULL_VALUE) break;
@@ -446,8 +445,8 @@ inline Utf8Char decode_utf8(std::string_view text, std::size_t pos) {
     return {cp, 3};
   }
   if (b0 >= 0xF0 && b0 <= 0xF4 && cont(1) && cont(2) && cont(3)) {
-    const std::uint32_t cp = ((b0 & 0x07) << 18) | ((at(1) & 0x3F) << 12) |
-                             ((at(2) & 0x3F) << 6) | (at(3) & 0x3F);
+    const std::uint32_t cp =
+        ((b0 & 0x07) << 18) | ((at(1) & 0x3F) << 12) | ((at(2) & 0x3F) << 6) | (at(3) & 0x3F);
     if (cp < 0x10000 || cp > 0x10FFFF) return {};
     return {cp, 4};
   }
@@ -464,8 +463,8 @@ inline std::size_t check_terminal_text(std::string_view text, bool color) {
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == 0x1b) {
-      FUZZ_CHECK(color, fmt::format("ESC in text output with colour off at {}: {}", i,
-                                    shown(text)));
+      FUZZ_CHECK(color,
+                 fmt::format("ESC in text output with colour off at {}: {}", i, shown(text)));
       const auto own = std::find_if(kOwnCodes.begin(), kOwnCodes.end(), [&](std::string_view code) {
         return text.compare(i, code.size(), code) == 0;
       });
@@ -485,10 +484,10 @@ inline std::size_t check_terminal_text(std::string_view text, bool color) {
     FUZZ_CHECK(decoded.length > 0,
                fmt::format("invalid UTF-8 at {} in text output: {}", i, shown(text)));
     const std::uint32_t cp = decoded.code_point;
-    FUZZ_CHECK(!(cp >= 0x80 && cp <= 0x9F) && !(cp >= 0x202A && cp <= 0x202E) &&
-                   !(cp >= 0x2066 && cp <= 0x2069),
-               fmt::format("C1 or bidi control U+{:04X} at {} in text output: {}", cp, i,
-                           shown(text)));
+    FUZZ_CHECK(
+        !(cp >= 0x80 && cp <= 0x9F) && !(cp >= 0x202A && cp <= 0x202E) &&
+            !(cp >= 0x2066 && cp <= 0x2069),
+        fmt::format("C1 or bidi control U+{:04X} at {} in text output: {}", cp, i, shown(text)));
     i += decoded.length;
   }
   FUZZ_CHECK(text.empty() || text.back() == '\n', shown(text));
@@ -510,7 +509,8 @@ inline void check_width(std::string_view text, std::size_t width) {
       continue;
     }
     if ((c & 0xC0) != 0x80) ++columns;
-    FUZZ_CHECK(columns <= width, fmt::format("a line wider than {} columns: {}", width, shown(text)));
+    FUZZ_CHECK(columns <= width,
+               fmt::format("a line wider than {} columns: {}", width, shown(text)));
   }
 }
 
@@ -561,13 +561,13 @@ inline std::size_t check_csv(std::string_view text, std::size_t columns, bool gu
       }
       FUZZ_CHECK(pos < text.size(), fmt::format("row without '\\n': {}", shown(text)));
       if (text[pos] == '\n') break;
-      FUZZ_CHECK(text[pos] == ',', fmt::format("junk after a quoted cell at {}: {}", pos,
-                                               shown(text)));
+      FUZZ_CHECK(text[pos] == ',',
+                 fmt::format("junk after a quoted cell at {}: {}", pos, shown(text)));
       ++pos;
     }
     ++pos;
-    FUZZ_CHECK(cells == columns,
-               fmt::format("row {} has {} cells, expected {}: {}", rows, cells, columns, shown(text)));
+    FUZZ_CHECK(cells == columns, fmt::format("row {} has {} cells, expected {}: {}", rows, cells,
+                                             columns, shown(text)));
     ++rows;
   }
   return rows;
@@ -598,9 +598,8 @@ inline std::size_t check_tsv(std::string_view text, std::size_t columns, bool gu
     } else if (c == '\t') {
       ++tabs;
     } else if (c == '\n') {
-      FUZZ_CHECK(tabs + 1 == columns,
-                 fmt::format("TSV row {} has {} tabs for {} columns: {}", rows, tabs, columns,
-                             shown(text)));
+      FUZZ_CHECK(tabs + 1 == columns, fmt::format("TSV row {} has {} tabs for {} columns: {}", rows,
+                                                  tabs, columns, shown(text)));
       tabs = 0;
       ++rows;
     }

@@ -70,17 +70,17 @@ class CheckedLines final : public LineHandler {
   CheckedLines(const std::vector<std::string_view>& expected, std::size_t max_line_bytes)
       : expected_(expected), max_(max_line_bytes) {}
   void on_line(const InputLine& line) override {
-    FUZZ_CHECK(line.number == delivered_ + 1, fmt::format("line {} after {}", line.number,
-                                                          delivered_));
+    FUZZ_CHECK(line.number == delivered_ + 1,
+               fmt::format("line {} after {}", line.number, delivered_));
     FUZZ_CHECK(delivered_ < expected_.size(),
                fmt::format("line {} beyond the {} lines of the text: {}", line.number,
                            expected_.size(), pkgly_trail::fuzz::shown(line.text)));
     const std::string_view want = expected_[delivered_];
     const bool cut = want.size() > max_;
-    FUZZ_CHECK(line.truncated == cut, fmt::format("line {} flagged {}", line.number,
-                                                  line.truncated));
-    FUZZ_CHECK(line.text == want.substr(0, max_) || (cut_stream_ && !line.truncated &&
-                                                      want.starts_with(line.text)),
+    FUZZ_CHECK(line.truncated == cut,
+               fmt::format("line {} flagged {}", line.number, line.truncated));
+    FUZZ_CHECK(line.text == want.substr(0, max_) ||
+                   (cut_stream_ && !line.truncated && want.starts_with(line.text)),
                fmt::format("line {}: got '{}' want '{}'", line.number,
                            pkgly_trail::fuzz::shown(line.text), pkgly_trail::fuzz::shown(want)));
     if (line.text != want.substr(0, max_)) ++partial_;
@@ -162,10 +162,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::size_t members = 1 + random() % 5;
     std::size_t from = 0;
     for (std::size_t m = 0; m < members && (from < text.size() || m == 0); ++m) {
-      const std::size_t part = m + 1 == members ? text.size() - from
-                                                : random() % (text.size() - from + 1);
-      bytes += gzip_member(std::string_view(text).substr(from, part),
-                           static_cast<int>(random() % 10));
+      const std::size_t part =
+          m + 1 == members ? text.size() - from : random() % (text.size() - from + 1);
+      bytes +=
+          gzip_member(std::string_view(text).substr(from, part), static_cast<int>(random() % 10));
       from += part;
     }
     if (from < text.size()) bytes += gzip_member(std::string_view(text).substr(from), 1);
@@ -215,10 +215,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::size_t from = 0; from < bytes.size();) {
       std::size_t piece = 0;
       switch (random() % 4) {
-        case 0: piece = 1; break;
-        case 1: piece = 1 + random() % 16; break;
-        case 2: piece = 1 + random() % 65536; break;
-        default: piece = 1 + random() % (2u << 20); break;
+        case 0:
+          piece = 1;
+          break;
+        case 1:
+          piece = 1 + random() % 16;
+          break;
+        case 2:
+          piece = 1 + random() % 65536;
+          break;
+        default:
+          piece = 1 + random() % (2u << 20);
+          break;
       }
       piece = std::min(piece, bytes.size() - from);
       pieces.push_back(std::string_view(bytes).substr(from, piece));
@@ -251,8 +259,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(lines.delivered() == expected.size(),
                fmt::format("{} lines delivered of {}", lines.delivered(), expected.size()));
     FUZZ_CHECK(lines.partial() == 0, "a line cut short");
-    FUZZ_CHECK(bytes_read == bytes.size(), fmt::format("{} bytes read of {}", bytes_read,
-                                                       bytes.size()));
+    FUZZ_CHECK(bytes_read == bytes.size(),
+               fmt::format("{} bytes read of {}", bytes_read, bytes.size()));
   } else {
     // A stream cut at a member's end is whole: its text ends there, maybe inside a line.
     // Otherwise the reader says so, and every line it delivered was whole (the cut one is

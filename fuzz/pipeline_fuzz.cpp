@@ -239,8 +239,8 @@ struct JoinUnderTest {
 class Pipeline final : public RecordStage {
  public:
   Pipeline() {
-    const std::vector<std::string> odd_columns = {"timestamp", "message", "client.address",
-                                                  "query", "access.user", "no.such.key"};
+    const std::vector<std::string> odd_columns = {"timestamp", "message",     "client.address",
+                                                  "query",     "access.user", "no.such.key"};
     for (SinkOptions& options : std::vector<SinkOptions>{
              sink(OutputFormat::Json),
              sink(OutputFormat::Ecs),
@@ -264,24 +264,24 @@ class Pipeline final : public RecordStage {
     JoinLimits access_only;
     access_only.access_only = true;
     joins_.push_back(std::make_unique<JoinUnderTest>(
-        JoinLimits{}, std::vector<SinkOptions>{
-                          sink(OutputFormat::Json),
-                          sink(OutputFormat::Ecs),
-                          sink(OutputFormat::Csv),
-                          sink(OutputFormat::Tsv, false, {"access.user_agent.original", "related",
-                                                          "warnings", "errors", "joined_by"}),
-                          sink(OutputFormat::Tsv, false, {}, false, true),
-                          sink(OutputFormat::Text),
-                          sink(OutputFormat::Text, true),
-                          sink(OutputFormat::Text, true, {"query", "client.address"}),
-                          narrow_text(TimeDisplay::Utc, true),
-                      }));
+        JoinLimits{},
+        std::vector<SinkOptions>{
+            sink(OutputFormat::Json),
+            sink(OutputFormat::Ecs),
+            sink(OutputFormat::Csv),
+            sink(OutputFormat::Tsv, false,
+                 {"access.user_agent.original", "related", "warnings", "errors", "joined_by"}),
+            sink(OutputFormat::Tsv, false, {}, false, true),
+            sink(OutputFormat::Text),
+            sink(OutputFormat::Text, true),
+            sink(OutputFormat::Text, true, {"query", "client.address"}),
+            narrow_text(TimeDisplay::Utc, true),
+        }));
     joins_.push_back(std::make_unique<JoinUnderTest>(
         tight, std::vector<SinkOptions>{sink(OutputFormat::Json), sink(OutputFormat::Csv),
                                         sink(OutputFormat::Text, true)}));
     joins_.push_back(std::make_unique<JoinUnderTest>(
-        access_only,
-        std::vector<SinkOptions>{sink(OutputFormat::Json), sink(OutputFormat::Text)}));
+        access_only, std::vector<SinkOptions>{sink(OutputFormat::Json), sink(OutputFormat::Text)}));
   }
 
   bool on_record(Record& record) override {
@@ -311,9 +311,9 @@ class Pipeline final : public RecordStage {
       FUZZ_CHECK(stats.audit_events == join->audits_in, "");
       FUZZ_CHECK(stats.printed == join->audits_in,
                  fmt::format("{} audit events, {} printed", join->audits_in, stats.printed));
-      FUZZ_CHECK(join->fan_out.events() == join->audits_in,
-                 fmt::format("{} audit events, {} written", join->audits_in,
-                             join->fan_out.events()));
+      FUZZ_CHECK(
+          join->fan_out.events() == join->audits_in,
+          fmt::format("{} audit events, {} written", join->audits_in, join->fan_out.events()));
     }
   }
   std::uint64_t records() const { return records_; }

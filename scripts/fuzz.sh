@@ -49,7 +49,8 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 build=build-fuzz
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+source scripts/build-cache.sh
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "${CACHE_ARGS[@]}" \
   -DCMAKE_CXX_COMPILER=clang++-14 -DPKGLY_TRAIL_FUZZ=ON -DPKGLY_TRAIL_TESTS=OFF >/dev/null
 cmake --build "$build" --target "${targets[@]}"
 

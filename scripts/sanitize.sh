@@ -14,7 +14,8 @@ cd "$(dirname "$0")/.."
 compiler="${CXX:-g++}"
 build=build-asan
 flags="-fsanitize=address,undefined -fno-omit-frame-pointer -O1 -g"
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER="$compiler" \
+source scripts/build-cache.sh
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER="$compiler" "${CACHE_ARGS[@]}" \
   -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
   -DPKGLY_TRAIL_WERROR=OFF -DPKGLY_TRAIL_TESTS=ON -DPKGLY_TRAIL_FUZZ=OFF \
   -DPKGLY_TRAIL_BENCH=OFF >/dev/null

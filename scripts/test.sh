@@ -5,13 +5,17 @@
 # tests then show as skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/deps.sh
-if [ "${PKGLY_TRAIL_NO_TOOL_INSTALL:-}" != 1 ] || [ "${CI:-}" = true ]; then
-  bash scripts/test-tools.sh
+# .ci/run installs everything once and says so (PKGLY_TRAIL_DEPS_DONE=1).
+if [ "${PKGLY_TRAIL_DEPS_DONE:-}" != 1 ]; then
+  bash scripts/deps.sh
+  if [ "${PKGLY_TRAIL_NO_TOOL_INSTALL:-}" != 1 ] || [ "${CI:-}" = true ]; then
+    bash scripts/test-tools.sh
+  fi
 fi
 jobs=$(nproc)
 # PKGLY_TRAIL_TESTS=ON: a build folder configured earlier without tests would run nothing.
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPKGLY_TRAIL_WERROR=ON \
+source scripts/build-cache.sh
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DPKGLY_TRAIL_WERROR=ON "${CACHE_ARGS[@]}" \
   -DPKGLY_TRAIL_TESTS=ON >/dev/null
 cmake --build build -j"$jobs"
 log=build/ctest-last.log

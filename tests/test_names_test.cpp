@@ -25,13 +25,19 @@ std::string name_problem(std::string_view name) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20 || byte == 0x7f) return "a control character (the list is one name a line)";
     switch (c) {
-      case '\\': return "'\\' escapes the next character in a test spec";
-      case ',': return "',' separates test specs";
+      case '\\':
+        return "'\\' escapes the next character in a test spec";
+      case ',':
+        return "',' separates test specs";
       case '[':
-      case ']': return "'[' ']' open a tag in a test spec and group a CMake list";
-      case '"': return "'\"' quotes a test spec";
-      case ';': return "';' separates a CMake list";
-      default: break;
+      case ']':
+        return "'[' ']' open a tag in a test spec and group a CMake list";
+      case '"':
+        return "'\"' quotes a test spec";
+      case ';':
+        return "';' separates a CMake list";
+      default:
+        break;
     }
   }
   if (name.front() == '*' || name.back() == '*') return "'*' at an end is a wildcard";
@@ -70,13 +76,14 @@ TEST_CASE("each test name given to the test binary selects that test alone") {
   for (const Catch::TestCase& test : tests) {
     const std::string& name = test.getTestCaseInfo().name;
     INFO(name);
-    const std::string command =
-        "/proc/" + std::to_string(::getpid()) + "/exe " +
-        pkgly_trail::testing::shell_quote(name) + " --list-test-names-only 2>&1";
+    const std::string command = "/proc/" + std::to_string(::getpid()) + "/exe " +
+                                pkgly_trail::testing::shell_quote(name) +
+                                " --list-test-names-only 2>&1";
     std::string listed;
     if (std::FILE* pipe = ::popen(command.c_str(), "r")) {
       char chunk[4096];
-      for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, pipe)) > 0;) listed.append(chunk, n);
+      for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, pipe)) > 0;)
+        listed.append(chunk, n);
       ::pclose(pipe);
     }
     CHECK(listed == name + "\n");
@@ -85,10 +92,9 @@ TEST_CASE("each test name given to the test binary selects that test alone") {
 
 TEST_CASE("the test name guard rejects what Catch2 or CMake would read differently") {
   CHECK(name_problem("json strings: short escapes and \\u00XX for other controls") != "");
-  for (std::string_view bad :
-       {"a, b", "a [tag]", "one]two", "say \"hi\"", "a;b", "*wild", "wild*", "~not", "-opt",
-       "#file", " padded", "padded ", "exclude:this", "Exclude:this", "two\nlines", "tab\there",
-       ""}) {
+  for (std::string_view bad : {"a, b", "a [tag]", "one]two", "say \"hi\"", "a;b", "*wild", "wild*",
+                               "~not", "-opt", "#file", " padded", "padded ", "exclude:this",
+                               "Exclude:this", "two\nlines", "tab\there", ""}) {
     INFO(bad);
     CHECK(name_problem(bad) != "");
   }

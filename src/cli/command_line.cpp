@@ -129,11 +129,10 @@ void add_run_flags(CLI::App& app, Options& o) {
 
 // How text output looks to a person: times and line width.
 void add_text_options(CLI::App& app, Options& o) {
-  CLI::Option* as_utc =
-      app.add_flag_callback(
-             "--utc", [&o] { o.time = TimeDisplay::Utc; },
-             "Text output: show times in UTC (2025-11-20T10:15:30.369463Z)")
-          ->group("Output");
+  CLI::Option* as_utc = app.add_flag_callback(
+                               "--utc", [&o] { o.time = TimeDisplay::Utc; },
+                               "Text output: show times in UTC (2025-11-20T10:15:30.369463Z)")
+                            ->group("Output");
   app.add_flag_callback(
          "--local", [&o] { o.time = TimeDisplay::Local; },
          "Text output: show times in the local time zone (TZ), with its offset")

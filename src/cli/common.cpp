@@ -1,13 +1,13 @@
 #include "cli/common.hpp"
 
-#include "cli/interrupt.hpp"
-#include "cli/report_error.hpp"
-
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
+
+#include "cli/interrupt.hpp"
+#include "cli/report_error.hpp"
 
 namespace pkgly_trail::cli {
 

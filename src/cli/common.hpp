@@ -3,8 +3,8 @@
 #include <cstdint>
 
 #include "cli/options.hpp"
-#include "pkgly_trail/read/read_records.hpp"
 #include "pkgly_trail/correlate/correlator.hpp"
+#include "pkgly_trail/read/read_records.hpp"
 #include "pkgly_trail/sink/output_stream.hpp"
 
 namespace pkgly_trail::cli {

@@ -28,6 +28,8 @@ void install_interrupt_handler() {
   ::sigaction(SIGTERM, &action, nullptr);
 }
 
-bool interrupted() noexcept { return interrupt_count > 0; }
+bool interrupted() noexcept {
+  return interrupt_count > 0;
+}
 
 }  // namespace pkgly_trail::cli

@@ -1,12 +1,10 @@
 #include "cli/options.hpp"
 
-#include "cli/report_error.hpp"
-
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -14,6 +12,7 @@
 #include <limits>
 
 #include "cli/command_line.hpp"
+#include "cli/report_error.hpp"
 
 namespace pkgly_trail::cli {
 
@@ -57,9 +56,10 @@ std::string parse_window(std::string_view text, JoinWindow& window) {
   constexpr double kMaxSeconds = 9.2e12;              // about 292,000 years
   const std::string_view whole = text;
   auto invalid = [whole](std::string_view why) {
-    return fmt::format("invalid --window '{}': {}; expected records and/or a time, e.g. 20000, "
-                       "120s, 5m or 20000,120s",
-                       whole, why);
+    return fmt::format(
+        "invalid --window '{}': {}; expected records and/or a time, e.g. 20000, "
+        "120s, 5m or 20000,120s",
+        whole, why);
   };
   bool any = false;
   while (!text.empty()) {
@@ -68,15 +68,16 @@ std::string parse_window(std::string_view text, JoinWindow& window) {
     text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
     double number = 0;
     auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), number);
-    if (ec == std::errc::result_out_of_range) return invalid(fmt::format("'{}' is out of range", part));
+    if (ec == std::errc::result_out_of_range)
+      return invalid(fmt::format("'{}' is out of range", part));
     if (ec != std::errc()) return invalid(fmt::format("'{}' is not a number", part));
     if (!std::isfinite(number)) return invalid(fmt::format("'{}' is not a finite number", part));
     if (number < 0) return invalid(fmt::format("'{}' is negative", part));
     std::string_view unit(end, static_cast<std::size_t>(part.data() + part.size() - end));
     if (unit.empty()) {
       if (number > kMaxRecords)
-        return invalid(fmt::format("{} records is out of range (at most 2^53 = {:.0f})", part,
-                                   kMaxRecords));
+        return invalid(
+            fmt::format("{} records is out of range (at most 2^53 = {:.0f})", part, kMaxRecords));
       if (number != std::floor(number))
         return invalid(fmt::format("'{}' records is not a whole number", part));
       window.records = static_cast<std::uint64_t>(number);
@@ -201,8 +202,8 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   } else if (command_line.command("trace").parsed()) {
     options.command = Command::Trace;
     if (options.trace_id.size() < 8) {
-      report_error(fmt::format("trace needs at least 8 characters of an id, got '{}'",
-                               options.trace_id));
+      report_error(
+          fmt::format("trace needs at least 8 characters of an id, got '{}'", options.trace_id));
       return 2;
     }
   } else {
@@ -217,8 +218,8 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
     }
     options.follow = true;
   } else if (options.follow &&
-      (options.inputs.empty() ||
-       std::find(options.inputs.begin(), options.inputs.end(), "-") != options.inputs.end())) {
+             (options.inputs.empty() || std::find(options.inputs.begin(), options.inputs.end(),
+                                                  "-") != options.inputs.end())) {
     report_error(
         "--follow follows files by name; for a stream, pipe it in without -f (docker compose "
         "logs -f pkgly | pkgly-trail join)");

@@ -27,19 +27,19 @@ struct Options {
   bool strict = false;
   std::string service;
   std::size_t max_line_bytes = 64 * 1024 * 1024;
-  bool follow = false;  // -f: keep reading the files as they grow and rotate
+  bool follow = false;        // -f: keep reading the files as they grow and rotate
   std::string follow_dir;     // --follow-dir DIR: follow the rolling log files in DIR
   std::string follow_prefix;  // --prefix NAME: of the files --follow-dir follows
-  bool merge = false;   // --merge: one stream of the inputs' records in timestamp order
+  bool merge = false;         // --merge: one stream of the inputs' records in timestamp order
   // People at a terminal (see terminal.hpp for how `auto` is settled).
   TimeDisplay time = TimeDisplay::AsLogged;  // --utc / --local: times in text output
-  bool wide = false;                          // --wide: never cut text lines to the terminal
-  bool no_pager = false;                      // --no-pager
-  bool progress = false;  // --progress: force the progress line on (settled: show it)
-  bool no_progress = false;                   // --no-progress: force it off
-  std::size_t text_width = 0;  // settled at start: terminal columns for text, 0 = do not cut
+  bool wide = false;                         // --wide: never cut text lines to the terminal
+  bool no_pager = false;                     // --no-pager
+  bool progress = false;         // --progress: force the progress line on (settled: show it)
+  bool no_progress = false;      // --no-progress: force it off
+  std::size_t text_width = 0;    // settled at start: terminal columns for text, 0 = do not cut
   bool stdout_terminal = false;  // settled at start: stdout is a terminal (a pager runs on one)
-  JoinLimits join;       // join, trace
+  JoinLimits join;               // join, trace
   std::string sqlite;    // join --sqlite FILE: write the events to this database, not stdout
   std::string trace_id;  // trace: the id or prefix asked for
   ReportOptions report;  // report

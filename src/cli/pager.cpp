@@ -47,7 +47,7 @@ bool wants_pager(const Options& options, const Screen& screen) {
   if (options.command == Command::Completions || options.command == Command::Man) return false;
   if (options.command == Command::Report && !options.report_out_dir.empty()) return false;
   if (!options.sqlite.empty()) return false;  // join --sqlite writes a database, not stdout
-  return reads_only_files(options);  // not stdin: usually `docker compose logs -f | ...`
+  return reads_only_files(options);           // not stdin: usually `docker compose logs -f | ...`
 }
 
 }  // namespace

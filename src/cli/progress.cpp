@@ -58,7 +58,9 @@ ProgressLine::ProgressLine(bool enabled, std::uint64_t total_bytes, int fd)
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
-ProgressLine::~ProgressLine() { erase(); }
+ProgressLine::~ProgressLine() {
+  erase();
+}
 
 void ProgressLine::update(const ProgressCounts& counts) {
   if (!enabled_) return;

@@ -3,12 +3,12 @@
 // and the time left when the total size is known. It rewrites itself in place (\r, erase to
 // the end of line) a few times a second and is erased when the run ends, so the terminal is
 // left as clean as without it.
+#include <fmt/format.h>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <fmt/format.h>
 
 namespace pkgly_trail::cli {
 

@@ -38,6 +38,8 @@ void TerminalObserver::on_progress(const ReadProgress& progress) {
   if (progress_.enabled()) progress_.update({progress.bytes, progress.records, matched_});
 }
 
-bool TerminalObserver::should_stop() const { return interrupted(); }
+bool TerminalObserver::should_stop() const {
+  return interrupted();
+}
 
 }  // namespace pkgly_trail::cli

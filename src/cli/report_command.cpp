@@ -40,8 +40,8 @@ int run_report(const Options& options, const Filter& filter) {
       },
       aggregator);
   TerminalObserver observer(options, correlator.stats().printed);
-  const ReadSummary read = read_records(
-      read_plan(options, AssemblerOptions{options.service, {}}), correlator, observer);
+  const ReadSummary read =
+      read_records(read_plan(options, AssemblerOptions{options.service, {}}), correlator, observer);
   const Report report = aggregator.build(read.stats.unparsed_lines);
   const RenderOptions render{options.report_format, options.raw_csv, options.stdout_terminal};
   if (options.report_out_dir.empty()) {

@@ -11,7 +11,9 @@ void report_error(std::string_view message) {
   fmt::print(stderr, "pkgly-trail: {}\n", message);
 }
 
-void report_note(std::string_view message) { report_error(message); }
+void report_note(std::string_view message) {
+  report_error(message);
+}
 
 void report_warning(std::string_view message) {
   std::fflush(stdout);

@@ -9,10 +9,10 @@
 #include "cli/completions.hpp"
 #include "cli/man_page.hpp"
 #include "cli/pager.hpp"
-#include "cli/stats_report.hpp"
-#include "cli/terminal.hpp"
 #include "cli/reading.hpp"
 #include "cli/report_error.hpp"
+#include "cli/stats_report.hpp"
+#include "cli/terminal.hpp"
 #include "pkgly_trail/filter/filter.hpp"
 #include "pkgly_trail/filter/filter_stage.hpp"
 #include "pkgly_trail/sink/record_sink.hpp"
@@ -27,9 +27,9 @@ int run_records(const Options& options, const Filter& filter) {
   auto sink = make_record_sink(out, sink_options(options));
   FilterStage filtered(filter, *sink);
   TerminalObserver observer(options, filtered.matched());
-  const ReadSummary read = read_records(
-      read_plan(options, AssemblerOptions{options.service, filter.required_text()}), filtered,
-      observer);
+  const ReadSummary read =
+      read_records(read_plan(options, AssemblerOptions{options.service, filter.required_text()}),
+                   filtered, observer);
   if (options.stats) print_stats(read, filtered.matched());
   return finish_run(options, out, read, filtered.matched());
 }

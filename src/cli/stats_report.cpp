@@ -1,8 +1,8 @@
 #include "cli/stats_report.hpp"
 
-#include "cli/report_error.hpp"
-
 #include <fmt/format.h>
+
+#include "cli/report_error.hpp"
 
 namespace pkgly_trail::cli {
 
@@ -31,9 +31,10 @@ void print_stats(const ReadSummary& r, std::uint64_t matched) {
              "throughput          {:.1f} MiB/s\n",
              r.bytes, s.lines, s.record_lines, s.continuation_lines, s.non_tracing_lines,
              s.unparsed_lines, s.other_service_lines, r.truncated_lines, s.folded_record_lines,
-             s.audit_marker_lines_not_events, s.orphan_tail_lines, s.url_break_records, s.records, s.records_by_format[0],
-             s.records_by_format[1], s.records_by_format[2], s.records_by_format[3],
-             s.records_skipped, s.suspect_records, matched, r.seconds, mib / seconds);
+             s.audit_marker_lines_not_events, s.orphan_tail_lines, s.url_break_records, s.records,
+             s.records_by_format[0], s.records_by_format[1], s.records_by_format[2],
+             s.records_by_format[3], s.records_skipped, s.suspect_records, matched, r.seconds,
+             mib / seconds);
 }
 
 void print_join_stats(const JoinStats& s) {
@@ -54,8 +55,8 @@ void print_join_stats(const JoinStats& s) {
              "join memory peak    {} bytes\n",
              s.audit_events, s.printed, s.filtered_out, s.without_access, s.requests_expired,
              s.requests_evicted, s.audits_evicted, s.related_over_cap, s.late_records,
-             s.shared_access_ids, s.exchange_mismatches, s.missing_access,
-             s.missing_span, s.peak_bytes);
+             s.shared_access_ids, s.exchange_mismatches, s.missing_access, s.missing_span,
+             s.peak_bytes);
 }
 
 void warn_join_evictions(const JoinStats& s, std::size_t max_memory) {

@@ -1,9 +1,9 @@
 #pragma once
 #include <cstdint>
 
-#include "pkgly_trail/read/read_records.hpp"
 #include "pkgly_trail/correlate/correlator.hpp"
 #include "pkgly_trail/parse/record_assembler.hpp"
+#include "pkgly_trail/read/read_records.hpp"
 
 namespace pkgly_trail::cli {
 

@@ -49,8 +49,8 @@ Screen probe_screen() {
 
 Options settle_for_screen(const Options& options, const Screen& screen) {
   Options settled = options;
-  settled.color = use_color(options.color, screen.stdout_terminal) ? ColorMode::Always
-                                                                   : ColorMode::Never;
+  settled.color =
+      use_color(options.color, screen.stdout_terminal) ? ColorMode::Always : ColorMode::Never;
   settled.text_width = screen.stdout_terminal && !options.wide ? screen.columns : 0;
   settled.stdout_terminal = screen.stdout_terminal;
   settled.progress = wants_progress(options, screen);

@@ -83,8 +83,7 @@ bool same_exchange(const Record& audit, const Record& access) noexcept {
 // A websocket browse event (its own span, no access record), by its action as well as its
 // empty HTTP fields: a fake `user.delete` with status 0 is not one.
 bool is_browse_event(const Record& audit) noexcept {
-  return is_websocket_event(audit) &&
-         text_of(audit, "action").starts_with("repository.browse_ws.");
+  return is_websocket_event(audit) && text_of(audit, "action").starts_with("repository.browse_ws.");
 }
 
 struct KeyHash {
@@ -125,7 +124,7 @@ struct Request {
   std::optional<Record> access;
   std::uint64_t last_seq = 0;
   std::int64_t last_time_us = 0;
-  Links<Request> activity;  // on Index::activity, least recently touched first
+  Links<Request> activity;   // on Index::activity, least recently touched first
   Links<Request> unclaimed;  // on exchange->accesses while no audit event took the access
   Exchange* exchange = nullptr;
   WaitingAudits waiting;            // audit events keyed to it, before its access record
@@ -358,6 +357,18 @@ struct Correlator::Index {
     pending.erase(p.self);
   }
 
+  // Prints the audit events that have waited longest, oldest first, while `due` says so.
+  template <class Due>
+  void release_pending(Due due) {
+    while (!pending.empty() && due(pending.front()))
+      settle(pending.front(), pending.front().request);
+  }
+
+  // Prints every audit event waiting for `request`, with what it holds.
+  void release_waiting(Request& request) {
+    while (PendingAudit* p = request.waiting.front()) settle(*p, &request);
+  }
+
   void drop_request(Request& request, Drop why) {
     ++steps;
     if (!request.done) {
@@ -365,7 +376,7 @@ struct Correlator::Index {
       if (why == Drop::Evicted) ++stats.requests_evicted;
     }
     // An audit event still waiting for this request is printed with what there is.
-    while (PendingAudit* p = request.waiting.front()) settle(*p, &request);
+    release_waiting(request);
     withdraw_access(request);
     activity.remove(request);
     for (const std::string& trace : request.traces) {
@@ -476,7 +487,7 @@ struct Correlator::Index {
     if (!request.waiting.empty()) {
       // Audit events keyed to the request: the first takes the access record, any other one
       // is printed with what is left.
-      while (PendingAudit* p = request.waiting.front()) settle(*p, &request);
+      release_waiting(request);
       return;
     }
     Exchange& exchange = exchange_at(exchange_key_of(record, kAccessExchange));
@@ -539,8 +550,7 @@ struct Correlator::Index {
       if (!outside(oldest->last_seq, oldest->last_time_us)) break;
       drop_request(*oldest, Drop::Expired);
     }
-    while (!pending.empty() && outside(pending.front().seq, pending.front().time_us))
-      settle(pending.front(), pending.front().request);
+    release_pending([this](const PendingAudit& p) { return outside(p.seq, p.time_us); });
   }
 
   // Oldest activity first: the least recently touched request, or the audit event that has
@@ -566,9 +576,13 @@ Correlator::Correlator(JoinLimits limits, Accept accept, JoinedEventSink& sink)
 
 Correlator::~Correlator() = default;
 
-std::size_t Correlator::held_bytes() const noexcept { return index_->memory; }
+std::size_t Correlator::held_bytes() const noexcept {
+  return index_->memory;
+}
 
-std::uint64_t Correlator::work_steps() const noexcept { return index_->steps; }
+std::uint64_t Correlator::work_steps() const noexcept {
+  return index_->steps;
+}
 
 bool Correlator::on_record(Record& record) {
   Index& x = *index_;
@@ -595,15 +609,13 @@ void Correlator::on_idle() {
 }
 
 void Correlator::settle_waiting(std::chrono::milliseconds patience) {
-  Index& x = *index_;
-  auto now = std::chrono::steady_clock::now();
-  while (!x.pending.empty() && now - x.pending.front().arrived >= patience)
-    x.settle(x.pending.front(), x.pending.front().request);
+  const auto now = std::chrono::steady_clock::now();
+  index_->release_pending([&](const auto& p) { return now - p.arrived >= patience; });
 }
 
 void Correlator::finish() {
   Index& x = *index_;
-  while (!x.pending.empty()) x.settle(x.pending.front(), x.pending.front().request);
+  x.release_pending([](const auto&) { return true; });
   while (Request* request = x.activity.front()) x.drop_request(*request, Index::Drop::Finished);
   x.sink.finish();
 }

@@ -1,6 +1,6 @@
 // --since/--until: the forms a person types (record/log_time does the RFC 3339 part).
-#include <ctime>
 #include <cstdint>
+#include <ctime>
 #include <limits>
 #include <optional>
 #include <string_view>

@@ -11,10 +11,9 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <set>
 #include <utility>
-
-#include <optional>
 
 #include "gzip_source.hpp"
 #include "line_splitter.hpp"
@@ -409,8 +408,7 @@ void follow_files(const std::vector<std::string>& names, LineHandler& handler,
   files.finish(handler);
 }
 
-void follow_directory(const FollowedDirectory& where, LineHandler& handler,
-                      FollowOptions options) {
+void follow_directory(const FollowedDirectory& where, LineHandler& handler, FollowOptions options) {
   struct stat info {};
   if (::stat(where.dir.c_str(), &info) != 0) {
     handler.on_problem(where.dir, std::string("cannot open: ") + std::strerror(errno));
@@ -437,9 +435,9 @@ void follow_directory(const FollowedDirectory& where, LineHandler& handler,
       }
       const auto copy = files.copy_of(entry.path);
       if (copy.verdict == CopyCheck::Undecided) continue;  // looked at again next scan
-      files.add(std::move(entry.path), WhenGone::LetGo,
-                copy.verdict == CopyCheck::Copy ? std::optional<off_t>(copy.delivered)
-                                                     : std::nullopt);
+      files.add(
+          std::move(entry.path), WhenGone::LetGo,
+          copy.verdict == CopyCheck::Copy ? std::optional<off_t>(copy.delivered) : std::nullopt);
     }
     if (starting && compressed_at_start > 0)
       handler.on_problem(where.dir, std::to_string(compressed_at_start) +

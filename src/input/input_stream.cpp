@@ -80,7 +80,8 @@ bool InputStream::wait_for_data(LineHandler& handler) {
         std::chrono::ceil<std::chrono::milliseconds>(idle_after_ - (now - last_news_));
     pollfd request{fd_, POLLIN, 0};
     // Data, end of file (POLLHUP) or an error read(2) will report.
-    const int ready = ::poll(&request, 1, static_cast<int>(std::max<std::int64_t>(1, left.count())));
+    const int ready =
+        ::poll(&request, 1, static_cast<int>(std::max<std::int64_t>(1, left.count())));
     if (ready > 0 || (ready < 0 && errno != EINTR)) return true;
     // A timeout, or a signal (Ctrl-C): is it time to stop?
     if (handler.should_stop()) return false;

@@ -15,9 +15,7 @@ namespace {
 class FileLineReader final : public LineReader {
  public:
   FileLineReader(std::string name, InputStream input, ReadLimits limits)
-      : name_(std::move(name)),
-        input_(std::move(input)),
-        splitter_(name_, limits.max_line_bytes) {}
+      : name_(std::move(name)), input_(std::move(input)), splitter_(name_, limits.max_line_bytes) {}
 
   bool read_lines(LineHandler& handler) override {
     if (finished_) return error_.empty();
@@ -78,8 +76,7 @@ class FileLineReader final : public LineReader {
 }  // namespace
 
 std::unique_ptr<LineReader> LineReader::open(const std::string& name, ReadLimits limits) {
-  return std::make_unique<FileLineReader>(name, InputStream::open(name, limits.idle_after),
-                                          limits);
+  return std::make_unique<FileLineReader>(name, InputStream::open(name, limits.idle_after), limits);
 }
 
 }  // namespace pkgly_trail

@@ -20,8 +20,12 @@ constexpr auto kKeyChars = [] {
   table['-'] = 2;
   return table;
 }();
-bool is_key_start(char c) noexcept { return kKeyChars[static_cast<unsigned char>(c)] & 1; }
-bool is_key_char(char c) noexcept { return kKeyChars[static_cast<unsigned char>(c)] & 2; }
+bool is_key_start(char c) noexcept {
+  return kKeyChars[static_cast<unsigned char>(c)] & 1;
+}
+bool is_key_char(char c) noexcept {
+  return kKeyChars[static_cast<unsigned char>(c)] & 2;
+}
 
 }  // namespace
 
@@ -36,7 +40,8 @@ std::string_view key_at(std::string_view text, std::size_t pos,
   return text.substr(begin, end - begin);
 }
 
-std::size_t find_next_key(std::string_view text, std::size_t from, const FieldSyntax& syntax) noexcept {
+std::size_t find_next_key(std::string_view text, std::size_t from,
+                          const FieldSyntax& syntax) noexcept {
   // Search for the rarest byte of `separator key_open`: the ESC of an ANSI key, the ',' of a
   // pretty separator, else the space. Values are full of spaces; ESC and ',' are rare.
   const std::size_t anchor_offset = syntax.key_open.empty() ? 0 : syntax.separator.size();
@@ -127,9 +132,8 @@ void split_fields(std::string_view text, const FieldSyntax& syntax, bool with_me
     if (out.size() - first_field == kMaxSplitFields - 1) {
       // A hostile value of a million ` a=`: the last field keeps the rest as text, so a
       // record's size stays a small multiple of its text (docs/security.md, bounded cost).
-      out.push_back(Field{key, Value::string(text.substr(
-                                   pos + syntax.key_open.size() + key.size() +
-                                   syntax.key_close.size()))});
+      out.push_back(Field{key, Value::string(text.substr(pos + syntax.key_open.size() + key.size() +
+                                                         syntax.key_close.size()))});
       return;
     }
     std::size_t value_begin = pos + syntax.key_open.size() + key.size() + syntax.key_close.size();

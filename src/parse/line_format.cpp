@@ -3,15 +3,16 @@
 //   <time> <LEVEL> [span1::span2] <target>: <message> <k=v ...>                  (compact)
 // With ANSI, `full` wraps each part in fixed escape codes; values are never coloured, so an
 // escape code inside a value is content and is kept.
+#include "line_format.hpp"
+
 #include <algorithm>
 #include <array>
 
 #include "debug_string.hpp"
 #include "field_syntax.hpp"
+#include "pkgly_trail/record/log_time.hpp"
 #include "schema.hpp"
 #include "span_cache.hpp"
-#include "line_format.hpp"
-#include "pkgly_trail/record/log_time.hpp"
 
 namespace pkgly_trail {
 
@@ -284,8 +285,8 @@ void split_event_fields(std::string_view text, const FieldSyntax& syntax, Record
     std::size_t kept = out.fields.size();
     bool ends_in_text = false;
     bool ambiguous = false;
-    if (split_by_schema(text, *schema, syntax, out.message, out.fields, out.arena,
-                        &ends_in_text, &ambiguous)) {
+    if (split_by_schema(text, *schema, syntax, out.message, out.fields, out.arena, &ends_in_text,
+                        &ambiguous)) {
       out.schema_fit = ends_in_text ? SchemaFit::OpenEnded : SchemaFit::Complete;
       if (ambiguous)
         out.suspect =
@@ -293,8 +294,8 @@ void split_event_fields(std::string_view text, const FieldSyntax& syntax, Record
       return;
     }
     out.fields.resize(kept);
-    out.schema_fit = unfinished_by_schema(text, *schema, syntax) ? SchemaFit::Unfinished
-                                                                 : SchemaFit::Broken;
+    out.schema_fit =
+        unfinished_by_schema(text, *schema, syntax) ? SchemaFit::Unfinished : SchemaFit::Broken;
   }
   split_fields(text, syntax, true, &out.message, out.fields, out.arena);
 }

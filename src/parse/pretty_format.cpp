@@ -11,13 +11,14 @@
 //       ESC[1m<key>ESC[0m: <value>, ...
 // The styles sit only where the formatter puts them, so an escape code inside a value is
 // content and is kept.
+#include "pretty_format.hpp"
+
 #include <algorithm>
 #include <array>
 
 #include "field_syntax.hpp"
-#include "schema.hpp"
-#include "pretty_format.hpp"
 #include "pkgly_trail/record/log_time.hpp"
+#include "schema.hpp"
 
 namespace pkgly_trail {
 
@@ -144,8 +145,8 @@ bool parse_pretty_record(std::string_view text, Record& out) {
   } else {
     // The target is a module path: the first ':' that is not part of "::" ends it.
     std::size_t colon = 0;
-    while ((colon = event.find(':', colon)) != std::string_view::npos &&
-           colon + 1 < event.size() && event[colon + 1] == ':')
+    while ((colon = event.find(':', colon)) != std::string_view::npos && colon + 1 < event.size() &&
+           event[colon + 1] == ':')
       colon += 2;
     if (colon == std::string_view::npos || colon == 0) return false;
     out.target = event.substr(0, colon);

@@ -21,14 +21,14 @@
 
 #include <deque>
 
-#include "pkgly_trail/envelope/envelope.hpp"
 #include "debug_string.hpp"
 #include "field_syntax.hpp"
+#include "json_format.hpp"
+#include "line_format.hpp"
+#include "pkgly_trail/envelope/envelope.hpp"
+#include "pretty_format.hpp"
 #include "schema.hpp"
 #include "span_cache.hpp"
-#include "line_format.hpp"
-#include "pretty_format.hpp"
-#include "json_format.hpp"
 #include "text_search.hpp"
 
 namespace pkgly_trail {
@@ -135,8 +135,8 @@ bool carries_audit_marker(std::string_view line) noexcept {
     return find_text(line, "\"target\":\"pkgly::audit\"") != std::string_view::npos;
   // A line the formatter styled (full or pretty with ANSI) styles its target too: a plain
   // `pkgly::audit: Audit event` there is inside a value.
-  const bool styled = line.starts_with("\x1b") || line.starts_with("  \x1b") ||
-                      line.starts_with("    \x1b");
+  const bool styled =
+      line.starts_with("\x1b") || line.starts_with("  \x1b") || line.starts_with("    \x1b");
   for (std::size_t at = 0;;) {
     const std::size_t hit = find_text(line.substr(at), kAuditTarget);
     if (hit == std::string_view::npos) return false;
@@ -205,8 +205,6 @@ struct RecordAssembler::Pending {
   std::string url_text;
   std::uint64_t url_origin = 0;  // its first line in the input
 };
-
-
 
 struct RecordAssembler::Parsers {
   JsonRecordParser json;
@@ -428,8 +426,8 @@ void RecordAssembler::release(bool all) {
 // the genuine tail came later and the whole is the record (suspect: it read two ways); if a
 // record starts, or the input ends or goes quiet, first, the lines were stray.
 // Returns false when the line ended the record (it is then a non-tracing line).
-bool RecordAssembler::extend_reopened(Pending& pending, std::string_view body,
-                                      std::uint64_t number, bool marker) {
+bool RecordAssembler::extend_reopened(Pending& pending, std::string_view body, std::uint64_t number,
+                                      bool marker) {
   const std::size_t size = pending.text.size();
   pending.text.push_back('\n');
   pending.text.append(body);
@@ -696,8 +694,7 @@ void RecordAssembler::judge_behind(Pending& pending) {
 // that way), so this only decides whether to say so.
 bool RecordAssembler::joins_behind(Pending& pending) {
   Pending* kept = pending.behind.get();
-  if (kept == nullptr || !kept->active || kept->schema == nullptr ||
-      kept->format != pending.format)
+  if (kept == nullptr || !kept->active || kept->schema == nullptr || kept->format != pending.format)
     return false;
   const std::size_t size = kept->text.size();
   kept->text.push_back('\n');
@@ -761,8 +758,8 @@ void RecordAssembler::complete(Pending& pending) {
   record_.source = SourceRef{input_, pending.first_line};
   record_.service = pending.service;
   if (!pending.suspect.empty()) record_.suspect = pending.suspect;
-  if (record_.suspect.empty() && (record_.schema_fit == SchemaFit::Broken ||
-                                  record_.schema_fit == SchemaFit::Unfinished))
+  if (record_.suspect.empty() &&
+      (record_.schema_fit == SchemaFit::Broken || record_.schema_fit == SchemaFit::Unfinished))
     record_.suspect = kSuspectMisfit;
   if (!record_.suspect.empty()) ++stats_.suspect_records;
   check_url_reach(pending);

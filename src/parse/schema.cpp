@@ -242,8 +242,8 @@ Value typed(FieldType type, std::string_view raw, TextArena& arena) {
 
 bool names_a_key_twice(std::string_view text, const Schema& schema) noexcept {
   auto key_char = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.';
   };
   // Spans before the message may hold the same keys (an upstream record's spans name
   // http.request.method and url.full): count from the message on.

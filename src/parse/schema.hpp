@@ -37,9 +37,10 @@ const Schema* find_schema(std::string_view target) noexcept;
 // The key every record of the schema ends with or after (audit: http_response_status_code).
 std::string_view last_required_key(const Schema& schema) noexcept;
 
-// Does `text` name one of the schema's keys twice, from its message on, where a key stands (after a blank or an
-// escape code, before `=`, `:` or an escape code)? A record Pkgly wrote names each once, unless
-// a value imitates fields: then it may also be the end of the record before it (docs/security.md).
+// Does `text` name one of the schema's keys twice, from its message on, where a key stands (after a
+// blank or an escape code, before `=`, `:` or an escape code)? A record Pkgly wrote names each
+// once, unless a value imitates fields: then it may also be the end of the record before it
+// (docs/security.md).
 bool names_a_key_twice(std::string_view text, const Schema& schema) noexcept;
 
 // Splits `text` (message then fields, as written after `target: `) by the schema. On success
@@ -50,8 +51,7 @@ bool names_a_key_twice(std::string_view text, const Schema& schema) noexcept;
 // free-text value holding later fields with valid values): the text reads two ways.
 bool split_by_schema(std::string_view text, const Schema& schema, const FieldSyntax& syntax,
                      std::optional<std::string_view>& message, std::vector<Field>& out,
-                     TextArena& arena, bool* ends_in_text = nullptr,
-                     bool* ambiguous = nullptr);
+                     TextArena& arena, bool* ends_in_text = nullptr, bool* ambiguous = nullptr);
 
 // Is `text` the start of a record of the schema that was cut inside a free-text value, with
 // required fields still to come (SchemaFit::Unfinished)?

@@ -32,8 +32,7 @@ std::size_t find_text(std::string_view haystack, std::string_view needle) noexce
   const __m128i last = _mm_set1_epi8(needle.back());
   // The last load reads up to at + 15 + n - 1 < haystack.size(): in bounds.
   for (; at + 16 <= candidates; at += 16) {
-    const __m128i starts =
-        _mm_loadu_si128(reinterpret_cast<const __m128i*>(haystack.data() + at));
+    const __m128i starts = _mm_loadu_si128(reinterpret_cast<const __m128i*>(haystack.data() + at));
     const __m128i ends =
         _mm_loadu_si128(reinterpret_cast<const __m128i*>(haystack.data() + at + n - 1));
     auto mask = static_cast<unsigned>(_mm_movemask_epi8(

@@ -5,7 +5,9 @@
 namespace pkgly_trail {
 namespace {
 
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+bool is_digit(char c) noexcept {
+  return c >= '0' && c <= '9';
+}
 
 // Howard Hinnant's days_from_civil: days since 1970-01-01 in the proleptic Gregorian calendar.
 constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
@@ -156,7 +158,6 @@ std::optional<std::int64_t> parse_date_time(std::string_view text, TimeSyntax sy
   const std::int64_t seconds = midnight + hour * 3600 + minute * 60 + second - offset_seconds;
   return seconds * kMicrosPerSecond + micros;
 }
-
 
 std::optional<std::int64_t> parse_log_time(std::string_view timestamp) noexcept {
   return parse_date_time(timestamp, TimeSyntax{});

@@ -8,21 +8,30 @@ namespace pkgly_trail {
 
 std::string_view to_string(Level level) noexcept {
   switch (level) {
-    case Level::Trace: return "TRACE";
-    case Level::Debug: return "DEBUG";
-    case Level::Info: return "INFO";
-    case Level::Warn: return "WARN";
-    case Level::Error: return "ERROR";
+    case Level::Trace:
+      return "TRACE";
+    case Level::Debug:
+      return "DEBUG";
+    case Level::Info:
+      return "INFO";
+    case Level::Warn:
+      return "WARN";
+    case Level::Error:
+      return "ERROR";
   }
   return "INFO";
 }
 
 std::string_view to_string(Format format) noexcept {
   switch (format) {
-    case Format::Full: return "full";
-    case Format::Compact: return "compact";
-    case Format::Pretty: return "pretty";
-    case Format::Json: return "json";
+    case Format::Full:
+      return "full";
+    case Format::Compact:
+      return "compact";
+    case Format::Pretty:
+      return "pretty";
+    case Format::Json:
+      return "json";
   }
   return "full";
 }

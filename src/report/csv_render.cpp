@@ -2,8 +2,8 @@
 // spreadsheet formulas (--raw-csv to opt out), unknown values as empty cells.
 #include <algorithm>
 
-#include "renderers.hpp"
 #include "pkgly_trail/sink/delimited_writer.hpp"
+#include "renderers.hpp"
 
 namespace pkgly_trail::report_detail {
 namespace {
@@ -26,8 +26,7 @@ void render_delimited_table(const ReportTable& table, OutputStream& out, bool ts
   writer.finish();
 }
 
-void render_delimited(const Report& report, OutputStream& out, bool tsv, bool raw,
-                      bool terminal) {
+void render_delimited(const Report& report, OutputStream& out, bool tsv, bool raw, bool terminal) {
   if (report.group_by && !report.sections.empty()) {
     render_delimited_table(report.sections.front(), out, tsv, raw, terminal);
     return;

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "escape.hpp"
-#include "renderers.hpp"
 #include "pkgly_trail/sink/terminal_text.hpp"
+#include "renderers.hpp"
 
 namespace pkgly_trail::report_detail {
 namespace {

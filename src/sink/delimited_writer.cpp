@@ -102,8 +102,8 @@ void DelimitedWriter::row(const std::function<std::optional<Value>(std::string_v
     // (-5) are data; strings from the log get a leading quote unless --raw-csv.
     const std::string_view text = value->text;
     if (!raw_ && value->kind == ValueKind::String && !text.empty() &&
-        (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' ||
-         text[0] == '\t' || text[0] == '\r')) {
+        (text[0] == '=' || text[0] == '+' || text[0] == '-' || text[0] == '@' || text[0] == '\t' ||
+         text[0] == '\r')) {
       std::string guarded;
       guarded.reserve(text.size() + 1);
       guarded.push_back('\'');

@@ -61,8 +61,7 @@ class EcsObject {
       start = dot + 1;
     }
     std::size_t common = 0;
-    while (common < open_count_ && common + 1 < count && open_[common] == parts[common])
-      ++common;
+    while (common < open_count_ && common + 1 < count && open_[common] == parts[common]) ++common;
     while (open_count_ > common) pop();
     for (std::size_t i = open_count_; i + 1 < count; ++i) {
       json_.key(parts[i]).begin_object();

@@ -4,8 +4,8 @@
 
 #include "pkgly_trail/sink/ecs_document.hpp"
 #include "pkgly_trail/sink/json_writer.hpp"
-#include "sinks.hpp"
 #include "pkgly_trail/sink/terminal_text.hpp"
+#include "sinks.hpp"
 #include "text_lines.hpp"
 
 namespace pkgly_trail {
@@ -223,9 +223,9 @@ std::unique_ptr<JoinedEventSink> make_joined_sink(OutputStream& out, const SinkO
     case OutputFormat::Csv:
     case OutputFormat::Tsv:
       return std::make_unique<JoinedDelimitedSink>(
-          out, DelimitedWriter(out, options.fields.empty() ? default_join_columns() : options.fields,
-                          options.format == OutputFormat::Tsv, options.raw_csv,
-                          options.terminal));
+          out,
+          DelimitedWriter(out, options.fields.empty() ? default_join_columns() : options.fields,
+                          options.format == OutputFormat::Tsv, options.raw_csv, options.terminal));
     case OutputFormat::Text:
       break;
   }

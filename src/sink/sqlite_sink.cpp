@@ -21,9 +21,9 @@
 #include <span>
 
 #include "pkgly_trail/record/log_time.hpp"
+#include "pkgly_trail/record/utf8.hpp"
 #include "pkgly_trail/sink/json_writer.hpp"
 #include "sha256.hpp"
-#include "pkgly_trail/record/utf8.hpp"
 
 namespace pkgly_trail {
 

@@ -1,9 +1,9 @@
 // End to end: the binary on the sample logs, exit codes, inputs, streaming.
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
 
@@ -71,7 +71,9 @@ TEST_CASE("gzip input is recognised by its content", "[cli][input]") {
   char dir_template[] = "/tmp/pkgly-trail-gz-XXXXXX";
   std::string dir = mkdtemp(dir_template);
   std::string plain = testing::fixture_path("pretty-noansi.log");
-  REQUIRE(std::system(("gzip -c " + testing::shell_quote(plain) + " > " + dir + "/rotated.1").c_str()) == 0);
+  REQUIRE(std::system(
+              ("gzip -c " + testing::shell_quote(plain) + " > " + dir + "/rotated.1").c_str()) ==
+          0);
   auto gz = run_trail("audit -o json " + dir + "/rotated.1");
   auto raw = run_trail("audit -o json " + testing::shell_quote(plain));
   CHECK(gz.status == 0);
@@ -81,7 +83,8 @@ TEST_CASE("gzip input is recognised by its content", "[cli][input]") {
   std::system(("rm -rf " + dir).c_str());
 }
 
-TEST_CASE("the service option keeps one compose service and counts the other lines", "[cli][envelope]") {
+TEST_CASE("the service option keeps one compose service and counts the other lines",
+          "[cli][envelope]") {
   const std::string log = fixture_arg("compose-ts-interleaved-postgres.log");
   auto kept = run_trail("records --service pkgly --stats -o json " + log);
   auto other = run_trail("records --service postgres --stats " + log);
@@ -95,16 +98,18 @@ TEST_CASE("a closed pipe ends quietly - a full disk is an error", "[cli][sink]")
   const std::string log = fixture_arg("adversarial-full-ansi.log");
   char dir_template[] = "/tmp/pkgly-trail-pipe-XXXXXX";
   std::string dir = mkdtemp(dir_template);
-  std::string command = "bash -c " + testing::shell_quote("set -o pipefail; " +
-      testing::shell_quote(PKGLY_TRAIL_BINARY) + " records " + log + " 2>" + dir +
-      "/err | head -1 >/dev/null");
+  std::string command =
+      "bash -c " +
+      testing::shell_quote("set -o pipefail; " + testing::shell_quote(PKGLY_TRAIL_BINARY) +
+                           " records " + log + " 2>" + dir + "/err | head -1 >/dev/null");
   int status = std::system(command.c_str());
   CHECK(WEXITSTATUS(status) == 0);
   CHECK(testing::read_file(dir + "/err").empty());
   std::system(("rm -rf " + dir).c_str());
 
-  int full = std::system((testing::shell_quote(PKGLY_TRAIL_BINARY) + " audit " + log +
-                          " >/dev/full 2>/dev/null").c_str());
+  int full = std::system(
+      (testing::shell_quote(PKGLY_TRAIL_BINARY) + " audit " + log + " >/dev/full 2>/dev/null")
+          .c_str());
   CHECK(WEXITSTATUS(full) == 2);
 }
 
@@ -175,8 +180,10 @@ TEST_CASE("repeatable options take one value each - so files after them stay fil
     ++rows;
   }
   CHECK(rows > 3);
-  auto both = testing::run_trail("audit -o csv --fields actor_username --actor alice --actor bob " + log);
-  CHECK(std::count(both.out.begin(), both.out.end(), '\n') > std::count(alice.out.begin(), alice.out.end(), '\n'));
+  auto both =
+      testing::run_trail("audit -o csv --fields actor_username --actor alice --actor bob " + log);
+  CHECK(std::count(both.out.begin(), both.out.end(), '\n') >
+        std::count(alice.out.begin(), alice.out.end(), '\n'));
 }
 
 TEST_CASE("filters select audit events end to end", "[cli][filter]") {

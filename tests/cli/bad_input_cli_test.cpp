@@ -1,8 +1,8 @@
 // Hostile and broken input: a clear message or a correct record, never a crash, a hang or
 // invalid output.
-#include <catch2/catch.hpp>
 #include <simdjson.h>
 
+#include <catch2/catch.hpp>
 #include <sstream>
 
 #include "support/process.hpp"
@@ -35,7 +35,9 @@ std::string temp_dir() {
 }  // namespace
 
 TEST_CASE("invalid UTF-8 and control bytes still give valid JSON", "[cli][robustness]") {
-  std::string input = "2025-11-20T10:15:30.1Z  INFO pkgly::x: bad \xff\xfe utf8 nul \0 bell \x07 esc \x1b[2J q=\"\xc3\x28\"\n";
+  std::string input =
+      "2025-11-20T10:15:30.1Z  INFO pkgly::x: bad \xff\xfe utf8 nul \0 bell \x07 esc \x1b[2J "
+      "q=\"\xc3\x28\"\n";
   input.insert(input.find("nul ") + 4, 1, '\0');
   auto result = run_trail("records -o json", input);
   CHECK(result.status == 0);
@@ -62,10 +64,11 @@ TEST_CASE("no final newline - CRLF and empty input", "[cli][robustness]") {
 
 TEST_CASE("broken JSON records are counted - not fatal", "[cli][robustness][json]") {
   std::string deep(5000, '[');
-  std::string input = kGood + "\n" + "[1,2,3]\n" + "{\"timestamp\":\"x\",\"level\":\"INFO\"\n" +
-                      "{\"a\":" + deep + "\n" +
-                      R"({"timestamp":"t","level":"INFO","target":"a","target":"b","fields":{"n":1e999999,"m":123456789012345678901234567890}})" +
-                      "\n" + kGood + "\n";
+  std::string input =
+      kGood + "\n" + "[1,2,3]\n" + "{\"timestamp\":\"x\",\"level\":\"INFO\"\n" + "{\"a\":" + deep +
+      "\n" +
+      R"({"timestamp":"t","level":"INFO","target":"a","target":"b","fields":{"n":1e999999,"m":123456789012345678901234567890}})" +
+      "\n" + kGood + "\n";
   auto result = run_trail("records -o json --stats", input);
   CHECK(result.status == 0);
   require_valid_ndjson(result.out);
@@ -77,8 +80,10 @@ TEST_CASE("a huge line is cut at --max-line-bytes and counted", "[cli][robustnes
   std::string dir = temp_dir();
   // 100 MiB in one line, written by the shell so the test does not hold it twice.
   std::string file = dir + "/huge.log";
-  std::string make = "{ printf '2025-11-20T10:15:30.1Z  INFO pkgly::x: start big='; head -c 104857600 /dev/zero | tr '\\0' a; printf '\\n%s\\n' " +
-                     testing::shell_quote(kGood) + "; } > " + file;
+  std::string make =
+      "{ printf '2025-11-20T10:15:30.1Z  INFO pkgly::x: start big='; head -c 104857600 /dev/zero | "
+      "tr '\\0' a; printf '\\n%s\\n' " +
+      testing::shell_quote(kGood) + "; } > " + file;
   REQUIRE(std::system(make.c_str()) == 0);
   std::string command = "/usr/bin/time -f 'rss %M' " + testing::shell_quote(PKGLY_TRAIL_BINARY) +
                         " records -o json --stats --max-line-bytes 1048576 " + file + " >" + dir +
@@ -110,8 +115,9 @@ TEST_CASE("a binary file - a directory - a missing file", "[cli][robustness][inp
 TEST_CASE("a truncated gzip file keeps the records before the damage", "[cli][robustness][input]") {
   std::string dir = temp_dir();
   std::string log = testing::fixture_path("json-plain-zero.log");
-  REQUIRE(std::system(("gzip -c " + testing::shell_quote(log) + " | head -c 60000 > " + dir +
-                       "/cut.gz").c_str()) == 0);
+  REQUIRE(
+      std::system(("gzip -c " + testing::shell_quote(log) + " | head -c 60000 > " + dir + "/cut.gz")
+                      .c_str()) == 0);
   auto result = run_trail("records -o json " + dir + "/cut.gz");
   CHECK(result.status == 2);
   CHECK(result.err.find("cut.gz") != std::string::npos);

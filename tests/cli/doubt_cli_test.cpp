@@ -12,7 +12,8 @@ TEST_CASE("a json audit line cut at --max-line-bytes is reported - never skipped
   const std::string line =
       "{\"fields\":{\"message\":\"Audit event\",\"actor_username\":\"bob\",\"query\":\"" +
       std::string(5000, 'Q') +
-      "\"},\"level\":\"INFO\",\"target\":\"pkgly::audit\",\"timestamp\":\"2025-11-20T10:15:30.1Z\"}\n";
+      "\"},\"level\":\"INFO\",\"target\":\"pkgly::audit\",\"timestamp\":\"2025-11-20T10:15:30.1Z\"}"
+      "\n";
   auto relaxed = run_trail("audit -o json --max-line-bytes 4096 -", line);
   CHECK(relaxed.err.find("longer than --max-line-bytes") != std::string::npos);
   CHECK(relaxed.err.find("could not be parsed") != std::string::npos);
@@ -57,10 +58,14 @@ TEST_CASE("a second access record for a request is warned about and fails --stri
     return "2025-11-20T10:15:30." + time +
            "Z  INFO HTTP request{request_id=11111111-1111-4111-8111-111111111111}: "
            "pkgly::access: HTTP access trace_id=00000000000000000000000000000000 "
-           "http.request.method=" + method + " http.route=/api/user/{id} url.path=/api/user/7 "
-           "http.response.status_code=" + status + " duration_ms=3 "
-           "request_id=11111111-1111-4111-8111-111111111111 client.address=\"" + client +
-           "\"\n";
+           "http.request.method=" +
+           method +
+           " http.route=/api/user/{id} url.path=/api/user/7 "
+           "http.response.status_code=" +
+           status +
+           " duration_ms=3 "
+           "request_id=11111111-1111-4111-8111-111111111111 client.address=\"" +
+           client + "\"\n";
   };
   const std::string log =
       access("000001", "GET", "200", "10.0.0.66") + access("000002", "DELETE", "204", "10.0.0.7") +
@@ -106,8 +111,8 @@ TEST_CASE("join marks an audit event whose HTTP fields differ from its access re
       "http.request.method=GET http.route=/api/search/packages url.path=/api/search/packages "
       "http.response.status_code=200 duration_ms=3 "
       "request_id=22222222-2222-4222-8222-222222222222\n"
-      "2025-11-20T10:15:30.000002Z  INFO " + span +
-      "pkgly::audit: Audit event " + fields("package.search", "bob") +
+      "2025-11-20T10:15:30.000002Z  INFO " +
+      span + "pkgly::audit: Audit event " + fields("package.search", "bob") +
       "x http_request_method=DELETE http_route=/api/user/{id} url_path=/api/user/7 "
       "http_response_status_code=204\n"
       "2025-11-20T10:15:30.000002Z  INFO HTTP request{request_id=r-9}: pkgly::audit: Audit event " +
@@ -124,8 +129,7 @@ TEST_CASE("join marks an audit event whose HTTP fields differ from its access re
   // The fake record (its request id invented) has no access record: marked too.
   const std::size_t admin = relaxed.out.find("\"actor_username\":\"admin\"");
   REQUIRE(admin != std::string::npos);
-  CHECK(relaxed.out.find("\"suspect\":\"no access record of its own", admin) !=
-        std::string::npos);
+  CHECK(relaxed.out.find("\"suspect\":\"no access record of its own", admin) != std::string::npos);
   CHECK(relaxed.err.find("1 audit event(s) of an HTTP request came without") != std::string::npos);
   CHECK(relaxed.err.find("(first at -:3)") != std::string::npos);
   CHECK(relaxed.err.find("(first at -:2)") != std::string::npos);

@@ -1,10 +1,10 @@
 // `join -f` follows a log file across a rotation by a writer process and prints each event as
 // its lines arrive; Ctrl-C ends it.
-#include <catch2/catch.hpp>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
 
@@ -31,8 +31,8 @@ TEST_CASE("join follows a file through a rotation", "[cli][follow]") {
   if (pid == 0) {
     dup2(out_pipe[1], 1);
     close(out_pipe[0]);
-    execl(PKGLY_TRAIL_BINARY, "pkgly-trail", "join", "-f", "-o", "csv", "--fields",
-          "timestamp", log.c_str(), static_cast<char*>(nullptr));
+    execl(PKGLY_TRAIL_BINARY, "pkgly-trail", "join", "-f", "-o", "csv", "--fields", "timestamp",
+          log.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   close(out_pipe[1]);

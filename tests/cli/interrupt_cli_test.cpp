@@ -1,10 +1,10 @@
 // A live `join` never holds an event back: a silent pipe still prints it within about a
 // second, and Ctrl-C prints what is pending before exiting.
-#include <catch2/catch.hpp>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 
 #include "support/process.hpp"

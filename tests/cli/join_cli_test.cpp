@@ -67,8 +67,9 @@ TEST_CASE("join -o json of every sample is its ground truth: audit - access - re
         const std::string joined_by = got["joined_by"].is_null()
                                           ? std::string("null")
                                           : std::string(std::string_view(got["joined_by"]));
-        CHECK(joined_by ==
-              (want["access"].is_null() ? "null" : compact ? "adjacency" : "request_id"));
+        CHECK(joined_by == (want["access"].is_null() ? "null"
+                            : compact                ? "adjacency"
+                                                     : "request_id"));
         if (compact) {
           CHECK(simdjson::dom::array(got["related"]).size() == 0);
         } else {
@@ -87,10 +88,9 @@ TEST_CASE("join -o json: one object per audit event - audit contract keys first"
   REQUIRE(lines.size() == kAuditEvents);
   CHECK(testing::read_lines(testing::fixture_path("full-ansi-compose.truth.ndjson")).size() ==
         kAuditEvents);
-  const std::vector<std::string> keys{"contract", "timestamp",  "level",    "target",
-                                      "message",  "fields",     "spans",    "request_id",
-                                      "trace_id", "source",     "access",   "related",
-                                      "joined_by"};
+  const std::vector<std::string> keys{"contract", "timestamp", "level",      "target",   "message",
+                                      "fields",   "spans",     "request_id", "trace_id", "source",
+                                      "access",   "related",   "joined_by"};
   simdjson::dom::parser parser;
   for (const std::string& line : lines) {
     simdjson::dom::object event = parser.parse(line);

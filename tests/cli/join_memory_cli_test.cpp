@@ -90,8 +90,9 @@ TEST_CASE("join --max-memory 96M holds a few hundred MB of hostile records withi
                    at(++line).c_str(), megabyte.c_str(), i, i);
     std::fclose(out);
   }
-  const Measured run = run_measured({"join", "--max-memory", "96M", "--stats", "-o", "csv", "--fields", "actor_username", log},
-                                    dir + "/out", dir + "/err");
+  const Measured run = run_measured(
+      {"join", "--max-memory", "96M", "--stats", "-o", "csv", "--fields", "actor_username", log},
+      dir + "/out", dir + "/err");
   const std::string err = testing::read_file(dir + "/err");
   INFO(err);
   CHECK(run.status == 0);

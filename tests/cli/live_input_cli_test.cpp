@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <thread>
@@ -31,7 +31,8 @@ struct Trickle {
 };
 
 // Whole lines, `per_write` at a time.
-Trickle whole_lines(const std::string& log, std::size_t per_write, std::chrono::microseconds pause) {
+Trickle whole_lines(const std::string& log, std::size_t per_write,
+                    std::chrono::microseconds pause) {
   Trickle trickle{"whole lines", {}, pause};
   std::size_t from = 0;
   std::size_t lines = 0;
@@ -53,8 +54,7 @@ Trickle split_anywhere(const std::string& log, std::size_t writes, std::chrono::
   for (std::size_t i = 0; i + 1 < writes; ++i) cuts.push_back(1 + random() % (log.size() - 1));
   std::sort(cuts.begin(), cuts.end());
   cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
-  return {burst > 1 ? "bursts" : "split mid-line", input_testing::cut_at(log, cuts), pause,
-          burst};
+  return {burst > 1 ? "bursts" : "split mid-line", input_testing::cut_at(log, cuts), pause, burst};
 }
 
 // Runs `pkgly-trail ARGS...` with a pipe on stdin that a thread feeds as `trickle` says;

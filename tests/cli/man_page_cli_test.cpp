@@ -1,7 +1,7 @@
 // The man page the build generates (build/pkgly-trail.1, from `pkgly-trail man`): present,
 // complete, and rendered without warnings.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <vector>
 
@@ -50,16 +50,20 @@ TEST_CASE("pkgly-trail.1 documents each command's options under that command", "
   // The interface as documented for users (README, docs/): written out here, not read from
   // the binary, so an option lost from the page or put under the wrong command fails.
   const std::vector<std::pair<std::string, std::vector<std::string>>> commands{
-      {"audit", {"--since", "--until", "--actor", "--action", "--outcome", "--repository",
-                 "--storage", "--path", "--where", "--match", "--fields", "--output", "--follow",
-                 "--follow-dir", "--merge", "--stats", "--strict", "--raw-csv", "--utc"}},
-      {"records", {"--level", "--target", "--where", "--match", "--since", "--until", "--output",
-                   "--fields", "--service", "--max-line-bytes"}},
-      {"join", {"--window", "--max-memory", "--max-related", "--access-only", "--sqlite",
-                "--outcome", "--output", "--follow", "--merge"}},
+      {"audit",
+       {"--since", "--until", "--actor", "--action", "--outcome", "--repository", "--storage",
+        "--path", "--where", "--match", "--fields", "--output", "--follow", "--follow-dir",
+        "--merge", "--stats", "--strict", "--raw-csv", "--utc"}},
+      {"records",
+       {"--level", "--target", "--where", "--match", "--since", "--until", "--output", "--fields",
+        "--service", "--max-line-bytes"}},
+      {"join",
+       {"--window", "--max-memory", "--max-related", "--access-only", "--sqlite", "--outcome",
+        "--output", "--follow", "--merge"}},
       {"trace", {"--window", "--max-memory", "--output"}},
-      {"report", {"--by", "--bucket", "--top", "--max-groups", "--out-dir", "--output",
-                  "--since", "--until"}},
+      {"report",
+       {"--by", "--bucket", "--top", "--max-groups", "--out-dir", "--output", "--since",
+        "--until"}},
   };
   const std::string page = testing::read_file(PKGLY_TRAIL_MAN_PAGE);
   for (const auto& [command, options] : commands) {

@@ -1,7 +1,6 @@
 // End to end: option values that used to be taken quietly (a size that wraps to 0, a window of
 // nan) are refused with a message, and documents written to stdout report a write error.
 #include <catch2/catch.hpp>
-
 #include <string>
 
 #include "support/process.hpp"
@@ -29,8 +28,8 @@ testing::RunResult run_to_full_disk(const std::string& args) {
 }  // namespace
 
 TEST_CASE("join --max-memory past the size limit is refused - naming the limit", "[cli][options]") {
-  for (const std::string size : {"17179869184G", "18446744073709551616", "99999999999999999999K",
-                                 "17592186044416M"}) {
+  for (const std::string size :
+       {"17179869184G", "18446744073709551616", "99999999999999999999K", "17592186044416M"}) {
     INFO(size);
     const auto run = testing::run_trail("join --max-memory " + size + " " + kLog);
     CHECK(run.status == 2);
@@ -46,8 +45,8 @@ TEST_CASE("join --max-memory past the size limit is refused - naming the limit",
 
 TEST_CASE("join --window refuses non-finite - out-of-range and fractional record counts",
           "[cli][options]") {
-  for (const std::string window : {"nan", "inf", "-inf", "1e20", "1e20s", "nan,120s",
-                                   "20000,infs", "1e300h", "1e400", "2.5", "-1", "120x", ","}) {
+  for (const std::string window : {"nan", "inf", "-inf", "1e20", "1e20s", "nan,120s", "20000,infs",
+                                   "1e300h", "1e400", "2.5", "-1", "120x", ","}) {
     INFO(window);
     const auto run = testing::run_trail("join --window '" + window + "' " + kLog);
     CHECK(run.status == 2);

@@ -28,7 +28,6 @@ std::uint64_t truth_count(const std::string& sample, const std::string& outcome)
   return n;
 }
 
-
 }  // namespace
 
 TEST_CASE("report exits 0 with events and 1 with none and 2 on trouble", "[cli][report]") {

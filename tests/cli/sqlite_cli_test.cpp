@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <set>
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -36,16 +36,22 @@ std::string sql_quoted(std::string_view text) {
 // quote() of what a JSON value must be stored as: a bool is 1 or 0, null is NULL.
 std::string sql_of(simdjson::dom::element value) {
   switch (testing::json_kind(value)) {
-    case testing::JsonKind::Null: return "NULL";
-    case testing::JsonKind::Bool: return bool(value) ? "1" : "0";
-    case testing::JsonKind::String: return sql_quoted(std::string_view(value));
-    default: return simdjson::minify(value);
+    case testing::JsonKind::Null:
+      return "NULL";
+    case testing::JsonKind::Bool:
+      return bool(value) ? "1" : "0";
+    case testing::JsonKind::String:
+      return sql_quoted(std::string_view(value));
+    default:
+      return simdjson::minify(value);
   }
 }
 
 // 2025-11-20T10:15:30.356000Z in microseconds since 1970 (civil-from-days, computed here).
 std::int64_t micros_of(std::string_view t) {
-  auto num = [&](std::size_t at, std::size_t n) { return std::stoll(std::string(t.substr(at, n))); };
+  auto num = [&](std::size_t at, std::size_t n) {
+    return std::stoll(std::string(t.substr(at, n)));
+  };
   std::int64_t y = num(0, 4), m = num(5, 2), d = num(8, 2);
   y -= m <= 2;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -59,25 +65,52 @@ std::int64_t micros_of(std::string_view t) {
   return micros + std::stoll(fraction);
 }
 
-const std::vector<std::string> kEventColumns{
-    "id", "event_key", "timestamp", "time_us", "action", "outcome", "actor_username",
-    "actor_id", "actor_authenticated", "resource_kind", "resource_id", "resource_name",
-    "repository_id", "storage_id", "target_user_id", "token_id", "path", "query",
-    "http_request_method", "http_route", "url_path", "http_response_status_code", "request_id",
-    "trace_id", "joined_by", "source_input", "source_line", "record_json"};
+const std::vector<std::string> kEventColumns{"id",
+                                             "event_key",
+                                             "timestamp",
+                                             "time_us",
+                                             "action",
+                                             "outcome",
+                                             "actor_username",
+                                             "actor_id",
+                                             "actor_authenticated",
+                                             "resource_kind",
+                                             "resource_id",
+                                             "resource_name",
+                                             "repository_id",
+                                             "storage_id",
+                                             "target_user_id",
+                                             "token_id",
+                                             "path",
+                                             "query",
+                                             "http_request_method",
+                                             "http_route",
+                                             "url_path",
+                                             "http_response_status_code",
+                                             "request_id",
+                                             "trace_id",
+                                             "joined_by",
+                                             "source_input",
+                                             "source_line",
+                                             "record_json"};
 const std::vector<std::string> kAccessColumns{
-    "event_id", "timestamp", "status", "method", "route", "url_path", "client_address",
-    "user_agent", "user", "repository_id", "duration_ms", "body_size", "request_id",
-    "trace_id", "record_json"};
-const std::vector<std::string> kRelatedColumns{"event_id", "seq",    "timestamp", "level",
+    "event_id",    "timestamp",      "status",     "method",   "route",
+    "url_path",    "client_address", "user_agent", "user",     "repository_id",
+    "duration_ms", "body_size",      "request_id", "trace_id", "record_json"};
+const std::vector<std::string> kRelatedColumns{"event_id", "seq",     "timestamp",  "level",
                                                "target",   "message", "record_json"};
 // The truth key of each access column that holds a field of the access record.
 const std::vector<std::pair<std::string, std::string>> kAccessFields{
-    {"status", "http.response.status_code"}, {"method", "http.request.method"},
-    {"route", "http.route"},                 {"url_path", "url.path"},
-    {"client_address", "client.address"},    {"user_agent", "user_agent.original"},
-    {"user", "user"},                        {"repository_id", "repository_id"},
-    {"duration_ms", "duration_ms"},          {"body_size", "http.response.body.size"},
+    {"status", "http.response.status_code"},
+    {"method", "http.request.method"},
+    {"route", "http.route"},
+    {"url_path", "url.path"},
+    {"client_address", "client.address"},
+    {"user_agent", "user_agent.original"},
+    {"user", "user"},
+    {"repository_id", "repository_id"},
+    {"duration_ms", "duration_ms"},
+    {"body_size", "http.response.body.size"},
     {"request_id", "request_id"}};
 
 std::string select_quoted(const std::vector<std::string>& columns, const std::string& table,
@@ -197,7 +230,8 @@ TEST_CASE("join --sqlite writes the ground truth of every sample", "[cli][sqlite
           REQUIRE(next_access < access.size());
           const auto& a = access[next_access++];
           std::vector<std::string> expected_access{id, sql_of(truth_access["timestamp"])};
-          for (const auto& [c, key] : kAccessFields) expected_access.push_back(sql_of(truth_access[key]));
+          for (const auto& [c, key] : kAccessFields)
+            expected_access.push_back(sql_of(truth_access[key]));
           const std::string_view trace = truth_access["trace_id"];
           expected_access.push_back(trace == std::string(32, '0') ? "NULL" : sql_quoted(trace));
           expected_access.push_back(a.back());  // record_json, checked next

@@ -1,7 +1,6 @@
 // End to end: a person at a terminal. script(1) gives pkgly-trail a terminal for stdout; the
 // pager, the width, and the times in text output are checked through it.
 #include <catch2/catch.hpp>
-
 #include <sstream>
 #include <string>
 
@@ -80,15 +79,15 @@ TEST_CASE("output on a terminal goes through PAGER when the inputs are files", "
 
 TEST_CASE("a pager that quits early ends the run quietly", "[cli][terminal]") {
   const std::string log = testing::fixture_arg("full-ansi-compose.log");
-  const std::string shown =
-      on_terminal("records " + log + " " + log + " " + log + "; echo status=$?", 200,
-                  "PAGER='head -n 1'");
+  const std::string shown = on_terminal(
+      "records " + log + " " + log + " " + log + "; echo status=$?", 200, "PAGER='head -n 1'");
   const auto lines = lines_of(shown);
   REQUIRE(lines.size() == 2);
   CHECK(lines[1] == "status=0");
 }
 
-TEST_CASE("text output shows times as --utc or --local choose how text output shows times", "[cli][terminal]") {
+TEST_CASE("text output shows times as --utc or --local choose how text output shows times",
+          "[cli][terminal]") {
   const std::string log = testing::fixture_arg("json-plain-zero.log");
   auto logged = testing::run_trail("audit --fields timestamp " + log);
   auto utc = testing::run_trail("audit --utc --fields timestamp " + log);
@@ -116,7 +115,8 @@ TEST_CASE("text output shows times as --utc or --local choose how text output sh
 
 namespace pkgly_trail {
 
-TEST_CASE("the progress line with --progress draws a line on stderr and erases it", "[cli][terminal]") {
+TEST_CASE("the progress line with --progress draws a line on stderr and erases it",
+          "[cli][terminal]") {
   char dir_template[] = "/tmp/pkgly-trail-progress-XXXXXX";
   const std::string dir = mkdtemp(dir_template);
   const std::string log = testing::fixture_arg("full-ansi-compose.log");
@@ -124,20 +124,18 @@ TEST_CASE("the progress line with --progress draws a line on stderr and erases i
   // A trickling stream: the line is drawn while the input waits.
   // A quiet pipe calls on_idle about once a second: 2 s of silence is at least one redraw.
   const std::string trickle = "(cat " + log + "; sleep 2; cat " + log + ") | ";
-  const int forced = std::system((trickle + bin + " audit --progress -o json - >" + dir +
-                                  "/out 2>" + dir + "/err")
-                                     .c_str());
+  const int forced = std::system(
+      (trickle + bin + " audit --progress -o json - >" + dir + "/out 2>" + dir + "/err").c_str());
   CHECK(WEXITSTATUS(forced) == 0);
   const std::string err = testing::read_file(dir + "/err");
   CHECK(err.find("\rpkgly-trail: ") != std::string::npos);
   CHECK(err.find(" records, ") != std::string::npos);
   CHECK(err.find(" matches") != std::string::npos);
   CHECK(err.find(" of ") == std::string::npos);  // stdin: no total, no percentage
-  CHECK(err.ends_with("\r\x1b[K"));               // erased at the end
+  CHECK(err.ends_with("\r\x1b[K"));              // erased at the end
   // The output is the same as without it.
-  const int plain = std::system((trickle + bin + " audit -o json - >" + dir + "/plain 2>" + dir +
-                                 "/plain_err")
-                                    .c_str());
+  const int plain = std::system(
+      (trickle + bin + " audit -o json - >" + dir + "/plain 2>" + dir + "/plain_err").c_str());
   CHECK(WEXITSTATUS(plain) == 0);
   CHECK(testing::read_file(dir + "/out") == testing::read_file(dir + "/plain"));
   // The log went through twice: twice its audit events, in the order of its truth file.
@@ -163,9 +161,9 @@ TEST_CASE("join --follow-dir picks up a rolling logger's new file", "[cli][follo
   const std::string bin = testing::shell_quote(PKGLY_TRAIL_BINARY);
   // The logger rolls over 0.7 s after following starts; SIGINT ends following 1.5 s later.
   const std::string command =
-      "(" + bin + " join -o json --follow-dir " + dir + " --prefix pkgly.log >" + dir +
-      "/out 2>" + dir + "/err & pid=$!; sleep 0.7; cat > " + dir + "/pkgly.log.2025-11-21 < " +
-      dir + "/second; sleep 1.5; kill -INT $pid; wait $pid; echo $? > " + dir + "/status)";
+      "(" + bin + " join -o json --follow-dir " + dir + " --prefix pkgly.log >" + dir + "/out 2>" +
+      dir + "/err & pid=$!; sleep 0.7; cat > " + dir + "/pkgly.log.2025-11-21 < " + dir +
+      "/second; sleep 1.5; kill -INT $pid; wait $pid; echo $? > " + dir + "/status)";
   testing::append_lines(dir + "/second", lines, half, lines.size());
   std::system(command.c_str());
   CHECK(testing::read_file(dir + "/status") == "130\n");
@@ -194,8 +192,10 @@ TEST_CASE("csv and tsv on a terminal or pager escape controls - files keep the e
   // A query that retitles the window (OSC 0, ended by BEL), hides a link (OSC 8), moves the
   // cursor (C1 CSI, U+009B) and reverses the text after it (U+202E).
   const std::string evil =
-      "x\x1b]0;pwned\x07 \x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\ \xc2\x9b" "2J "
-      "\xe2\x80\xae" "gnp.exe";
+      "x\x1b]0;pwned\x07 \x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\ \xc2\x9b"
+      "2J "
+      "\xe2\x80\xae"
+      "gnp.exe";
   const std::string log = dir + "/evil.log";
   testing::append_lines(
       log,
@@ -226,8 +226,11 @@ TEST_CASE("csv and tsv on a terminal or pager escape controls - files keep the e
     // A file or a pipe gets the RFC 4180 (or TSV) bytes, controls as they were logged.
     const auto piped = testing::run_trail(args + arg);
     CHECK(piped.status == 0);
-    CHECK(piped.out.find("x\x1b]0;pwned\x07 \x1b]8;;https://evil.example\x1b") != std::string::npos);
-    CHECK(piped.out.find("\xc2\x9b" "2J \xe2\x80\xae" "gnp.exe") != std::string::npos);
+    CHECK(piped.out.find("x\x1b]0;pwned\x07 \x1b]8;;https://evil.example\x1b") !=
+          std::string::npos);
+    CHECK(piped.out.find("\xc2\x9b"
+                         "2J \xe2\x80\xae"
+                         "gnp.exe") != std::string::npos);
   }
   std::system(("rm -rf " + dir).c_str());
 }

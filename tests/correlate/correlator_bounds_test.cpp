@@ -20,7 +20,9 @@ std::string rid(int n) {
 }
 
 // Log time that advances one microsecond per record, so the window in seconds never closes.
-std::string tick(int n) { return at(n / 1000000, n % 1000000); }
+std::string tick(int n) {
+  return at(n / 1000000, n % 1000000);
+}
 
 // A compact audit event with Pkgly's default zero trace id: it can only join by adjacency.
 std::string compact_audit(int n, const std::string& path, const std::string& query = "") {
@@ -95,8 +97,7 @@ TEST_CASE("correlator: audit events waiting under request ids - then other reque
   const int n = 4000;
   Harness h;
   int line = 0;
-  for (int i = 0; i < n; ++i)
-    h.feed({full(tick(++line), rid(i), audit_body(kZero), "INFO")});
+  for (int i = 0; i < n; ++i) h.feed({full(tick(++line), rid(i), audit_body(kZero), "INFO")});
   for (int i = 0; i < n; ++i)
     h.feed({full(tick(++line), rid(n + i), access_body(kZero, rid(n + i)), "INFO")});
   CHECK(h.events().empty());
@@ -204,17 +205,17 @@ TEST_CASE("correlator: held bytes return to zero once requests end and leave the
 
 // Deliberate bugs these must catch: see the mutant list in the report of this change.
 
-TEST_CASE("correlator: a second access record for one request - the newest is kept and marked suspect",
-          "[correlate][mutant]") {
+TEST_CASE(
+    "correlator: a second access record for one request - the newest is kept and marked suspect",
+    "[correlate][mutant]") {
   // Pkgly writes one access record per request, right before the audit event; a forged one
   // (a whole line in a value written earlier in the request) comes first.
   Harness h;
-  h.feed({full(at(0, 1), kR1,
-               access_body(kZero, kR1, Http{"GET", "/api/x", "/api/x", "200"}), "INFO"),
-          full(at(0, 2), kR1, access_body(kZero, kR1, Http{"DELETE", "/api/x", "/api/x", "204"}),
-               "INFO"),
-          full(at(0, 3), kR1, audit_body(kZero, Http{"DELETE", "/api/x", "/api/x", "204"}),
-               "INFO")});
+  h.feed(
+      {full(at(0, 1), kR1, access_body(kZero, kR1, Http{"GET", "/api/x", "/api/x", "200"}), "INFO"),
+       full(at(0, 2), kR1, access_body(kZero, kR1, Http{"DELETE", "/api/x", "/api/x", "204"}),
+            "INFO"),
+       full(at(0, 3), kR1, audit_body(kZero, Http{"DELETE", "/api/x", "/api/x", "204"}), "INFO")});
   REQUIRE(h.events().size() == 1);
   REQUIRE(h.events()[0].access);
   CHECK(h.events()[0].access->field("http.request.method")->text == "DELETE");
@@ -265,8 +266,7 @@ TEST_CASE("correlator puts early trace-only records in log order among the reque
 TEST_CASE("correlator keeps nothing of records that come after their request was printed",
           "[correlate][mutant]") {
   Harness h;
-  h.feed({full(at(0, 1), kR1, step("before")),
-          full(at(0, 2), kR1, access_body(kZero, kR1), "INFO"),
+  h.feed({full(at(0, 1), kR1, step("before")), full(at(0, 2), kR1, access_body(kZero, kR1), "INFO"),
           full(at(0, 3), kR1, audit_body(kZero), "INFO")});
   REQUIRE(h.events().size() == 1);
   const std::size_t held = h.correlator.held_bytes();
@@ -290,18 +290,18 @@ TEST_CASE("correlator keeps nothing of records that come after their request was
 namespace pkgly_trail {
 using namespace correlate_testing;
 
-TEST_CASE("correlator: an audit event that names another exchange than its access record is suspect",
-          "[correlate][mutant][security]") {
+TEST_CASE(
+    "correlator: an audit event that names another exchange than its access record is suspect",
+    "[correlate][mutant][security]") {
   // `query=x http_request_method=DELETE ... http_response_status_code=204⏎<fake record>`: read
   // line by line, the audit event's HTTP fields are the attacker's; its access record (same
   // request id) shows the request Pkgly served.
   Harness h;
-  h.feed({full(at(0, 1), kR1, access_body(kZero, kR1, Http{"GET", "/api/x", "/api/x", "200"}),
-               "INFO"),
-          full(at(0, 2), kR1, audit_body(kZero, Http{"DELETE", "/api/x", "/api/x", "204"}),
-               "INFO"),
-          full(at(0, 3), kR2, access_body(kZero, kR2), "INFO"),
-          full(at(0, 4), kR2, audit_body(kZero), "INFO")});
+  h.feed(
+      {full(at(0, 1), kR1, access_body(kZero, kR1, Http{"GET", "/api/x", "/api/x", "200"}), "INFO"),
+       full(at(0, 2), kR1, audit_body(kZero, Http{"DELETE", "/api/x", "/api/x", "204"}), "INFO"),
+       full(at(0, 3), kR2, access_body(kZero, kR2), "INFO"),
+       full(at(0, 4), kR2, audit_body(kZero), "INFO")});
   h.correlator.finish();
   REQUIRE(h.events().size() == 2);
   CHECK(h.events()[0].audit.suspect.find("imitated") != std::string_view::npos);
@@ -318,12 +318,11 @@ TEST_CASE("correlator: an HTTP audit event keyed by id without an access record 
           full(at(0, 1), kR1, audit_body(kZero), "INFO"),
           // A websocket browse event has no access record by design.
           full(at(0, 2), kR2,
-               audit_body(kZero, Http{"", "", "", "0"}, "bob",
-                          "repository.browse_ws.connect"),
+               audit_body(kZero, Http{"", "", "", "0"}, "bob", "repository.browse_ws.connect"),
                "INFO"),
           // Status 0 and empty HTTP fields but not a browse action: not a websocket event.
-          full(at(0, 3), kR3,
-               audit_body(kZero, Http{"", "", "", "0"}, "bob", "user.delete"), "INFO")});
+          full(at(0, 3), kR3, audit_body(kZero, Http{"", "", "", "0"}, "bob", "user.delete"),
+               "INFO")});
   // The event waiting for its access record is printed at the end; the others at once.
   h.correlator.finish();
   REQUIRE(h.events().size() == 3);
@@ -346,13 +345,13 @@ TEST_CASE("correlator: an audit event without its request's span is suspect - ou
   // which go to an imitation; the genuine event, without a request id, joined a stranger's
   // access record by adjacency.
   Harness h;
-  h.feed({full(at(0, 1), kR1, access_body(kZero, kR1, Http{"GET", "/api/info", "/api/info", "200"}),
-               "INFO"),
-          // No span at all: Pkgly never writes an audit event so in a full log.
-          full(at(0, 2), "", audit_body(kZero, Http{"GET", "/api/info", "/api/info", "200"}),
-               "INFO"),
-          // Compact logs write no span fields: there, no request id is the rule.
-          compact(at(0, 3), access_body(kZero, kR2)), compact(at(0, 4), audit_body(kZero))});
+  h.feed(
+      {full(at(0, 1), kR1, access_body(kZero, kR1, Http{"GET", "/api/info", "/api/info", "200"}),
+            "INFO"),
+       // No span at all: Pkgly never writes an audit event so in a full log.
+       full(at(0, 2), "", audit_body(kZero, Http{"GET", "/api/info", "/api/info", "200"}), "INFO"),
+       // Compact logs write no span fields: there, no request id is the rule.
+       compact(at(0, 3), access_body(kZero, kR2)), compact(at(0, 4), audit_body(kZero))});
   h.correlator.finish();
   REQUIRE(h.events().size() == 2);
   CHECK(h.events()[0].audit.suspect.find("no request span") != std::string_view::npos);

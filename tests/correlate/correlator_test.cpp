@@ -45,7 +45,8 @@ TEST_CASE("correlator joins by request_id and keeps interleaved requests apart",
   CHECK(h.events().size() == 2);
 }
 
-TEST_CASE("correlator joins by trace_id - tied to the request by the access record", "[correlate]") {
+TEST_CASE("correlator joins by trace_id - tied to the request by the access record",
+          "[correlate]") {
   SECTION("trace-only records before the access record") {
     Harness h;
     h.feed({compact(at(0, 1), upstream(kT1), "HTTP request::Repository Request"),
@@ -208,7 +209,8 @@ TEST_CASE("correlator forgets requests outside the window", "[correlate]") {
   CHECK(run(by_time, {at(5), at(29)}) == std::pair<std::size_t, std::uint64_t>(1, 0));
 }
 
-TEST_CASE("correlator limits: max_related - max_memory - access_only - late records", "[correlate]") {
+TEST_CASE("correlator limits: max_related - max_memory - access_only - late records",
+          "[correlate]") {
   const std::vector<std::string> request{full(at(0, 1), kR1, step("r1")),
                                          full(at(0, 2), kR1, step("r2")),
                                          full(at(0, 3), kR1, step("r3")),

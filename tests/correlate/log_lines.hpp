@@ -31,7 +31,8 @@ struct Http {
   std::string method = "GET", route = "/api/x", path = "/api/x", status = "200";
 };
 
-inline std::string access_body(const std::string& trace, const std::string& rid, const Http& h = {}) {
+inline std::string access_body(const std::string& trace, const std::string& rid,
+                               const Http& h = {}) {
   return "pkgly::access: HTTP access trace_id=" + trace + " http.request.method=" + h.method +
          " http.route=" + h.route + " url.path=" + h.path +
          " http.response.status_code=" + h.status + " duration_ms=3 request_id=" + rid +
@@ -39,7 +40,8 @@ inline std::string access_body(const std::string& trace, const std::string& rid,
 }
 
 inline std::string audit_body(const std::string& trace, const Http& h = {},
-                       const std::string& actor = "bob", const std::string& action = "auth.me") {
+                              const std::string& actor = "bob",
+                              const std::string& action = "auth.me") {
   return "pkgly::audit: Audit event trace_id=" + trace + " action=" + action +
          " outcome=success actor_username=" + actor +
          " actor_id=3 actor_authenticated=true resource_kind= resource_id= resource_name= "
@@ -51,7 +53,7 @@ inline std::string audit_body(const std::string& trace, const Http& h = {},
 
 // `full` format: inside the HTTP request span of `rid`, or outside any span when it is empty.
 inline std::string full(const std::string& time, const std::string& rid, const std::string& body,
-                 const std::string& level = "DEBUG") {
+                        const std::string& level = "DEBUG") {
   std::string padded = std::string(5 - level.size(), ' ') + level;
   std::string spans =
       rid.empty() ? "" : "HTTP request{request_id=" + rid + " http.route=\"/api/x\"}: ";
@@ -63,7 +65,7 @@ inline std::string step(const std::string& message) {
 
 // `compact` format: span names only, so no request_id except the access record's own field.
 inline std::string compact(const std::string& time, const std::string& body,
-                    const std::string& spans = "HTTP request") {
+                           const std::string& spans = "HTTP request") {
   return time + "  INFO [" + spans + "] " + body;
 }
 inline std::string upstream(const std::string& trace) {

@@ -1,10 +1,11 @@
 // `trace ID` in the library: every record of one request, by request_id, trace_id or a prefix.
 #include "pkgly_trail/correlate/request_trace.hpp"
-#include "pkgly_trail/parse/record_assembler.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
 #include <vector>
+
+#include "pkgly_trail/parse/record_assembler.hpp"
 
 namespace pkgly_trail {
 namespace {

@@ -1,19 +1,19 @@
 // --follow across a rotation: a writer process appends, logrotate-style renames, starts a new
 // file, and truncates; every line is read exactly once, in order.
-#include <catch2/catch.hpp>
+#include "pkgly_trail/input/follow.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "pkgly_trail/input/follow.hpp"
 
 namespace pkgly_trail {
 namespace {
@@ -78,7 +78,8 @@ TEST_CASE("follow reads a growing file through rename and truncate rotations", "
   writer.join();
 
   REQUIRE(collect.lines.size() == 300);
-  for (int i = 0; i < 300; ++i) CHECK(collect.lines[static_cast<std::size_t>(i)] == "line " + std::to_string(i + 1));
+  for (int i = 0; i < 300; ++i)
+    CHECK(collect.lines[static_cast<std::size_t>(i)] == "line " + std::to_string(i + 1));
   std::system(("rm -rf " + dir).c_str());
 }
 

@@ -47,8 +47,7 @@ TEST_CASE("a stored gzip member just over 1 MiB read by name decompresses byte f
   }
 }
 
-TEST_CASE("a gzip stream over 1 MiB through a pipe decompresses byte for byte",
-          "[input][gzip]") {
+TEST_CASE("a gzip stream over 1 MiB through a pipe decompresses byte for byte", "[input][gzip]") {
   const std::string text = varied_lines(5 * kMiB, 3);
   const std::string gzip = gzip_member(text, 1);
   REQUIRE(gzip.size() > 2 * kMiB);
@@ -92,8 +91,8 @@ TEST_CASE("gzip members of random sizes (some past 1 MiB) read whole by name and
     const int members = 2 + static_cast<int>(random() % 4);
     for (int m = 0; m < members; ++m) {
       // Mostly small members, one in three between 1 and 3 MiB; members may end mid-line.
-      const std::size_t size = random() % 3 == 0 ? kMiB + random() % (2 * kMiB)
-                                                  : 1 + random() % 70000;
+      const std::size_t size =
+          random() % 3 == 0 ? kMiB + random() % (2 * kMiB) : 1 + random() % 70000;
       std::string part = varied_lines(size, static_cast<unsigned>(random()));
       part.resize(size);
       text += part;

@@ -279,8 +279,7 @@ TEST_CASE("a missing file is an InputError naming it", "[input]") {
     LineReader::open(path);
     FAIL("open did not throw");
   } catch (const InputError& error) {
-    CHECK(std::string(error.what()) ==
-          "cannot open '" + path + "': No such file or directory");
+    CHECK(std::string(error.what()) == "cannot open '" + path + "': No such file or directory");
   }
 }
 
@@ -365,8 +364,7 @@ std::vector<Clock::time_point> read_trickling_pipe(const std::vector<std::string
 
 }  // namespace
 
-TEST_CASE("a pipe silent for idle_after gets on_idle after the lines it already has",
-          "[input]") {
+TEST_CASE("a pipe silent for idle_after gets on_idle after the lines it already has", "[input]") {
   Collector collector;
   ReadOutcome outcome{};
   const auto written = read_trickling_pipe({"first\n", "second\n"}, collector, outcome);

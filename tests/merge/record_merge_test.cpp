@@ -27,7 +27,8 @@ class TextReader : public LineReader {
     for (std::size_t start = 0; start < text_.size();) {
       std::size_t end = text_.find('\n', start);
       if (end == std::string::npos) end = text_.size();
-      handler.on_line(InputLine{name_, std::string_view(text_).substr(start, end - start), ++lines_});
+      handler.on_line(
+          InputLine{name_, std::string_view(text_).substr(start, end - start), ++lines_});
       start = end + 1;
       bytes_ = start;
       before_next_line(handler);
@@ -199,8 +200,8 @@ TEST_CASE("merge: multi-line pretty records are kept whole", "[merge][pretty]") 
   testing::CollectRecords collected;
   testing::KeepProblems observer;
   MergeResult result =
-      merge_records(two(text_input("a.log", halves[0]), text_input("b.log", halves[1])),
-                    collected, AssemblerOptions{}, observer);
+      merge_records(two(text_input("a.log", halves[0]), text_input("b.log", halves[1])), collected,
+                    AssemblerOptions{}, observer);
   REQUIRE(collected.records.size() == whole.records.size());
   for (std::size_t i = 0; i < whole.records.size(); ++i) {
     const Record& want = whole.records[i];
@@ -293,7 +294,8 @@ TEST_CASE("merge: a large input goes through bounded queues", "[merge][memory]")
   CHECK(watch.seen == 20000);
   CHECK(result.stats.records == 20020);
   // A few batches, plus the records the assembler keeps for its doubt window.
-  const std::uint64_t window_lines = RecordAssembler::kDoubtWindowBytes / (many_text.size() / 20000);
+  const std::uint64_t window_lines =
+      RecordAssembler::kDoubtWindowBytes / (many_text.size() / 20000);
   CHECK(watch.most_ahead < 4000 + window_lines);
 }
 
@@ -374,8 +376,7 @@ TEST_CASE("merge: should_stop ends it early and every reader ends", "[merge][int
                                      seen, AssemblerOptions{}, observer);
   CHECK(seen.order.size() >= 1000);
   // Read before the stop: a few batches and each input's assembler's doubt window.
-  CHECK(seen.order.size() <
-        5000 + 2 * RecordAssembler::kDoubtWindowBytes / (text.size() / 50000));
+  CHECK(seen.order.size() < 5000 + 2 * RecordAssembler::kDoubtWindowBytes / (text.size() / 50000));
   CHECK(result.stats.records < 100000);
 }
 
@@ -421,8 +422,7 @@ TEST_CASE("merge: the progress counts the input bytes behind the records taken",
 
 namespace pkgly_trail {
 
-TEST_CASE("merge: records of lines read before a stop still come out",
-          "[merge][interrupt]") {
+TEST_CASE("merge: records of lines read before a stop still come out", "[merge][interrupt]") {
   // A live input that has delivered two lines and then waits for more (a pipe that is not yet
   // idle) when Ctrl-C comes: its records are not lost with the stop.
   struct WaitingReader : TextReader {

@@ -7,7 +7,6 @@
 
 namespace pkgly_trail::testing {
 
-
 struct Dialect {
   const char* name;
   std::string header;  // everything before the message
@@ -16,16 +15,28 @@ struct Dialect {
   std::string first_sep;
 };
 
-inline std::string audit_record(const Dialect& d, const std::string& actor, const std::string& query,
-                         const std::string& status) {
+inline std::string audit_record(const Dialect& d, const std::string& actor,
+                                const std::string& query, const std::string& status) {
   const std::vector<std::pair<std::string, std::string>> fields{
-      {"trace_id", "00000000000000000000000000000000"}, {"action", "package.search"},
-      {"outcome", "success"}, {"actor_username", actor}, {"actor_id", "3"},
-      {"actor_authenticated", "true"}, {"resource_kind", ""}, {"resource_id", ""},
-      {"resource_name", ""}, {"repository_id", ""}, {"storage_id", ""},
-      {"target_user_id", "0"}, {"token_id", "0"}, {"path", ""}, {"query", query},
-      {"http_request_method", "GET"}, {"http_route", "/api/search/packages"},
-      {"url_path", "/api/search/packages"}, {"http_response_status_code", status}};
+      {"trace_id", "00000000000000000000000000000000"},
+      {"action", "package.search"},
+      {"outcome", "success"},
+      {"actor_username", actor},
+      {"actor_id", "3"},
+      {"actor_authenticated", "true"},
+      {"resource_kind", ""},
+      {"resource_id", ""},
+      {"resource_name", ""},
+      {"repository_id", ""},
+      {"storage_id", ""},
+      {"target_user_id", "0"},
+      {"token_id", "0"},
+      {"path", ""},
+      {"query", query},
+      {"http_request_method", "GET"},
+      {"http_route", "/api/search/packages"},
+      {"url_path", "/api/search/packages"},
+      {"http_response_status_code", status}};
   std::string text = d.header + "Audit event";
   for (const auto& [key, value] : fields) text += d.sep + key + d.close + value;
   return text;
@@ -47,15 +58,13 @@ inline const std::vector<Dialect>& dialects() {
   return all;
 }
 
-
 // The fields an audit record of the dialect ends with (after its last free-text value): what
 // a hostile value imitates.
-inline std::string audit_tail(const Dialect& d, const std::string& method,
-                              const std::string& route, const std::string& path,
-                              const std::string& status) {
-  return d.sep + "http_request_method" + d.close + method + d.sep + "http_route" + d.close +
-         route + d.sep + "url_path" + d.close + path + d.sep + "http_response_status_code" +
-         d.close + status;
+inline std::string audit_tail(const Dialect& d, const std::string& method, const std::string& route,
+                              const std::string& path, const std::string& status) {
+  return d.sep + "http_request_method" + d.close + method + d.sep + "http_route" + d.close + route +
+         d.sep + "url_path" + d.close + path + d.sep + "http_response_status_code" + d.close +
+         status;
 }
 inline std::string search_tail(const Dialect& d, const std::string& status) {
   return audit_tail(d, "GET", "/api/search/packages", "/api/search/packages", status);

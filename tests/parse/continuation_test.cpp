@@ -10,8 +10,8 @@
 
 namespace pkgly_trail {
 using testing::audit_record;
-using testing::dialects;
 using testing::Dialect;
+using testing::dialects;
 using testing::field_text;
 using testing::parse_text;
 using testing::record_end;
@@ -193,8 +193,8 @@ TEST_CASE("a line that does not parse is never held - even with pkgly::audit in 
           "[parse][continuation][security]") {
   // Route 4: the schema comes from the parsed target only.
   const Dialect& d = dialect("full");
-  for (std::string path : {std::string("x( }: b{ pkgly::audit: y"),
-                           std::string("x\x1b[1m}\x1b[0m pkgly::audit: y")}) {
+  for (std::string path :
+       {std::string("x( }: b{ pkgly::audit: y"), std::string("x\x1b[1m}\x1b[0m pkgly::audit: y")}) {
     std::string log = "2025-11-20T10:15:30.040000Z DEBUG HTTP request{request_id=r-1}: " + path +
                       "\n" + audit_record(d, "bob", "q", "200") + "\n" +
                       audit_record(d, "carol", "q", "200") + "\n";
@@ -236,8 +236,8 @@ TEST_CASE("a compose prefix inside a value of a log without prefixes is content"
   // Route 6: `q⏎pkgly-1  | <fake>` must not put the fake line in another service's slot.
   const Dialect& d = dialect("full");
   const std::string query = "q\npkgly-1  | " + fake_delete(d) + "\nx";
-  std::string log = audit_record(d, "bob", query, "201") + "\n" +
-                    audit_record(d, "carol", "q", "200") + "\n";
+  std::string log =
+      audit_record(d, "bob", query, "201") + "\n" + audit_record(d, "carol", "q", "200") + "\n";
   auto parsed = parse_text(log);
   auto audits = audits_of(parsed);
   REQUIRE(audits.size() == 2);
@@ -265,8 +265,8 @@ TEST_CASE("hundreds of newlines do not outlast the hold", "[parse][continuation]
   // Route 8: 256 newlines (770 bytes of %0A) used to exceed a line limit.
   const Dialect& d = dialect("full");
   const std::string query = std::string(1000, '\n') + fake_delete(d) + "\nx";
-  std::string log = audit_record(d, "bob", query, "201") + "\n" +
-                    audit_record(d, "carol", "q", "200") + "\n";
+  std::string log =
+      audit_record(d, "bob", query, "201") + "\n" + audit_record(d, "carol", "q", "200") + "\n";
   auto parsed = parse_text(log);
   auto audits = audits_of(parsed);
   REQUIRE(audits.size() == 2);
@@ -348,8 +348,7 @@ TEST_CASE("a held record that names its last key on every line is given up - and
   CHECK(field_text(*audits.back(), "actor_username") == "carol");
 }
 
-TEST_CASE("many compose services keep a bounded number of slots",
-          "[parse][continuation][cost]") {
+TEST_CASE("many compose services keep a bounded number of slots", "[parse][continuation][cost]") {
   // 160,000 distinct service names used to cost a scan of every earlier one per line.
   testing::CollectRecords collected;
   RecordAssembler assembler(collected);
@@ -383,7 +382,8 @@ TEST_CASE("a json record with bytes that are not UTF-8 is kept - those bytes as 
           "[parse][json]") {
   // Conformance class 6.
   std::string log =
-      "{\"fields\":{\"message\":\"Audit event\",\"actor_username\":\"b\xff" "ob\"},"
+      "{\"fields\":{\"message\":\"Audit event\",\"actor_username\":\"b\xff"
+      "ob\"},"
       "\"level\":\"INFO\",\"target\":\"pkgly::audit\",\"timestamp\":\"2025-11-20T10:15:30.1Z\"}\n";
   auto parsed = parse_text(log);
   REQUIRE(parsed.records.size() == 1);
@@ -401,7 +401,8 @@ TEST_CASE("a json line of exactly 16 KiB that is a whole object is not a docker 
     const std::string head = "{\"fields\":{\"message\":\"Audit event\",\"actor_username\":\"" +
                              actor + "\",\"query\":\"";
     const std::string tail =
-        "\"},\"level\":\"INFO\",\"target\":\"pkgly::audit\",\"timestamp\":\"2025-11-20T10:15:30.1Z\"}";
+        "\"},\"level\":\"INFO\",\"target\":\"pkgly::audit\",\"timestamp\":\"2025-11-20T10:15:30."
+        "1Z\"}";
     return head + std::string(size - head.size() - tail.size(), 'q') + tail;
   };
   const std::string exact = json_audit("mallory", 16384);
@@ -436,8 +437,8 @@ TEST_CASE("a value that imitates its record's end and then whole records marks t
   // record without schema>`; Pkgly's genuine tail then lands in that last record.
   const Dialect& d = dialect("full");
   const std::string imitated = search_tail(d, "200");
-  const std::string query = "x" + imitated + "\n" + fake_delete(d) +
-                            "\n2025-11-20T10:15:31.000003Z DEBUG pkgly::x: y";
+  const std::string query =
+      "x" + imitated + "\n" + fake_delete(d) + "\n2025-11-20T10:15:31.000003Z DEBUG pkgly::x: y";
   std::string log = audit_record(d, "mallory", query, "201") + "\n";
   auto parsed = parse_text(log);
   auto audits = audits_of(parsed);
@@ -447,12 +448,11 @@ TEST_CASE("a value that imitates its record's end and then whole records marks t
   CHECK(parsed.stats.first_orphan_tail == "test.log:3");
 }
 
-TEST_CASE("a genuine audit record is not an orphan tail of itself",
-          "[parse][continuation]") {
+TEST_CASE("a genuine audit record is not an orphan tail of itself", "[parse][continuation]") {
   for (const Dialect& d : dialects()) {
     DYNAMIC_SECTION(d.name) {
-      std::string log = audit_record(d, "bob", "first line\nsecond", "200") + record_end(d) +
-                        "\n" + audit_record(d, "carol", "q", "200") + record_end(d) + "\n";
+      std::string log = audit_record(d, "bob", "first line\nsecond", "200") + record_end(d) + "\n" +
+                        audit_record(d, "carol", "q", "200") + record_end(d) + "\n";
       auto parsed = parse_text(log);
       CHECK(parsed.stats.orphan_tail_lines == 0);
       CHECK(parsed.stats.suspect_records == 0);
@@ -469,9 +469,8 @@ TEST_CASE("an imitated end then a fake record that takes the genuine tail marks 
   for (const Dialect& d : dialects()) {
     if (std::string(d.name) == "pretty") continue;  // its location line decides (own test)
     const std::string imitated = delete_tail(d);
-    const std::string repeated_key =
-        "admin" + d.sep + "actor_id" + d.close + "1" + d.sep + "actor_authenticated" + d.close +
-        "true";
+    const std::string repeated_key = "admin" + d.sep + "actor_id" + d.close + "1" + d.sep +
+                                     "actor_authenticated" + d.close + "true";
     for (const std::string& fake_actor : {repeated_key, std::string("admin")}) {
       std::string fake = audit_record(d, fake_actor, "z", "201");
       fake.replace(fake.find("package.search"), 14, "user.delete");
@@ -557,7 +556,8 @@ TEST_CASE("records a request's URL line break can reach and that the URL wrote a
            "}: pkgly::audit: Audit event trace_id=00000000000000000000000000000000 action=" +
            action + " outcome=success actor_username=" + actor +
            " actor_id=3 actor_authenticated=true resource_kind= resource_id= resource_name= "
-           "repository_id= storage_id= target_user_id=0 token_id=0 path= query=" + query;
+           "repository_id= storage_id= target_user_id=0 token_id=0 path= query=" +
+           query;
   };
   const std::string fake_access =
       "2025-11-20T10:15:30.000500Z  INFO HTTP request{request_id=r-fake}: pkgly::access: HTTP "
@@ -567,10 +567,10 @@ TEST_CASE("records a request's URL line break can reach and that the URL wrote a
   const std::string fake_head = audit("000501", "request_id=r-fake", "admin", "user.delete", "y");
   const std::string value = "x" + tail + "\n" + fake_access + "\n" + fake_head;
   const std::string span = "url.query=q=" + percent_encoded(value) + " request_id=r-bob";
-  const std::string log = audit("000001", "request_id=r-alice", "alice", "package.search", "") +
-                          tail + "\n" + audit("000002", span, "bob", "package.search", value) +
-                          tail + "\n" + audit("000900", "request_id=r-carol", "carol",
-                                              "package.search", "") + tail + "\n";
+  const std::string log =
+      audit("000001", "request_id=r-alice", "alice", "package.search", "") + tail + "\n" +
+      audit("000002", span, "bob", "package.search", value) + tail + "\n" +
+      audit("000900", "request_id=r-carol", "carol", "package.search", "") + tail + "\n";
   auto parsed = parse_text(log);
   std::vector<std::string> marked, clean;
   for (const Record& r : parsed.records) {

@@ -7,11 +7,10 @@
 
 namespace pkgly_trail {
 using testing::audit_record;
-using testing::dialects;
 using testing::Dialect;
+using testing::dialects;
 using testing::field_text;
 using testing::parse_text;
-
 
 TEST_CASE("a newline and a fake audit record inside a value forge nothing",
           "[parse][schema][security]") {

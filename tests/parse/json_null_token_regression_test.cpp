@@ -4,8 +4,8 @@
 #include <catch2/catch.hpp>
 #include <string>
 
-#include "parse/parse_helpers.hpp"
 #include "parse/json_format.hpp"
+#include "parse/parse_helpers.hpp"
 
 namespace pkgly_trail {
 

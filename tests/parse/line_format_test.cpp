@@ -19,7 +19,8 @@ std::string audit_line(std::string_view query) {
   std::string fields(kAuditFields);
   fields.replace(fields.find("{Q}"), 3, query);
   return "2025-11-20T10:15:30.100000Z  INFO HTTP request{request_id=r-1 http.route=\"/a\"}: "
-         "pkgly::audit: Audit event " + fields;
+         "pkgly::audit: Audit event " +
+         fields;
 }
 }  // namespace
 
@@ -125,8 +126,7 @@ TEST_CASE("schema: a forged actor block inside actor_username fails validation",
   CHECK(parsed.records[0].field("actor_authenticated")->kind == ValueKind::Bool);
 }
 
-TEST_CASE("schema: types come from the schema - not from the look of a value",
-          "[parse][schema]") {
+TEST_CASE("schema: types come from the schema - not from the look of a value", "[parse][schema]") {
   auto parsed = parse_text(audit_line("123"));
   REQUIRE(parsed.records.size() == 1);
   CHECK(parsed.records[0].field("query")->kind == ValueKind::String);
@@ -168,11 +168,10 @@ TEST_CASE("a message Pkgly formats with user text keeps a hostile key=value insi
   for (const std::string header : {"2025-11-20T10:15:30.1Z  INFO HTTP request{request_id=r-1}: ",
                                    "2025-11-20T10:15:30.1Z  INFO [HTTP request] "}) {
     INFO(header);
-    auto parsed = parse_text(header +
-                             "pkgly::repository::npm: Saving File: pkg/a user=admin x=1.tgz\n" +
-                             header +
-                             "pkgly::docker: Docker GET request path: [\"v2\", \"a b=c\"]\n" +
-                             header + "pkgly::app: Loaded repo count=3\n");
+    auto parsed =
+        parse_text(header + "pkgly::repository::npm: Saving File: pkg/a user=admin x=1.tgz\n" +
+                   header + "pkgly::docker: Docker GET request path: [\"v2\", \"a b=c\"]\n" +
+                   header + "pkgly::app: Loaded repo count=3\n");
     REQUIRE(parsed.records.size() == 3);
     CHECK(parsed.records[0].message ==
           std::optional<std::string_view>("Saving File: pkg/a user=admin x=1.tgz"));

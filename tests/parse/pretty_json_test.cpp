@@ -72,8 +72,9 @@ TEST_CASE("json: not a record - truncated - not an object", "[parse][json]") {
 
 TEST_CASE("json: a line split by docker at 16 KiB is joined again", "[parse][json]") {
   std::string big(20000, 'a');
-  std::string line = R"({"timestamp":"2025-11-20T10:15:30.1Z","level":"INFO","fields":{"message":")" +
-                     big + R"("},"target":"t"})";
+  std::string line =
+      R"({"timestamp":"2025-11-20T10:15:30.1Z","level":"INFO","fields":{"message":")" + big +
+      R"("},"target":"t"})";
   std::string split = line.substr(0, 16384) + "\n" + line.substr(16384);
   auto parsed = parse_text(split);
   REQUIRE(parsed.records.size() == 1);
@@ -162,10 +163,10 @@ TEST_CASE("required text skips parsing records that cannot match - and only thos
       CHECK(got == want);
       CHECK(filtered.stats.records == all.stats.records);
       CHECK(filtered.stats.records_skipped > filtered.stats.records / 2);
-      CHECK(filtered.stats.lines == filtered.stats.record_lines + filtered.stats.continuation_lines +
-                                        filtered.stats.non_tracing_lines +
-                                        filtered.stats.unparsed_lines +
-                                        filtered.stats.other_service_lines);
+      CHECK(filtered.stats.lines ==
+            filtered.stats.record_lines + filtered.stats.continuation_lines +
+                filtered.stats.non_tracing_lines + filtered.stats.unparsed_lines +
+                filtered.stats.other_service_lines);
     }
   }
 }

@@ -1,17 +1,16 @@
 // find_text against std::string_view::find on every position of haystacks that cross the
 // 16-byte blocks of the SIMD loop.
-#include <catch2/catch.hpp>
+#include "parse/text_search.hpp"
 
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
-
-#include "parse/text_search.hpp"
 
 namespace pkgly_trail {
 
 TEST_CASE("find_text finds what string_view::find finds - wherever it is") {
-  for (const std::string& needle : std::vector<std::string>{"p", "pk", "pkgly::", "pkgly::audit",
-                                                             std::string(40, 'x')}) {
+  for (const std::string& needle :
+       std::vector<std::string>{"p", "pk", "pkgly::", "pkgly::audit", std::string(40, 'x')}) {
     for (std::size_t size = 0; size < 70; ++size) {
       for (std::size_t at = 0; at + needle.size() <= size; ++at) {
         // Near misses around the needle: its first and last bytes without the middle.

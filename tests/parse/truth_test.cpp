@@ -1,10 +1,11 @@
 // Every sample log, parsed by the parse stage alone, yields exactly the audit events of its
 // ground-truth file, in order, with exactly the fields of the truth (none missing, none extra)
 // typed as the application passed them, the request_id and, for websocket events, the spans.
+#include "support/truth.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "pkgly_trail/parse/record_assembler.hpp"
-#include "support/truth.hpp"
 #include "support/truth_audit.hpp"
 
 namespace pkgly_trail {
@@ -26,9 +27,15 @@ std::string fields_json(const Record& record) {
     if (json.size() > 1) json += ',';
     json += testing::json_quote(field.key) + ":";
     switch (field.value.kind) {
-      case ValueKind::String: json += testing::json_quote(field.value.text); break;
-      case ValueKind::Null: json += "null"; break;
-      default: json += field.value.text; break;  // numbers and booleans as logged
+      case ValueKind::String:
+        json += testing::json_quote(field.value.text);
+        break;
+      case ValueKind::Null:
+        json += "null";
+        break;
+      default:
+        json += field.value.text;
+        break;  // numbers and booleans as logged
     }
   }
   return json + "}";

@@ -2,9 +2,9 @@
 // chain that answers false stops the reading, and a missing input is a problem, not the end.
 #include "pkgly_trail/read/read_records.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
 
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "input/input_test_support.hpp"

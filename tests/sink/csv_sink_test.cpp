@@ -160,11 +160,13 @@ TEST_CASE("csv and tsv guard string cells that a spreadsheet would run as formul
         CHECK(row.find("'") == std::string::npos);
         CHECK(row.find(tsv ? "\\r=1+1" : "\"\r=1+1\"") != std::string::npos);
       } else if (tsv) {
-        CHECK(row ==
-              "'=HYPERLINK(\"http://evil\")\t'+1+1\t'-2+3\t'@SUM(A1)\t-5\t'\\tx\tplain\t'\\r=1+1\n");
+        CHECK(
+            row ==
+            "'=HYPERLINK(\"http://evil\")\t'+1+1\t'-2+3\t'@SUM(A1)\t-5\t'\\tx\tplain\t'\\r=1+1\n");
       } else {
         CHECK(row ==
-              "\"'=HYPERLINK(\"\"http://evil\"\")\",'+1+1,'-2+3,'@SUM(A1),-5,'\tx,plain,\"'\r=1+1\"\n");
+              "\"'=HYPERLINK(\"\"http://"
+              "evil\"\")\",'+1+1,'-2+3,'@SUM(A1),-5,'\tx,plain,\"'\r=1+1\"\n");
       }
       out.buffer().clear();
     }

@@ -1,5 +1,6 @@
-#include <catch2/catch.hpp>
 #include <simdjson.h>
+
+#include <catch2/catch.hpp>
 
 #include "pkgly_trail/sink/ecs_document.hpp"
 

@@ -1,12 +1,12 @@
 // Log text on a terminal (src/sink/terminal_text.cpp): every bidirectional control is shown as
 // an escape, never passed through, and a value that could pass for more than one key=value
 // field is quoted.
+#include "pkgly_trail/sink/terminal_text.hpp"
+
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
 #include <string>
-
-#include "pkgly_trail/sink/terminal_text.hpp"
 
 namespace pkgly_trail {
 namespace {
@@ -45,7 +45,8 @@ TEST_CASE("terminal text: bidi embeddings - overrides and isolates are escaped",
   for (char32_t cp : {0x2029, 0x202F, 0x2065, 0x206A}) CHECK(safe(utf8(cp)) == utf8(cp));
 }
 
-TEST_CASE("terminal values: an equals sign - a space or a double quote forces quotes", "[sink][terminal][security]") {
+TEST_CASE("terminal values: an equals sign - a space or a double quote forces quotes",
+          "[sink][terminal][security]") {
   CHECK(value("plain") == "plain");
   CHECK(value("") == "\"\"");
   CHECK(value("x=1") == "\"x=1\"");

@@ -1,6 +1,5 @@
 // Text output for people at a terminal: --utc / --local times and lines cut to the width.
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <ctime>
 #include <optional>
@@ -67,12 +66,11 @@ class TimeZone {
   std::optional<std::string> old_;
 };
 
-
 }  // namespace
 
 TEST_CASE("text times are shown as logged by default") {
-  CHECK(render(event_at("2025-11-20T11:15:30.369463+01:00"), {}).starts_with(
-      "2025-11-20T11:15:30.369463+01:00 "));
+  CHECK(render(event_at("2025-11-20T11:15:30.369463+01:00"), {})
+            .starts_with("2025-11-20T11:15:30.369463+01:00 "));
 }
 
 TEST_CASE("utc option: --utc converts text times to UTC") {
@@ -137,8 +135,8 @@ TEST_CASE("cutting never splits a character and resets colour") {
   CHECK(cut.find("\xc3\xa9t\xc3\xa9") != std::string::npos);
   std::string accents;
   for (int i = 0; i < 100; ++i) accents += "\xc3\xa9";
-  const std::string all_accents = render(event_at("2025-11-20T10:15:30.369463Z", accents),
-                                         with_width(60));
+  const std::string all_accents =
+      render(event_at("2025-11-20T10:15:30.369463Z", accents), with_width(60));
   CHECK(all_accents.ends_with("\xc3\xa9\xe2\x80\xa6\n"));
   CHECK(columns_of(all_accents.substr(0, all_accents.size() - 1)) == 60);
   const std::string long_message(100, 'x');

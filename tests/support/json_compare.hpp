@@ -16,27 +16,41 @@ enum class JsonKind { Null, Bool, Integer, Float, String, Array, Object };
 
 inline JsonKind json_kind(simdjson::dom::element value) {
   switch (value.type()) {
-    case simdjson::dom::element_type::NULL_VALUE: return JsonKind::Null;
-    case simdjson::dom::element_type::BOOL: return JsonKind::Bool;
+    case simdjson::dom::element_type::NULL_VALUE:
+      return JsonKind::Null;
+    case simdjson::dom::element_type::BOOL:
+      return JsonKind::Bool;
     case simdjson::dom::element_type::INT64:
-    case simdjson::dom::element_type::UINT64: return JsonKind::Integer;
-    case simdjson::dom::element_type::DOUBLE: return JsonKind::Float;
-    case simdjson::dom::element_type::STRING: return JsonKind::String;
-    case simdjson::dom::element_type::ARRAY: return JsonKind::Array;
-    case simdjson::dom::element_type::OBJECT: return JsonKind::Object;
+    case simdjson::dom::element_type::UINT64:
+      return JsonKind::Integer;
+    case simdjson::dom::element_type::DOUBLE:
+      return JsonKind::Float;
+    case simdjson::dom::element_type::STRING:
+      return JsonKind::String;
+    case simdjson::dom::element_type::ARRAY:
+      return JsonKind::Array;
+    case simdjson::dom::element_type::OBJECT:
+      return JsonKind::Object;
   }
   return JsonKind::Null;
 }
 
 inline std::string_view json_kind_name(JsonKind kind) {
   switch (kind) {
-    case JsonKind::Null: return "null";
-    case JsonKind::Bool: return "bool";
-    case JsonKind::Integer: return "integer";
-    case JsonKind::Float: return "float";
-    case JsonKind::String: return "string";
-    case JsonKind::Array: return "array";
-    case JsonKind::Object: return "object";
+    case JsonKind::Null:
+      return "null";
+    case JsonKind::Bool:
+      return "bool";
+    case JsonKind::Integer:
+      return "integer";
+    case JsonKind::Float:
+      return "float";
+    case JsonKind::String:
+      return "string";
+    case JsonKind::Array:
+      return "array";
+    case JsonKind::Object:
+      return "object";
   }
   return "?";
 }

@@ -1,9 +1,10 @@
 #pragma once
 // Runs the pkgly-trail binary for end-to-end tests.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string>
-#include <unistd.h>
 
 #include "support/truth.hpp"
 
@@ -37,8 +38,8 @@ inline RunResult run_trail(const std::string& args, const std::string& input = "
     std::fwrite(input.data(), 1, input.size(), in);
     std::fclose(in);
   }
-  std::string command = env + " " + shell_quote(PKGLY_TRAIL_BINARY) + " " + args + " <" +
-                        dir + "/in >" + dir + "/out 2>" + dir + "/err";
+  std::string command = env + " " + shell_quote(PKGLY_TRAIL_BINARY) + " " + args + " <" + dir +
+                        "/in >" + dir + "/out 2>" + dir + "/err";
   int raw = std::system(command.c_str());
   RunResult result;
   result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
@@ -48,6 +49,8 @@ inline RunResult run_trail(const std::string& args, const std::string& input = "
   return result;
 }
 
-inline std::string fixture_arg(const std::string& name) { return shell_quote(fixture_path(name)); }
+inline std::string fixture_arg(const std::string& name) {
+  return shell_quote(fixture_path(name));
+}
 
 }  // namespace pkgly_trail::testing

@@ -64,10 +64,17 @@ inline std::string repeat_log(const std::string& sample, std::size_t bytes) {
 // The samples, each with its truth file.
 inline const std::vector<std::string>& sample_names() {
   static const std::vector<std::string> names{
-      "adversarial-full-ansi",     "adversarial-json",      "compact-pkgly-ansi",
-      "compose-ts-interleaved-postgres", "full-ansi-compose-real", "full-ansi-compose",
-      "json-compose-real",         "json-plain-zero",       "pretty-noansi",
-      "full-plain-compose",        "pretty-ansi-compose",
+      "adversarial-full-ansi",
+      "adversarial-json",
+      "compact-pkgly-ansi",
+      "compose-ts-interleaved-postgres",
+      "full-ansi-compose-real",
+      "full-ansi-compose",
+      "json-compose-real",
+      "json-plain-zero",
+      "pretty-noansi",
+      "full-plain-compose",
+      "pretty-ansi-compose",
       // Pkgly restarted twice: full without ANSI, then pretty, then json, in one stream.
       "full-plain-restart",
   };

@@ -17,9 +17,8 @@ namespace pkgly_trail::testing {
 
 // The keys of a truth line that describe the event rather than being one of its fields.
 inline bool is_truth_meta_key(std::string_view key) {
-  static const std::set<std::string_view> meta{"seq",    "timestamp",     "request_id",
-                                               "access", "related",       "ws_request_id",
-                                               "spans"};
+  static const std::set<std::string_view> meta{"seq",     "timestamp",     "request_id", "access",
+                                               "related", "ws_request_id", "spans"};
   return meta.contains(key);
 }
 
@@ -78,8 +77,7 @@ inline std::vector<std::string> object_keys(simdjson::dom::object object) {
 // One audit event as `audit -o json` writes it (and as the "audit" part of `join -o json`,
 // both led by the contract's version; and as SQLite's record_json, without it) against its
 // truth line. Compact logs carry no span fields: no request_id and no spans there.
-inline void check_audit_json(simdjson::dom::object got, simdjson::dom::object truth,
-                             bool compact) {
+inline void check_audit_json(simdjson::dom::object got, simdjson::dom::object truth, bool compact) {
   std::vector<std::string> keys = object_keys(got);
   if (!keys.empty() && keys.front() == "contract") {
     CHECK(std::int64_t(got["contract"]) == 1);
@@ -156,8 +154,8 @@ inline void check_related_json(simdjson::dom::array got, simdjson::dom::array tr
     INFO("related #" << ++i);
     for (auto [key, value] : want) {
       INFO("truth key " << key);
-      CHECK(std::set<std::string_view>{"timestamp", "level", "target", "message",
-                                       "logged_message", "spans"}
+      CHECK(std::set<std::string_view>{"timestamp", "level", "target", "message", "logged_message",
+                                       "spans"}
                 .contains(key));
     }
     CHECK(std::string_view(record["timestamp"]) == std::string_view(want["timestamp"]));

@@ -58,7 +58,7 @@ struct JoinStats {
   std::uint64_t missing_span = 0;
   std::string first_missing_span;
   std::string first_exchange_mismatch;  // the audit event's input:line
-  std::size_t peak_bytes = 0;          // most bytes held at once (counted as --max-memory counts)
+  std::size_t peak_bytes = 0;           // most bytes held at once (counted as --max-memory counts)
 };
 
 // A stage: takes records, hands joined audit events to its sink (the stage contract,

@@ -20,7 +20,6 @@ struct MergeInput {
   std::unique_ptr<LineReader> reader;
 };
 
-
 struct MergeResult {
   ParseStats stats;  // summed over the inputs; first_unparsed from the first input with one
   std::uint64_t bytes = 0;

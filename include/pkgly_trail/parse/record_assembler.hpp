@@ -30,7 +30,7 @@ struct ParseStats {
   std::uint64_t other_service_lines = 0;  // dropped by --service
   std::uint64_t records = 0;
   std::array<std::uint64_t, 4> records_by_format{};  // indexed by Format
-  std::uint64_t records_skipped = 0;  // not parsed: could not match (required_text)
+  std::uint64_t records_skipped = 0;                 // not parsed: could not match (required_text)
   std::string first_unparsed;                        // "file:line" of the first unparsed line
 
   // Where the log can be read two ways (docs/security.md). Sub-counts of the lines above.
@@ -48,7 +48,7 @@ struct ParseStats {
   // Records within the lines a percent-encoded line break (%0A, %0D) in a URL can reach: the
   // value decoded from that URL may carry them (docs/security.md). Marked suspect.
   std::uint64_t url_break_records = 0;
-  std::string first_url_break;  // "file:line" of the first one
+  std::string first_url_break;        // "file:line" of the first one
   std::string first_orphan_tail;      // "file:line"
   std::uint64_t suspect_records = 0;  // records handed on with Record::suspect set
   // Parses of held records to see whether a new line finished them (bounded per record).
@@ -116,8 +116,7 @@ class RecordAssembler {
   void start(Pending& pending, std::string_view body, std::uint64_t number, Format format);
   void complete(Pending& pending);
   void append(Pending& pending, std::string_view body, std::uint64_t number, bool record_like);
-  bool extend_reopened(Pending& pending, std::string_view body, std::uint64_t number,
-                       bool marker);
+  bool extend_reopened(Pending& pending, std::string_view body, std::uint64_t number, bool marker);
   void revert_reopened(Pending& pending);
   void keep_behind(Pending& pending);
   void place_line(Pending& pending, std::string_view body, std::uint64_t number, bool cut);
@@ -155,11 +154,11 @@ class RecordAssembler {
   Record record_;
   std::deque<Waiting> waiting_;  // records not handed on yet (kDoubtWindowBytes)
   std::uint64_t bytes_seen_ = 0;
-  std::vector<Record> spare_;    // records handed on, kept for their capacity
+  std::vector<Record> spare_;  // records handed on, kept for their capacity
   const Schema* audit_schema_;
   const Pending* parsed_for_ = nullptr;  // record_ holds the parse of this pending text
-  bool line_marker_ = false;              // the line being read carries the audit marker
-  struct Parsers;  // the json parser and the span cache, private to src/parse
+  bool line_marker_ = false;             // the line being read carries the audit marker
+  struct Parsers;                        // the json parser and the span cache, private to src/parse
   std::unique_ptr<Parsers> parsers_;
   ParseStats stats_;
 };

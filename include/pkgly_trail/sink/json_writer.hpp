@@ -61,9 +61,7 @@ class JsonWriter {
     return *this;
   }
   // null for an empty text.
-  JsonWriter& string_or_null(std::string_view text) {
-    return text.empty() ? null() : string(text);
-  }
+  JsonWriter& string_or_null(std::string_view text) { return text.empty() ? null() : string(text); }
   JsonWriter& value(const Value& value) {
     start_value();
     append_json_value(out_, value);
