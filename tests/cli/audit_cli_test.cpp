@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "support/live_trail.hpp"
 #include "support/process.hpp"
 #include "support/truth_audit.hpp"
 
@@ -121,45 +122,14 @@ TEST_CASE("a trickling pipe shows each event as soon as its line arrives", "[cli
     if (line.find("\"target\":\"pkgly::audit\"") != std::string::npos) audit_lines.push_back(line);
   REQUIRE(audit_lines.size() >= 2);
 
-  int to_child[2], from_child[2];
-  REQUIRE(pipe(to_child) == 0);
-  REQUIRE(pipe(from_child) == 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(to_child[0], 0);
-    dup2(from_child[1], 1);
-    close(to_child[1]);
-    close(from_child[0]);
-    execl(PKGLY_TRAIL_BINARY, "pkgly-trail", "audit", "-o", "json", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(to_child[0]);
-  close(from_child[1]);
-  auto read_line_within = [&](int ms) {
-    std::string got;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
-    while (got.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-      pollfd p{from_child[0], POLLIN, 0};
-      if (poll(&p, 1, 50) > 0) {
-        char buf[65536];
-        ssize_t n = read(from_child[0], buf, sizeof buf);
-        if (n <= 0) break;
-        got.append(buf, static_cast<std::size_t>(n));
-      }
-    }
-    return got;
-  };
+  testing::LiveTrail trail({"audit", "-o", "json"});
   for (int i = 0; i < 2; ++i) {
-    std::string line = audit_lines[static_cast<std::size_t>(i)] + "\n";
-    REQUIRE(write(to_child[1], line.data(), line.size()) == static_cast<ssize_t>(line.size()));
-    std::string out = read_line_within(3000);
+    trail.send(audit_lines[static_cast<std::size_t>(i)] + "\n");
+    const std::string out = trail.take_line(std::chrono::seconds(3));
     CHECK(out.find("\"target\":\"pkgly::audit\"") != std::string::npos);
   }
-  close(to_child[1]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  close(from_child[0]);
-  CHECK(WEXITSTATUS(status) == 0);
+  trail.close_input();
+  CHECK(trail.wait() == 0);
 }
 
 }  // namespace pkgly_trail

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "support/live_trail.hpp"
 #include "support/process.hpp"
 #include "support/text_lines.hpp"
 
@@ -25,41 +26,20 @@ TEST_CASE("join follows a file through a rotation", "[cli][follow]") {
   };
   write(log, 0, half);
 
-  int out_pipe[2];
-  REQUIRE(pipe(out_pipe) == 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    close(out_pipe[0]);
-    execl(PKGLY_TRAIL_BINARY, "pkgly-trail", "join", "-f", "-o", "csv", "--fields", "timestamp",
-          log.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(out_pipe[1]);
+  testing::LiveTrail trail({"join", "-f", "-o", "csv", "--fields", "timestamp", log},
+                           testing::LiveSetup().no_input());
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   std::rename(log.c_str(), (log + ".1").c_str());
   write(log, half, lines.size());
 
   // 116 audit events in the sample, plus the header line.
-  std::string out;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::count(out.begin(), out.end(), '\n') < 117 &&
-         std::chrono::steady_clock::now() < deadline) {
-    pollfd p{out_pipe[0], POLLIN, 0};
-    if (poll(&p, 1, 100) > 0) {
-      char buf[65536];
-      ssize_t n = read(out_pipe[0], buf, sizeof buf);
-      if (n <= 0) break;
-      out.append(buf, static_cast<std::size_t>(n));
-    }
-  }
-  kill(pid, SIGINT);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  close(out_pipe[0]);
+  const std::string& out = trail.read_until(
+      [](const std::string& got) { return std::count(got.begin(), got.end(), '\n') >= 117; },
+      std::chrono::seconds(10));
+  trail.signal(SIGINT);
+  const int status = trail.wait();
   CHECK(std::count(out.begin(), out.end(), '\n') == 117);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 130);
+  CHECK(status == 130);  // exited (Ctrl-C handled), not killed
   std::system(("rm -rf " + dir).c_str());
 }
 

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "pkgly_trail/sink/joined_sink.hpp"
+#include "support/live_trail.hpp"
 #include "support/process.hpp"
 #include "support/truth_audit.hpp"
 
@@ -225,36 +226,11 @@ TEST_CASE("join on a trickling pipe prints an event before the input ends", "[cl
   REQUIRE(request.find("\"target\":\"pkgly::access\"") != std::string::npos);
   REQUIRE(request.find("\"target\":\"pkgly::audit\"") != std::string::npos);
 
-  int to_child[2], from_child[2];
-  REQUIRE(pipe(to_child) == 0);
-  REQUIRE(pipe(from_child) == 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(to_child[0], 0);
-    dup2(from_child[1], 1);
-    close(to_child[1]);
-    close(from_child[0]);
-    execl(PKGLY_TRAIL_BINARY, "pkgly-trail", "join", "-o", "json", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(to_child[0]);
-  close(from_child[1]);
-  REQUIRE(write(to_child[1], request.data(), request.size()) ==
-          static_cast<ssize_t>(request.size()));
-  std::string got;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
-  while (got.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-    pollfd p{from_child[0], POLLIN, 0};
-    if (poll(&p, 1, 50) <= 0) continue;
-    char buf[65536];
-    ssize_t n = read(from_child[0], buf, sizeof buf);
-    if (n <= 0) break;
-    got.append(buf, static_cast<std::size_t>(n));
-  }
-  close(to_child[1]);  // only now does the input end
-  int status = 0;
-  waitpid(pid, &status, 0);
-  close(from_child[0]);
+  testing::LiveTrail trail({"join", "-o", "json"});
+  trail.send(request);
+  const std::string got = trail.take_line(std::chrono::seconds(3));
+  trail.close_input();  // only now does the input end
+  const int status = trail.wait();
   REQUIRE(got.find('\n') != std::string::npos);
   simdjson::dom::parser parser;
   simdjson::dom::object event = parser.parse(got.substr(0, got.find('\n')));
@@ -262,7 +238,7 @@ TEST_CASE("join on a trickling pipe prints an event before the input ends", "[cl
   CHECK(std::string_view(event["access"]["target"]) == "pkgly::access");
   CHECK(simdjson::dom::array(event["related"]).size() > 0);
   CHECK(std::string_view(event["joined_by"]) == "request_id");
-  CHECK(WEXITSTATUS(status) == 0);
+  CHECK(status == 0);
 }
 
 }  // namespace pkgly_trail

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "support/live_trail.hpp"
 #include "support/process.hpp"
 
 namespace pkgly_trail {
@@ -25,28 +26,11 @@ struct Measured {
 // Runs the binary with stdout and stderr to files; the peak RSS is that child's own.
 Measured run_measured(const std::vector<std::string>& args, const std::string& out,
                       const std::string& err) {
-  std::vector<char*> argv;
-  std::string bin = PKGLY_TRAIL_BINARY;
-  argv.push_back(bin.data());
-  std::vector<std::string> copies = args;
-  for (std::string& arg : copies) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    ::dup2(out_fd, STDOUT_FILENO);
-    ::dup2(err_fd, STDERR_FILENO);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  Measured measured;
-  int status = 0;
+  testing::LiveTrail trail(args, testing::LiveSetup().no_input().out_to(out).err_to(err));
   struct rusage usage {};
-  if (::wait4(pid, &status, 0, &usage) == pid) {
-    measured.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    measured.max_rss_kib = usage.ru_maxrss;
-  }
+  Measured measured;
+  measured.status = trail.wait(&usage);
+  measured.max_rss_kib = usage.ru_maxrss;
   return measured;
 }
 

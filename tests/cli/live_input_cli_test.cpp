@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "input/input_test_support.hpp"
+#include "support/live_trail.hpp"
 #include "support/process.hpp"
 
 namespace pkgly_trail {
@@ -62,36 +63,13 @@ Trickle split_anywhere(const std::string& log, std::size_t writes, std::chrono::
 std::string run_live(const std::vector<std::string>& args, const Trickle& trickle) {
   input_testing::ScratchDir dir;
   const std::string out_path = dir.file("out");
-  int in[2];
-  REQUIRE(::pipe(in) == 0);
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::dup2(in[0], STDIN_FILENO);
-    ::close(in[0]);
-    ::close(in[1]);
-    const int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(out, STDOUT_FILENO);
-    std::vector<char*> argv{const_cast<char*>("pkgly-trail")};
-    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    ::execv(PKGLY_TRAIL_BINARY, argv.data());
-    ::_exit(127);
-  }
-  ::close(in[0]);
+  testing::LiveTrail trail(args, testing::LiveSetup().out_to(out_path));
   for (std::size_t i = 0; i < trickle.pieces.size(); ++i) {
-    const std::string& piece = trickle.pieces[i];
-    for (std::size_t done = 0; done < piece.size();) {
-      const ssize_t put = ::write(in[1], piece.data() + done, piece.size() - done);
-      REQUIRE(put > 0);
-      done += static_cast<std::size_t>(put);
-    }
+    trail.send(trickle.pieces[i]);
     if ((i + 1) % trickle.burst == 0) std::this_thread::sleep_for(trickle.pause);
   }
-  ::close(in[1]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  CHECK(WIFEXITED(status));
+  trail.close_input();
+  CHECK(trail.wait() >= 0);  // exited, not killed
   return testing::read_file(out_path);
 }
 

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/live_trail.hpp"
 #include "support/process.hpp"
 
 namespace pkgly_trail {
@@ -226,36 +227,14 @@ TEST_CASE("merge cli: --follow is a usage error and one input or stdin is a plai
 TEST_CASE("merge cli: Ctrl-C ends a merge that waits for a silent pipe",
           "[cli][merge][interrupt]") {
   // stdin stays open and silent: the merge waits for its next record until SIGINT.
-  int in[2];
-  REQUIRE(pipe(in) == 0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(in[0], 0);
-    close(in[1]);
-    const int null = ::open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    const std::string file = testing::fixture_path("json-plain-zero.log");
-    execl(PKGLY_TRAIL_BINARY, "pkgly-trail", "join", "-o", "json", "--merge", "-", file.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(in[0]);
+  testing::LiveTrail trail(
+      {"join", "-o", "json", "--merge", "-", testing::fixture_path("json-plain-zero.log")},
+      testing::LiveSetup().out_to("/dev/null"));
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  kill(pid, SIGINT);
-  int status = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      close(in[1]);
-      FAIL("pkgly-trail join --merge did not end within 5 s of SIGINT");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  close(in[1]);
-  REQUIRE(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 130);
+  trail.signal(SIGINT);
+  const std::optional<int> status = trail.wait_for(std::chrono::seconds(5));
+  if (!status) FAIL("pkgly-trail join --merge did not end within 5 s of SIGINT");
+  CHECK(*status == 130);  // exited (Ctrl-C handled), not killed
 }
 
 }  // namespace pkgly_trail

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/live_trail.hpp"
 #include "support/process.hpp"
 #include "support/sqlite_query.hpp"
 #include "support/truth_audit.hpp"
@@ -356,13 +357,8 @@ TEST_CASE("join -f --sqlite commits while the log is still being written", "[cli
   const std::string log = dir.file("pkgly.log");
   std::system(("cp " + fixture_arg("json-plain-zero.log") + " " + shell_quote(log)).c_str());
   const std::string err = dir.file("err");
-  pid_t pid = fork();
-  if (pid == 0) {
-    std::freopen(err.c_str(), "w", stderr);
-    execl(PKGLY_TRAIL_BINARY, "pkgly-trail", "join", "-f", "--sqlite", db.c_str(), log.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  testing::LiveTrail trail({"join", "-f", "--sqlite", db, log},
+                           testing::LiveSetup().no_input().out_to("/dev/null").err_to(err));
   // 116 audit events in the sample: all in the database while pkgly-trail still runs.
   std::string count = "0";
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -374,12 +370,9 @@ TEST_CASE("join -f --sqlite commits while the log is still being written", "[cli
       count = q.value("SELECT count(*) FROM events");
   }
   CHECK(count == "116");
-  CHECK(waitpid(pid, nullptr, WNOHANG) == 0);  // still following
-  kill(pid, SIGINT);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 130);
+  CHECK_FALSE(trail.wait_for(std::chrono::milliseconds(0)));  // still following
+  trail.signal(SIGINT);
+  CHECK(trail.wait() == 130);  // exited (Ctrl-C handled), not killed
   CHECK(testing::read_file(err) ==
         "pkgly-trail: 116 audit events written to " + db + " (0 already there)\n");
 }
