@@ -289,10 +289,11 @@ class FollowedSet {
   // Is the file at `path` (new in a followed directory) a copy of a followed file, as
   // logrotate's copytruncate makes before it truncates the original? A copy has a new inode,
   // so it is recognised by content: it starts with the same first bytes (up to kHeadBytes) as
-  // the content a followed file has now or had before its last truncation. Then it is read
-  // from where that content's lines were delivered: the lines written after the last read
-  // come from the copy, none twice. A new file that is empty, or shorter than such a head and
-  // equal to its start, may be a copy in progress: undecided until it grows.
+  // the content a followed file had before its last truncation. Then it is read from where
+  // that content's lines were delivered: the lines written after the last read come from the
+  // copy, none twice. A copy of a followed file's current content waits until that file is
+  // truncated (until then the lines are the original's); so does a new file that is empty, or
+  // shorter than such a head and equal to its start (a copy in progress).
   CopyCheck copy_of(const std::string& path) const {
     char first[kHeadBytes];
     std::size_t size = 0;
@@ -309,11 +310,17 @@ class FollowedSet {
     const std::string_view candidate(first, size);
     CopyCheck check;
     for (const auto& file : files_) {
-      for (const FollowedFile::ReadContent& content : file->contents()) {
+      const auto contents = file->contents();
+      for (std::size_t which = 0; which < contents.size(); ++which) {
+        const FollowedFile::ReadContent& content = contents[which];
         if (content.head.empty()) continue;
         const std::size_t common = std::min(candidate.size(), content.head.size());
         if (candidate.substr(0, common) != content.head.substr(0, common)) continue;
-        if (common == content.head.size()) return {CopyCheck::Copy, content.delivered};
+        // A copy of what the original holds now: the original is still read, and the lines
+        // not read yet are in both. The original supplies them until it is truncated; then
+        // the copy matches its previous content and supplies only what the truncation took.
+        if (common == content.head.size() && which == 1)
+          return {CopyCheck::Copy, content.delivered};
         check.verdict = CopyCheck::Undecided;
       }
     }

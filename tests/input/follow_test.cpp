@@ -204,6 +204,36 @@ TEST_CASE("follow-dir with logrotate copytruncate reads every line once", "[inpu
   std::system(("rm -rf " + dir).c_str());
 }
 
+TEST_CASE("follow-dir: a copy seen before its original is truncated gives no line twice",
+          "[input][follow]") {
+  // copytruncate copies, then truncates; the follower may look in between. Lines written just
+  // before the copy are then in both files, unread: they come from the original while it has
+  // them, and the copy supplies only what the truncation took from the original.
+  char dir_template[] = "/tmp/pkgly-trail-follow-between-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  const std::string log = dir + "/pkgly.log";
+  append_lines(log, 1, 50);
+  CollectByFile collect;
+  collect.want = 120;
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    append_lines(log, 51, 90);  // not read yet when the copy appears
+    std::system(("cp " + log + " " + log + ".1").c_str());
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the follower looks
+    ::truncate(log.c_str(), 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    append_lines(log, 91, 120);
+  });
+  follow_directory({dir, "pkgly.log"}, collect, FollowOptions{std::chrono::milliseconds(50), {}});
+  writer.join();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  INFO("read: " << collect.lines.size() << " lines");
+  REQUIRE(collect.lines.size() == 120);
+  for (int i = 0; i < 120; ++i)
+    CHECK(collect.lines[static_cast<std::size_t>(i)] == "line " + std::to_string(i + 1));
+  std::system(("rm -rf " + dir).c_str());
+}
+
 TEST_CASE("follow reads a file truncated and rewritten larger within one check from its start",
           "[input][follow]") {
   char dir_template[] = "/tmp/pkgly-trail-follow-rewrite-XXXXXX";

@@ -38,8 +38,9 @@ struct FollowedDirectory {
 // skipped: logrotate's archives of lines already read; the ones there at start are reported
 // once. A file renamed within the directory is not read twice; a file removed is read to its
 // end and closed. A new file that starts with the same bytes as a followed file (logrotate's
-// copytruncate copy: a new inode, the same content) is read only from where that content was
-// read to. An unreadable directory is one on_problem and an immediate return.
+// copytruncate copy: a new inode, the same content) waits until that file is truncated, then is
+// read only from where the truncated content was read to. An unreadable directory is one
+// on_problem and an immediate return.
 void follow_directory(const FollowedDirectory& where, LineHandler& handler,
                       FollowOptions options = {});
 
