@@ -50,12 +50,13 @@ int finish_run(const Options& options, OutputStream& out, const ReadSummary& rea
     std::uint64_t count;
     const std::string& first;
     std::string_view what;
+    std::string_view why = {};  // of the first, when known
   };
   static const JoinStats kNoJoin;
   const JoinStats& j = join != nullptr ? *join : kNoJoin;
   const Doubt doubts[] = {
       {stats.unparsed_lines, stats.first_unparsed,
-       "line(s) looked like records but could not be parsed"},
+       "line(s) looked like records but could not be parsed", stats.first_unparsed_why},
       {stats.folded_record_lines, stats.first_folded,
        "line(s) that look like records were read as part of the record before them, whose "
        "value held a newline; that record is marked suspect"},
@@ -87,7 +88,11 @@ int finish_run(const Options& options, OutputStream& out, const ReadSummary& rea
   for (const Doubt& d : doubts) {
     if (d.count == 0) continue;
     doubt = true;
-    report_warning(fmt::format("{} {} (first at {})", d.count, d.what, d.first));
+    if (d.why.empty()) {
+      report_warning(fmt::format("{} {} (first at {})", d.count, d.what, d.first));
+    } else {
+      report_warning(fmt::format("{} {} (first at {}: {})", d.count, d.what, d.first, d.why));
+    }
   }
   if (read.truncated_lines > 0) {
     doubt = true;

@@ -10,13 +10,19 @@ void print_stats(const ReadSummary& r, std::uint64_t matched) {
   const ParseStats& s = r.stats;
   const double mib = static_cast<double>(r.bytes) / (1024.0 * 1024.0);
   const double seconds = r.seconds > 0 ? r.seconds : 1e-9;
+  // Where the first line that could not be parsed is, and why.
+  const std::string unparsed_first =
+      s.first_unparsed.empty()
+          ? std::string()
+          : fmt::format(" (first at {}{}{})", s.first_unparsed,
+                        s.first_unparsed_why.empty() ? "" : ": ", s.first_unparsed_why);
   fmt::print(stderr,
              "bytes               {}\n"
              "lines               {}\n"
              "  record lines      {}\n"
              "  continuation      {}\n"
              "  non-tracing       {}\n"
-             "  unparsed          {}\n"
+             "  unparsed          {}{}\n"
              "  other services    {}\n"
              "  truncated         {}\n"
              "  folded records    {} (look like records, kept in the record before them)\n"
@@ -30,11 +36,11 @@ void print_stats(const ReadSummary& r, std::uint64_t matched) {
              "elapsed             {:.3f} s\n"
              "throughput          {:.1f} MiB/s\n",
              r.bytes, s.lines, s.record_lines, s.continuation_lines, s.non_tracing_lines,
-             s.unparsed_lines, s.other_service_lines, r.truncated_lines, s.folded_record_lines,
-             s.audit_marker_lines_not_events, s.orphan_tail_lines, s.url_break_records, s.records,
-             s.records_by_format[0], s.records_by_format[1], s.records_by_format[2],
-             s.records_by_format[3], s.records_skipped, s.suspect_records, matched, r.seconds,
-             mib / seconds);
+             s.unparsed_lines, unparsed_first, s.other_service_lines, r.truncated_lines,
+             s.folded_record_lines, s.audit_marker_lines_not_events, s.orphan_tail_lines,
+             s.url_break_records, s.records, s.records_by_format[0], s.records_by_format[1],
+             s.records_by_format[2], s.records_by_format[3], s.records_skipped, s.suspect_records,
+             matched, r.seconds, mib / seconds);
 }
 
 void print_join_stats(const JoinStats& s) {

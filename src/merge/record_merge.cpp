@@ -220,7 +220,10 @@ void add(ParseStats& sum, const ParseStats& part) {
   for (std::size_t i = 0; i < sum.records_by_format.size(); ++i)
     sum.records_by_format[i] += part.records_by_format[i];
   sum.records_skipped += part.records_skipped;
-  if (sum.first_unparsed.empty()) sum.first_unparsed = part.first_unparsed;
+  if (sum.first_unparsed.empty()) {
+    sum.first_unparsed = part.first_unparsed;
+    sum.first_unparsed_why = part.first_unparsed_why;
+  }
   sum.folded_record_lines += part.folded_record_lines;
   if (sum.first_folded.empty()) sum.first_folded = part.first_folded;
   sum.audit_marker_lines_not_events += part.audit_marker_lines_not_events;

@@ -138,6 +138,9 @@ bool read_spans(od::array spans, Record& out) {
 
 }  // namespace
 
+// The record was cut off, or a string or number in it is broken.
+constexpr std::string_view kMalformed = "malformed JSON (cut off, or a broken member)";
+
 bool JsonRecordParser::parse(std::string_view text, Record& out) {
   if (parse_once(text, out)) return true;
   // simdjson refuses a document that is not UTF-8 as a whole. A log value can hold any
@@ -165,41 +168,44 @@ bool JsonRecordParser::parse_once(std::string_view text, Record& out) {
   padded.assign(text);
   padded.append(simdjson::SIMDJSON_PADDING, '\0');
   od::document doc;
-  if (state_->parser.iterate(padded.data(), text.size(), padded.size()).get(doc)) return false;
+  if (state_->parser.iterate(padded.data(), text.size(), padded.size()).get(doc))
+    return fail("not JSON");
   od::object object;
-  if (doc.get_object().get(object)) return false;
+  if (doc.get_object().get(object)) return fail("not a complete JSON object");
   bool has_level = false, has_target = false;
   for (auto member : object) {
     std::string_view key;
-    if (member.unescaped_key().get(key)) return false;
+    if (member.unescaped_key().get(key)) return fail(kMalformed);
     od::value value;
-    if (member.value().get(value)) return false;
+    if (member.value().get(value)) return fail(kMalformed);
     if (key == "timestamp") {
       std::string_view ts;
-      if (value.get_string().get(ts)) return false;
+      if (value.get_string().get(ts)) return fail("\"timestamp\" is not a string");
       out.timestamp = ts;
     } else if (key == "level") {
       std::string_view level;
-      if (value.get_string().get(level)) return false;
+      if (value.get_string().get(level)) return fail("\"level\" is not a string");
       auto parsed = parse_level(level);
-      if (!parsed) return false;
+      if (!parsed) return fail("\"level\" is no tracing level");
       out.level = *parsed;
       has_level = true;
     } else if (key == "target") {
       std::string_view target;
-      if (value.get_string().get(target)) return false;
+      if (value.get_string().get(target)) return fail("\"target\" is not a string");
       out.target = target;
       has_target = true;
     } else if (key == "fields") {
       od::object fields;
-      if (value.get_object().get(fields) || !read_fields(fields, out)) return false;
+      if (value.get_object().get(fields) || !read_fields(fields, out))
+        return fail("\"fields\" is not an object of fields");
     } else if (key == "spans") {
       od::array spans;
-      if (value.get_array().get(spans) || !read_spans(spans, out)) return false;
+      if (value.get_array().get(spans) || !read_spans(spans, out))
+        return fail("\"spans\" is not a list of spans");
     }
     // "span" repeats the innermost entry of "spans"; threadId, filename... are not used.
   }
-  if (!has_level || !has_target) return false;
+  if (!has_level || !has_target) return fail("no \"level\" or no \"target\"");
   out.format = Format::Json;
   out.derive_ids();
   return true;

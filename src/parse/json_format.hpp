@@ -22,11 +22,18 @@ class JsonRecordParser {
   // Bytes that are not UTF-8 become U+FFFD (as every output writes them) and the record is
   // kept.
   bool parse(std::string_view text, Record& out);
+  // Why the last parse() failed, in words (a static text).
+  std::string_view why() const noexcept { return why_; }
 
  private:
+  bool fail(std::string_view why) noexcept {
+    why_ = why;
+    return false;
+  }
   bool parse_once(std::string_view text, Record& out);
   struct State;
   std::unique_ptr<State> state_;
+  std::string_view why_;
 };
 
 }  // namespace pkgly_trail

@@ -337,20 +337,26 @@ bool line_record_cut_in_spans(std::string_view text) noexcept {
   }
 }
 
-bool parse_line_record(std::string_view text, Record& out, SpanCache* cache) {
+bool parse_line_record(std::string_view text, Record& out, SpanCache* cache,
+                       std::string_view* why) {
+  auto fail = [why](std::string_view reason) {
+    if (why != nullptr) *why = reason;
+    return false;
+  };
   Cursor c{text};
   Header header;
-  if (!parse_header(c, out, header)) return false;
+  if (!parse_header(c, out, header)) return fail("no time and tracing level where it starts");
   bool ansi = false;
   bool compact = false;
   if (c.peek() == '[') {
     compact = true;
-    if (!parse_compact_spans(c, out)) return false;
+    if (!parse_compact_spans(c, out)) return fail("its span list ([...]) is not closed");
   } else if (c.looking_at(kBold) || c.looking_at(kDim)) {
     ansi = true;
-    if (!parse_ansi_spans(c, out, cache)) return false;
+    if (!parse_ansi_spans(c, out, cache))
+      return fail("no `target:` (after any spans) where tracing writes it");
   } else if (!parse_plain_spans(c, out, cache)) {
-    return false;
+    return fail("no `target:` (after any spans) where tracing writes it");
   }
   // Pkgly's compact format colours only the level and does not pad it.
   out.format =

@@ -17,6 +17,8 @@ bool line_record_cut_in_spans(std::string_view text) noexcept;
 // Parses one logical record (continuation lines joined with '\n'). Returns false when the text
 // is not a record of this grammar; `out` must be clear()ed by the caller. `cache` (optional)
 // reuses the parsed fields of span texts seen in recent records.
-bool parse_line_record(std::string_view text, Record& out, SpanCache* cache = nullptr);
+// `why` (optional) says why it failed, in words (a static text).
+bool parse_line_record(std::string_view text, Record& out, SpanCache* cache = nullptr,
+                       std::string_view* why = nullptr);
 
 }  // namespace pkgly_trail

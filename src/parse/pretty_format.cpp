@@ -119,11 +119,15 @@ bool starts_pretty_record(std::string_view body) noexcept {
          body[6] <= '9' && rfc3339_length(body.substr(6)) > 0;
 }
 
-bool parse_pretty_record(std::string_view text, Record& out) {
-  if (!starts_pretty_record(text)) return false;
+bool parse_pretty_record(std::string_view text, Record& out, std::string_view* why) {
+  auto fail = [why](std::string_view reason) {
+    if (why != nullptr) *why = reason;
+    return false;
+  };
+  if (!starts_pretty_record(text)) return fail("no pretty header (time and level) where it starts");
   const bool ansi = text[2] == '\x1b';
   std::size_t pos = parse_header(text, ansi, out);
-  if (pos == std::string_view::npos) return false;
+  if (pos == std::string_view::npos) return fail("its header line (time and level) is cut");
   const LevelStyle& style = kLevelStyles[static_cast<std::size_t>(out.level)];
   const LineWords& words = ansi ? kAnsiWords : kPlainWords;
 
@@ -133,10 +137,10 @@ bool parse_pretty_record(std::string_view text, Record& out) {
   if (ansi) {
     // ESC[1;3Cm<target>ESC[0mESC[3Cm: ... ESC[0m
     const std::string_view& target_open = style.fields.key_open;
-    if (!event.starts_with(target_open)) return false;
+    if (!event.starts_with(target_open)) return fail("no `target:` after the header");
     event.remove_prefix(target_open.size());
     const std::size_t close = event.find(style.fields.key_close);
-    if (close == std::string_view::npos || close == 0) return false;
+    if (close == std::string_view::npos || close == 0) return fail("no `target:` after the header");
     out.target = event.substr(0, close);
     event.remove_prefix(close + style.fields.key_close.size());
     if (event.ends_with(kReset)) event.remove_suffix(kReset.size());
@@ -148,7 +152,7 @@ bool parse_pretty_record(std::string_view text, Record& out) {
     while ((colon = event.find(':', colon)) != std::string_view::npos && colon + 1 < event.size() &&
            event[colon + 1] == ':')
       colon += 2;
-    if (colon == std::string_view::npos || colon == 0) return false;
+    if (colon == std::string_view::npos || colon == 0) return fail("no `target:` after the header");
     out.target = event.substr(0, colon);
     event = event.substr(std::min(colon + 2, event.size()));
   }

@@ -11,6 +11,7 @@ namespace pkgly_trail {
 bool starts_pretty_record(std::string_view body) noexcept;
 // Parses one logical record (its lines joined with '\n'). Returns false when the text is not a
 // pretty record; `out` must be clear()ed by the caller.
-bool parse_pretty_record(std::string_view text, Record& out);
+// `why` (optional) says why it failed, in words (a static text).
+bool parse_pretty_record(std::string_view text, Record& out, std::string_view* why = nullptr);
 
 }  // namespace pkgly_trail

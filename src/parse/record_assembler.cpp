@@ -587,12 +587,14 @@ bool RecordAssembler::parse(Pending& pending) {
   record_.clear();
   switch (pending.format) {
     case Format::Json:
-      return parsers_->json.parse(pending.text, record_);
+      if (parsers_->json.parse(pending.text, record_)) return true;
+      unparsed_why_ = parsers_->json.why();
+      return false;
     case Format::Pretty:
-      return parse_pretty_record(pending.text, record_);
+      return parse_pretty_record(pending.text, record_, &unparsed_why_);
     default:
       parsers_->spans.begin_record();
-      return parse_line_record(pending.text, record_, &parsers_->spans);
+      return parse_line_record(pending.text, record_, &parsers_->spans, &unparsed_why_);
   }
 }
 
@@ -884,6 +886,7 @@ void RecordAssembler::note(std::string& first, std::uint64_t number) {
 
 void RecordAssembler::count_unparsed(std::uint64_t number, std::uint64_t lines) {
   stats_.unparsed_lines += lines;
+  if (stats_.first_unparsed.empty()) stats_.first_unparsed_why = unparsed_why_;
   note(stats_.first_unparsed, number);
 }
 

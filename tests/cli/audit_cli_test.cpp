@@ -197,7 +197,8 @@ TEST_CASE("unparsed lines warn once and fail the run only with strict", "[cli]")
       "{\"timestamp\":\"2025-11-20T10:15:30.3Z\",\"level\":\"INFO\",\"truncated\n";
   auto relaxed = testing::run_trail("records", input);
   CHECK(relaxed.status == 0);
-  CHECK(relaxed.err.find("2 line(s) looked like records but could not be parsed (first at -:2)") !=
+  CHECK(relaxed.err.find("2 line(s) looked like records but could not be parsed (first at -:2: no "
+                         "`target:` (after any spans) where tracing writes it)") !=
         std::string::npos);
   auto strict = testing::run_trail("records --strict", input);
   CHECK(strict.status == 2);

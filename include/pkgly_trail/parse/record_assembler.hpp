@@ -32,6 +32,7 @@ struct ParseStats {
   std::array<std::uint64_t, 4> records_by_format{};  // indexed by Format
   std::uint64_t records_skipped = 0;                 // not parsed: could not match (required_text)
   std::string first_unparsed;                        // "file:line" of the first unparsed line
+  std::string_view first_unparsed_why;  // why it could not be parsed, in words (static text)
 
   // Where the log can be read two ways (docs/security.md). Sub-counts of the lines above.
   // Lines that look like the start of a record but were kept inside the record before them
@@ -158,6 +159,7 @@ class RecordAssembler {
   const Schema* audit_schema_;
   const Pending* parsed_for_ = nullptr;  // record_ holds the parse of this pending text
   bool line_marker_ = false;             // the line being read carries the audit marker
+  std::string_view unparsed_why_;        // why the last parse failed
   struct Parsers;                        // the json parser and the span cache, private to src/parse
   std::unique_ptr<Parsers> parsers_;
   ParseStats stats_;
