@@ -1,27 +1,47 @@
-// --format json: the NDJSON record contract, one object per line.
+// -o json and -o ecs for records: one JSON document per line, the NDJSON record contract
+// (json_writer.cpp) or, for `audit -o ecs`, an ECS document without an access record
+// (ecs_document.cpp).
+#include "pkgly_trail/sink/ecs_document.hpp"
 #include "pkgly_trail/sink/json_writer.hpp"
 #include "sinks.hpp"
 
 namespace pkgly_trail {
 namespace {
 
-class JsonSink final : public RecordSink {
- public:
-  explicit JsonSink(OutputStream& out) : RecordSink(out) {}
+using WriteDocument = void (*)(fmt::memory_buffer& out, const Record& record);
 
+class DocumentSink final : public RecordSink {
+ public:
+  DocumentSink(OutputStream& out, WriteDocument document) : RecordSink(out), document_(document) {}
   void write(const Record& record) override {
-    JsonWriter json(out_.buffer());
-    begin_contract_line(json);
-    append_record_members(json, record);
-    json.end_object();
+    document_(out_.buffer(), record);
     out_.buffer().push_back('\n');
   }
+
+ private:
+  WriteDocument document_;
 };
+
+void contract_line(fmt::memory_buffer& out, const Record& record) {
+  JsonWriter json(out);
+  begin_contract_line(json);
+  append_record_members(json, record);
+  json.end_object();
+}
+
+// No join: no access record, joined_by none.
+void ecs_document(fmt::memory_buffer& out, const Record& record) {
+  append_ecs_document(out, record, nullptr, JoinKey::None);
+}
 
 }  // namespace
 
 std::unique_ptr<RecordSink> make_json_sink(OutputStream& out) {
-  return std::make_unique<JsonSink>(out);
+  return std::make_unique<DocumentSink>(out, contract_line);
+}
+
+std::unique_ptr<RecordSink> make_ecs_sink(OutputStream& out) {
+  return std::make_unique<DocumentSink>(out, ecs_document);
 }
 
 }  // namespace pkgly_trail

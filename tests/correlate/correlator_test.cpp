@@ -47,17 +47,21 @@ TEST_CASE("correlator joins by request_id and keeps interleaved requests apart",
 
 TEST_CASE("correlator joins by trace_id - tied to the request by the access record",
           "[correlate]") {
-  SECTION("trace-only records before the access record") {
-    Harness h;
-    h.feed({compact(at(0, 1), upstream(kT1), "HTTP request::Repository Request"),
-            compact(at(0, 2), upstream(kT2), "HTTP request::Repository Request"),
-            compact(at(0, 3), access_body(kT1, kR1)), compact(at(0, 4), audit_body(kT1))});
+  // One event, R1's access record, and of the two trace-only records only T1's.
+  auto check_joined_by_trace = [](Harness& h) {
     REQUIRE(h.events().size() == 1);
     const testing::Joined& e = h.events()[0];
     CHECK(e.access_request() == kR1);
     REQUIRE(e.related.size() == 1);
     CHECK(e.related[0].trace_id == kT1);
     CHECK(e.by == JoinKey::TraceId);
+  };
+  SECTION("trace-only records before the access record") {
+    Harness h;
+    h.feed({compact(at(0, 1), upstream(kT1), "HTTP request::Repository Request"),
+            compact(at(0, 2), upstream(kT2), "HTTP request::Repository Request"),
+            compact(at(0, 3), access_body(kT1, kR1)), compact(at(0, 4), audit_body(kT1))});
+    check_joined_by_trace(h);
   }
   SECTION("trace-only records after the access record") {
     Harness h;
@@ -65,12 +69,7 @@ TEST_CASE("correlator joins by trace_id - tied to the request by the access reco
             compact(at(0, 2), upstream(kT2), "HTTP request::Repository Request"),
             compact(at(0, 3), upstream(kT1), "HTTP request::Repository Request"),
             compact(at(0, 4), audit_body(kT1))});
-    REQUIRE(h.events().size() == 1);
-    const testing::Joined& e = h.events()[0];
-    CHECK(e.access_request() == kR1);
-    REQUIRE(e.related.size() == 1);
-    CHECK(e.related[0].trace_id == kT1);
-    CHECK(e.by == JoinKey::TraceId);
+    check_joined_by_trace(h);
   }
   SECTION("an audit event with only the trace id, before the access record") {
     Harness h;

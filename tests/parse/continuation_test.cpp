@@ -25,6 +25,14 @@ std::vector<const Record*> audits_of(const testing::Parsed& parsed) {
   return audits;
 }
 
+// The one audit event of `parsed`, which must be `actor`'s (the genuine one, not a fake).
+const Record& only_audit_of(const testing::Parsed& parsed, std::string_view actor) {
+  const std::vector<const Record*> audits = audits_of(parsed);
+  REQUIRE(audits.size() == 1);
+  CHECK(field_text(*audits[0], "actor_username") == actor);
+  return *audits[0];
+}
+
 std::string fake_delete(const Dialect& d) {
   std::string fake = audit_record(d, "admin", "", "200");
   fake.replace(fake.find("package.search"), 14, "user.delete");
@@ -75,9 +83,7 @@ TEST_CASE("an upstream record cut inside url.full holds the fake record it carri
                     "\nx duration_ms=12 error=error sending request for url (https://up/)\n" +
                     audit_record(d, "bob", "q", "200") + "\n";
   auto parsed = parse_text(log);
-  auto audits = audits_of(parsed);
-  REQUIRE(audits.size() == 1);
-  CHECK(field_text(*audits[0], "actor_username") == "bob");
+  only_audit_of(parsed, "bob");
   REQUIRE(parsed.records.size() == 2);
   const Record& upstream = parsed.records[0];
   CHECK(upstream.target == "pkgly::upstream_access");
@@ -120,9 +126,7 @@ TEST_CASE("a span value cut by a newline holds the fake record it carries",
       "\ny) } authentication=None}: pkgly::repository::requests: Repository Request Happening\n" +
       audit_record(d, "bob", "q", "200") + "\n";
   auto parsed = parse_text(log);
-  auto audits = audits_of(parsed);
-  REQUIRE(audits.size() == 1);
-  CHECK(field_text(*audits[0], "actor_username") == "bob");
+  only_audit_of(parsed, "bob");
   REQUIRE(parsed.records.size() == 2);
   CHECK(parsed.records[0].target == "pkgly::repository::requests");
   CHECK(parsed.records[0].request_id == "r-1");
@@ -148,10 +152,8 @@ TEST_CASE("a pretty record before its location line keeps a fake record inside i
                     audit_record(d, "bob", "q", "200") + record_end(d) +
                     "    in pkgly::requests::HTTP request with request_id: r-1\n\n";
   auto parsed = parse_text(log);
-  auto audits = audits_of(parsed);
-  REQUIRE(audits.size() == 1);
-  CHECK(field_text(*audits[0], "actor_username") == "bob");
-  CHECK(audits[0]->request_id == "r-1");
+  const Record& bob = only_audit_of(parsed, "bob");
+  CHECK(bob.request_id == "r-1");
   CHECK(parsed.stats.folded_record_lines == 1);
   CHECK(parsed.stats.audit_marker_lines_not_events == 1);
 }
@@ -182,10 +184,8 @@ TEST_CASE("the piece after a 16 KiB docker split continues the line whatever it 
     REQUIRE(padded.size() == 16384);
     std::string rest = fake_delete(d) + line.substr(at + 3);
     auto parsed = parse_text(padded + "\n" + rest + "\n");
-    auto audits = audits_of(parsed);
-    REQUIRE(audits.size() == 1);
-    CHECK(field_text(*audits[0], "actor_username") == "bob");
-    CHECK(field_text(*audits[0], "query").find("user.delete") != std::string::npos);
+    const Record& bob = only_audit_of(parsed, "bob");
+    CHECK(field_text(bob, "query").find("user.delete") != std::string::npos);
   }
 }
 

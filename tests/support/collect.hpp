@@ -12,17 +12,21 @@
 
 namespace pkgly_trail::testing {
 
-struct CollectRecords final : RecordStage {
+// Counts the idle and finish signals that reach the end of a chain.
+template <class End>
+struct CountsSignals : End {
+  void on_idle() override { ++idles; }
+  void finish() override { ++finished; }
+  int idles = 0;
+  int finished = 0;
+};
+
+struct CollectRecords final : CountsSignals<RecordStage> {
   bool on_record(Record& record) override {
     records.push_back(record.clone());
     return true;
   }
-  void on_idle() override { ++idles; }
-  void finish() override { ++finished; }
-
   std::vector<Record> records;
-  int idles = 0;
-  int finished = 0;
 };
 
 // A joined event, copied.
@@ -40,7 +44,7 @@ struct Joined {
 };
 
 // The end of the correlate stage's chain: keeps a copy of every joined event.
-struct CollectEvents final : JoinedEventSink {
+struct CollectEvents final : CountsSignals<JoinedEventSink> {
   bool on_event(const JoinedEvent& event) override {
     Joined j{event.audit.clone(), std::nullopt, {}, event.joined_by};
     if (event.access) j.access = event.access->clone();
@@ -48,12 +52,7 @@ struct CollectEvents final : JoinedEventSink {
     events.push_back(std::move(j));
     return true;
   }
-  void on_idle() override { ++idles; }
-  void finish() override { ++finished; }
-
   std::vector<Joined> events;
-  int idles = 0;
-  int finished = 0;
 };
 
 struct KeepProblems final : ReadObserver {
