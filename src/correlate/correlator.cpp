@@ -11,17 +11,8 @@
 namespace pkgly_trail {
 
 std::string_view to_string(JoinKey key) noexcept {
-  switch (key) {
-    case JoinKey::TraceId:
-      return "trace_id";
-    case JoinKey::RequestId:
-      return "request_id";
-    case JoinKey::Adjacency:
-      return "adjacency";
-    case JoinKey::None:
-      break;
-  }
-  return "";
+  static constexpr std::string_view kNames[] = {"", "trace_id", "request_id", "adjacency"};
+  return kNames[static_cast<std::size_t>(key)];
 }
 
 namespace {

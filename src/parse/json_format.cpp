@@ -32,6 +32,16 @@ namespace {
 constexpr std::string_view kTooManyFields =
     "more than 256 fields in an object: the rest were not kept";
 
+// An object or an array inside a field is kept as its JSON text.
+template <class Nested>
+bool nested_text(simdjson::simdjson_result<Nested> nested, Value& out) {
+  Nested opened;
+  std::string_view raw;
+  if (std::move(nested).get(opened) || opened.raw_json().get(raw)) return false;
+  out = Value::string(raw);
+  return true;
+}
+
 // Keeps a value's type: numbers keep their exact digits, nested JSON stays raw JSON text.
 // Strings are views into the parser's string buffer and numbers into the padded copy of the
 // line: both stay valid until the next record is parsed, which is as long as a Record's views
@@ -71,20 +81,10 @@ bool read_value(od::value value, Value& out) {
       out = Value::null();
       return true;
     }
-    case od::json_type::object: {
-      std::string_view raw;
-      od::object nested;
-      if (value.get_object().get(nested) || nested.raw_json().get(raw)) return false;
-      out = Value::string(raw);
-      return true;
-    }
-    case od::json_type::array: {
-      std::string_view raw;
-      od::array nested;
-      if (value.get_array().get(nested) || nested.raw_json().get(raw)) return false;
-      out = Value::string(raw);
-      return true;
-    }
+    case od::json_type::object:
+      return nested_text(value.get_object(), out);
+    case od::json_type::array:
+      return nested_text(value.get_array(), out);
   }
   return false;
 }

@@ -6,34 +6,15 @@
 
 namespace pkgly_trail {
 
+// Indexed by the enums' values, in their order.
 std::string_view to_string(Level level) noexcept {
-  switch (level) {
-    case Level::Trace:
-      return "TRACE";
-    case Level::Debug:
-      return "DEBUG";
-    case Level::Info:
-      return "INFO";
-    case Level::Warn:
-      return "WARN";
-    case Level::Error:
-      return "ERROR";
-  }
-  return "INFO";
+  static constexpr std::string_view kNames[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"};
+  return kNames[static_cast<std::size_t>(level)];
 }
 
 std::string_view to_string(Format format) noexcept {
-  switch (format) {
-    case Format::Full:
-      return "full";
-    case Format::Compact:
-      return "compact";
-    case Format::Pretty:
-      return "pretty";
-    case Format::Json:
-      return "json";
-  }
-  return "full";
+  static constexpr std::string_view kNames[] = {"full", "compact", "pretty", "json"};
+  return kNames[static_cast<std::size_t>(format)];
 }
 
 std::optional<Level> parse_level(std::string_view text) noexcept {
