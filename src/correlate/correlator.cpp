@@ -201,14 +201,22 @@ struct Correlator::Index {
     return exchange_key;
   }
 
-  Request& request_at(std::string_view key) {
-    auto it = requests.find(key);
-    if (it == requests.end()) {
-      it = requests.emplace(std::string(key), std::make_unique<Request>()).first;
+  // The entry of `key` in `map`, made (its key linked to the map's node) when missing.
+  template <class Entry, class Map>
+  static Entry& entry_at(Map& map, std::string_view key, bool& made) {
+    auto it = map.find(key);
+    made = it == map.end();
+    if (made) {
+      it = map.emplace(std::string(key), std::make_unique<Entry>()).first;
       it->second->key = &it->first;
-      add(*it->second, sizeof(Request) + key.size() + kNodeBytes);
     }
-    Request& request = *it->second;
+    return *it->second;
+  }
+
+  Request& request_at(std::string_view key) {
+    bool made = false;
+    Request& request = entry_at<Request>(requests, key, made);
+    if (made) add(request, sizeof(Request) + key.size() + kNodeBytes);
     request.last_seq = seq;
     request.last_time_us = now_us;
     activity.remove(request);
@@ -217,14 +225,13 @@ struct Correlator::Index {
   }
 
   Exchange& exchange_at(std::string_view key) {
-    auto it = exchanges.find(key);
-    if (it == exchanges.end()) {
-      it = exchanges.emplace(std::string(key), std::make_unique<Exchange>()).first;
-      it->second->key = &it->first;
-      it->second->bytes = sizeof(Exchange) + key.size() + kNodeBytes;
-      add(it->second->bytes);
+    bool made = false;
+    Exchange& exchange = entry_at<Exchange>(exchanges, key, made);
+    if (made) {
+      exchange.bytes = sizeof(Exchange) + key.size() + kNodeBytes;
+      add(exchange.bytes);
     }
-    return *it->second;
+    return exchange;
   }
 
   void forget_if_unused(Exchange& exchange) {

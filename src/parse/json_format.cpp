@@ -89,14 +89,18 @@ bool read_value(od::value value, Value& out) {
   return false;
 }
 
+// A member of an object: its key, and its value typed. False when the JSON is malformed.
+template <class Member>
+bool read_member(Member& member, std::string_view& key, Value& out) {
+  od::value value;
+  return !member.unescaped_key().get(key) && !member.value().get(value) && read_value(value, out);
+}
+
 bool read_fields(od::object object, Record& out) {
   for (auto member : object) {
     std::string_view key;
-    if (member.unescaped_key().get(key)) return false;
-    od::value value;
-    if (member.value().get(value)) return false;
     Value v;
-    if (!read_value(value, v)) return false;
+    if (!read_member(member, key, v)) return false;
     if (key == "message" && !out.message) {
       out.message = v.kind == ValueKind::Null ? std::string_view{} : v.text;
       continue;
@@ -117,11 +121,8 @@ bool read_spans(od::array spans, Record& out) {
     Span entry{{}, static_cast<std::uint32_t>(out.span_fields.size()), 0};
     for (auto member : span) {
       std::string_view key;
-      if (member.unescaped_key().get(key)) return false;
-      od::value value;
-      if (member.value().get(value)) return false;
       Value v;
-      if (!read_value(value, v)) return false;
+      if (!read_member(member, key, v)) return false;
       if (key == "name") {
         entry.name = v.text;
       } else if (entry.field_count++ >= kMaxSplitFields) {

@@ -11,6 +11,7 @@
 #include "debug_string.hpp"
 #include "field_syntax.hpp"
 #include "pkgly_trail/record/log_time.hpp"
+#include "pkgly_trail/record/sgr.hpp"
 #include "schema.hpp"
 #include "span_cache.hpp"
 
@@ -18,9 +19,9 @@ namespace pkgly_trail {
 
 namespace {
 
-constexpr std::string_view kDim = "\x1b[2m";
-constexpr std::string_view kReset = "\x1b[0m";
-constexpr std::string_view kBold = "\x1b[1m";
+using sgr::kBold;
+using sgr::kDim;
+using sgr::kReset;
 constexpr std::string_view kAnsiSpanOpen = "\x1b[1m{\x1b[0m";
 constexpr std::string_view kAnsiSpanClose = "\x1b[1m}\x1b[0m";
 constexpr std::string_view kAnsiColon = "\x1b[2m:\x1b[0m";

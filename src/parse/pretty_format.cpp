@@ -18,14 +18,15 @@
 
 #include "field_syntax.hpp"
 #include "pkgly_trail/record/log_time.hpp"
+#include "pkgly_trail/record/sgr.hpp"
 #include "schema.hpp"
 
 namespace pkgly_trail {
 
 namespace {
 
-constexpr std::string_view kDimOpen = "\x1b[2m";
-constexpr std::string_view kReset = "\x1b[0m";
+constexpr std::string_view kDimOpen = sgr::kDim;
+using sgr::kReset;
 
 // The words the formatter writes at the start of the location and span lines.
 struct LineWords {

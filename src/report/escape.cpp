@@ -104,18 +104,18 @@ bool numeric_column(const ReportTable& table, std::size_t column) noexcept {
   return any;
 }
 
-std::string truncation_note(const ReportTable& table, std::size_t max_groups) {
-  if (!table.truncated) return {};
-  if (table.omitted_events == 0)
-    return fmt::format("truncated at --max-groups {}: some counts are lower bounds", max_groups);
-  return fmt::format(
-      "truncated at --max-groups {}: {} event(s) of further groups are not counted here",
-      max_groups, table.omitted_events);
-}
-
-std::string top_note(const ReportTable& table) {
-  if (table.omitted_rows == 0) return {};
-  return fmt::format("{} more row(s) not shown (--top)", table.omitted_rows);
+std::vector<std::string> table_notes(const ReportTable& table, std::size_t max_groups) {
+  std::vector<std::string> notes;
+  if (table.omitted_rows > 0)
+    notes.push_back(fmt::format("{} more row(s) not shown (--top)", table.omitted_rows));
+  if (table.truncated && table.omitted_events == 0)
+    notes.push_back(
+        fmt::format("truncated at --max-groups {}: some counts are lower bounds", max_groups));
+  if (table.truncated && table.omitted_events > 0)
+    notes.push_back(fmt::format(
+        "truncated at --max-groups {}: {} event(s) of further groups are not counted here",
+        max_groups, table.omitted_events));
+  return notes;
 }
 
 }  // namespace pkgly_trail::report_detail

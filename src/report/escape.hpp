@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "pkgly_trail/report/report.hpp"
 
@@ -25,9 +26,9 @@ void append_markdown_text(fmt::memory_buffer& out, std::string_view text);
 std::string_view shown(const Cell& cell) noexcept;
 // A column whose known cells are all counts is right-aligned.
 bool numeric_column(const ReportTable& table, std::size_t column) noexcept;
-// "truncated at --max-groups 10000: 42 events of further groups are not counted here", or "".
-std::string truncation_note(const ReportTable& table, std::size_t max_groups);
-// "12 more rows not shown (--top)", or "".
-std::string top_note(const ReportTable& table);
+// What a reader of the table must know, in order: "12 more rows not shown (--top)", then
+// "truncated at --max-groups 10000: 42 events of further groups are not counted here"; each
+// only when it applies.
+std::vector<std::string> table_notes(const ReportTable& table, std::size_t max_groups);
 
 }  // namespace pkgly_trail::report_detail

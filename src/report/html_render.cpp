@@ -69,8 +69,7 @@ void card(fmt::memory_buffer& buf, const Report& report, std::string_view metric
 }
 
 void notes(fmt::memory_buffer& buf, const ReportTable& table, std::size_t max_groups) {
-  for (const std::string& note : {top_note(table), truncation_note(table, max_groups)}) {
-    if (note.empty()) continue;
+  for (const std::string& note : table_notes(table, max_groups)) {
     buf.append(std::string_view("<p class=\"note\">"));
     text(buf, note);
     buf.append(std::string_view("</p>\n"));

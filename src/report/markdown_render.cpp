@@ -35,8 +35,8 @@ void write_table(const ReportTable& table, std::size_t max_groups, OutputStream&
     buf.push_back('\n');
     out.maybe_flush();
   }
-  for (const std::string& note : {top_note(table), truncation_note(table, max_groups)})
-    if (!note.empty()) fmt::format_to(std::back_inserter(buf), "\n> {}\n", note);
+  for (const std::string& note : table_notes(table, max_groups))
+    fmt::format_to(std::back_inserter(buf), "\n> {}\n", note);
   buf.push_back('\n');
 }
 

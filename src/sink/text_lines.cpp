@@ -2,18 +2,19 @@
 // the log goes through append_terminal_safe; the colour codes here are the only escapes written.
 #include "text_lines.hpp"
 
+#include "pkgly_trail/record/sgr.hpp"
 #include "pkgly_trail/sink/terminal_text.hpp"
 
 namespace pkgly_trail {
 namespace {
 
-constexpr std::string_view kReset = "\x1b[0m";
-constexpr std::string_view kBoldRed = "\x1b[1;31m";
-constexpr std::string_view kRed = "\x1b[31m";
-constexpr std::string_view kGreen = "\x1b[32m";
-constexpr std::string_view kYellow = "\x1b[33m";
-constexpr std::string_view kBlue = "\x1b[34m";
-constexpr std::string_view kMagenta = "\x1b[35m";
+using sgr::kBlue;
+using sgr::kBoldRed;
+using sgr::kGreen;
+using sgr::kMagenta;
+using sgr::kRed;
+using sgr::kReset;
+using sgr::kYellow;
 
 constexpr std::string_view level_color(Level level) noexcept {
   switch (level) {

@@ -8,11 +8,12 @@
 
 #include "display_time.hpp"
 #include "pkgly_trail/record/record.hpp"
+#include "pkgly_trail/record/sgr.hpp"
 #include "pkgly_trail/sink/record_sink.hpp"
 
 namespace pkgly_trail {
 
-inline constexpr std::string_view kColorReset = "\x1b[0m";
+inline constexpr std::string_view kColorReset = sgr::kReset;
 
 class TextLines {
  public:
