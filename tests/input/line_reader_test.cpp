@@ -272,26 +272,19 @@ TEST_CASE("data after the end of a gzip stream is reported", "[input]") {
   CHECK(collector.texts() == Lines{"kept"});
 }
 
-TEST_CASE("a missing file is an InputError naming it", "[input]") {
+TEST_CASE("a missing file or a directory is an InputError naming it and why", "[input]") {
   TempDir dir;
-  const std::string path = dir.file("missing.log");
-  try {
-    LineReader::open(path);
-    FAIL("open did not throw");
-  } catch (const InputError& error) {
-    CHECK(std::string(error.what()) == "cannot open '" + path + "': No such file or directory");
-  }
-}
-
-TEST_CASE("a directory is an InputError naming it", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("logs");
-  fs::create_directory(path);
-  try {
-    LineReader::open(path);
-    FAIL("open did not throw");
-  } catch (const InputError& error) {
-    CHECK(std::string(error.what()) == "cannot open '" + path + "': Is a directory");
+  fs::create_directory(dir.file("logs"));
+  const std::pair<std::string, std::string> cases[] = {{"missing.log", "No such file or directory"},
+                                                       {"logs", "Is a directory"}};
+  for (const auto& [name, why] : cases) {
+    const std::string path = dir.file(name);
+    try {
+      LineReader::open(path);
+      FAIL("open did not throw for " + name);
+    } catch (const InputError& error) {
+      CHECK(std::string(error.what()) == "cannot open '" + path + "': " + why);
+    }
   }
 }
 
