@@ -275,10 +275,12 @@ void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number, b
   ++pending.service_lines;
   bytes_seen_ += raw_line.size() + 1;
   release(false);
+  line_set_aside_ = false;
   place_line(pending, body, number, cut);
   // The line went into (or started) a record: one that is not an audit record fitting its
   // schema cannot own an audit record's last fields at its end.
-  if (find_text(body, last_required_key(*audit_schema_)) != std::string_view::npos &&
+  if (!line_set_aside_ &&
+      find_text(body, last_required_key(*audit_schema_)) != std::string_view::npos &&
       !(pending.active && pending.schema == audit_schema_ &&
         pending.continuation != Continuation::Loose) &&
       orphan_tail(body))
@@ -291,8 +293,18 @@ void RecordAssembler::place_line(Pending& pending, std::string_view body, std::u
       !(pending.active && pending.continuation == Continuation::Held) &&
       !strip_envelope(body).service.empty()) {
     // Another prefix inside the prefixed line (`[pod/p/pkgly] postgres-1  | ...`): another
-    // program's line, or a value imitating one. It starts nothing and continues nothing.
+    // program's line, or a value imitating one. It starts nothing and continues nothing; but
+    // one that carries the audit marker, or ends the way an audit record ends (the genuine
+    // end of a record whose value imitated a prefix, red team round 4), is said.
     ++stats_.non_tracing_lines;
+    line_set_aside_ = true;
+    if (carries_audit_marker(body)) {
+      ++stats_.audit_marker_lines_not_events;
+      note(stats_.first_audit_marker_not_event, number);
+    }
+    if (find_text(body, last_required_key(*audit_schema_)) != std::string_view::npos &&
+        orphan_tail(body))
+      raise_doubt(pending, number);
     return;
   }
   const bool marker = carries_audit_marker(body);

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cctype>
 #include <cstdio>
+#include <sstream>
 
 #include "parse/audit_lines.hpp"
 #include "parse/parse_helpers.hpp"
@@ -446,6 +447,25 @@ TEST_CASE("a value that imitates its record's end and then whole records marks t
   for (const Record* audit : audits) CHECK_FALSE(audit->suspect.empty());
   CHECK(parsed.stats.orphan_tail_lines == 1);
   CHECK(parsed.stats.first_orphan_tail == "test.log:3");
+}
+
+TEST_CASE("a value's line imitating another service's prefix keeps the genuine end said",
+          "[parse][continuation][security]") {
+  // Red team round 4: under compose prefixes, a search term `x <imitated end>⏎pkgly-2  | y`.
+  // docker prefixes the value's second line too; the inner prefix made it another program's
+  // line, set aside with the genuine end of the audit record on it, and nothing said so.
+  const Dialect& d = dialect("full");
+  const std::string query =
+      "x" + audit_tail(d, "GET", "/api/info", "/api/info", "200") + "\npkgly-2  | y";
+  std::string log;
+  std::istringstream lines(audit_record(d, "mallory", query, "200") + "\n");
+  for (std::string line; std::getline(lines, line);) log += "pkgly-1  | " + line + "\n";
+  auto parsed = parse_text(log);
+  const auto audits = audits_of(parsed);
+  REQUIRE(audits.size() == 1);
+  CHECK_FALSE(audits[0]->suspect.empty());
+  CHECK(parsed.stats.orphan_tail_lines == 1);
+  CHECK(parsed.stats.first_orphan_tail == "test.log:2");
 }
 
 TEST_CASE("a genuine audit record is not an orphan tail of itself", "[parse][continuation]") {
