@@ -42,7 +42,9 @@ int run_report(const Options& options, const Filter& filter) {
   TerminalObserver observer(options, correlator.stats().printed);
   const ReadSummary read =
       read_records(read_plan(options, AssemblerOptions{options.service, {}}), correlator, observer);
-  const Report report = aggregator.build(read.stats.unparsed_lines);
+  const Report report =
+      aggregator.build({read.stats.unparsed_lines, read.stats.audit_marker_lines_not_events,
+                        read.stats.suspect_records});
   const RenderOptions render{options.report_format, options.raw_csv, options.stdout_terminal};
   if (options.report_out_dir.empty()) {
     render_report(report, out, render);

@@ -183,7 +183,7 @@ struct ReportAggregator::State {
         by(options.max_groups) {}
 
   void add(const JoinedEvent& event);
-  Report build(std::uint64_t unparsed_lines) const;
+  Report build(const InputDoubts& doubts) const;
   ReportTable timeline_table(Bucket bucket) const;
   ReportTable sensitive_table() const;
   ReportTable by_table() const;
@@ -347,7 +347,7 @@ ReportTable ReportAggregator::State::by_table() const {
       });
 }
 
-Report ReportAggregator::State::build(std::uint64_t unparsed_lines) const {
+Report ReportAggregator::State::build(const InputDoubts& doubts) const {
   Report report;
   report.group_by = !options.by.empty();
   report.max_groups = options.max_groups;
@@ -423,8 +423,10 @@ Report ReportAggregator::State::build(std::uint64_t unparsed_lines) const {
   metric("distinct_client_addresses", Cell::count(addresses.size()));
   metric("first", span.first_cell());
   metric("last", span.last_cell());
-  metric("unparsed_lines", Cell::count(unparsed_lines));
+  metric("unparsed_lines", Cell::count(doubts.unparsed_lines));
   metric("suspect_events", Cell::count(suspect));
+  metric("audit_marker_lines", Cell::count(doubts.audit_marker_lines));
+  metric("suspect_records", Cell::count(doubts.suspect_records));
   metric("bucket", Cell::string(report.bucket == Bucket::Day ? "1d" : "1h"));
   std::string truncated;
   for (const ReportTable& table : report.sections) {
@@ -461,8 +463,8 @@ std::uint64_t ReportAggregator::events() const noexcept {
   return state_->totals.total;
 }
 
-Report ReportAggregator::build(std::uint64_t unparsed_lines) const {
-  return state_->build(unparsed_lines);
+Report ReportAggregator::build(const InputDoubts& doubts) const {
+  return state_->build(doubts);
 }
 
 }  // namespace pkgly_trail

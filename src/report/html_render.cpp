@@ -171,6 +171,8 @@ void render_html(const Report& report, OutputStream& out) {
   card(buf, report, "distinct_client_addresses", "client addresses");
   card(buf, report, "unparsed_lines", "unparsed lines");
   card(buf, report, "suspect_events", "suspect events", true);
+  card(buf, report, "audit_marker_lines", "audit lines not events", true);
+  card(buf, report, "suspect_records", "suspect records", true);
   buf.append(std::string_view("</div>\n"));
   if (!report.group_by) write_charts(report, buf);
   write_table(report.totals, report.max_groups, out);

@@ -198,4 +198,16 @@ TEST_CASE("red-team log: a value's lines under docker's receive time do not pass
   CHECK(run_trail("audit --strict " + log).status == 2);
 }
 
+TEST_CASE("the report itself says where the log hid or doubted records", "[cli][doubt][report]") {
+  // Red team round 4: an attacker sized a line so that their own audit line was glued onto the
+  // record before it; the report counted one event less and showed no doubt, the warnings
+  // being on stderr only. The report's totals now carry the reading's doubts.
+  const auto glued = run_trail("report -o json -",
+                               "2025-11-20T10:15:30.000001Z DEBUG pkgly::repository: lookup "
+                               "path=x pkgly::audit: Audit event trace_id=0 action=user.delete\n");
+  CHECK(glued.out.find("\"audit_marker_lines\":1") != std::string::npos);
+  CHECK(run_trail("report -o json -", "").out.find("\"audit_marker_lines\":0") !=
+        std::string::npos);
+}
+
 }  // namespace pkgly_trail

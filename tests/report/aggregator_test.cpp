@@ -74,7 +74,7 @@ TEST_CASE("a table stops at --max-groups and says it is truncated", "[report][ag
   ReportAggregator aggregator(options);
   for (const char* name : {"a", "b", "c", "d", "e"}) feed(aggregator, actor(name));
   feed(aggregator, actor("a"));
-  const Report report = aggregator.build(0);
+  const Report report = aggregator.build({});
   const ReportTable& actors = *report.section("actors");
   CHECK(actors.rows.size() == 3);
   CHECK(actors.truncated);
@@ -96,7 +96,7 @@ TEST_CASE("rows are ordered by count descending then name ascending with unknown
   ReportAggregator aggregator(ReportOptions{});
   for (const char* name : {"carol", "", "bob", "zed", "alice", "zed"})
     feed(aggregator, actor(name));
-  const Report report = aggregator.build(0);
+  const Report report = aggregator.build({});
   CHECK(column(*report.section("actors"), 0) ==
         std::vector<std::string>{"zed", "alice", "bob", "carol", "<null>"});
   CHECK(report.total("distinct_actors").text == "4");  // the unknown actor is not one
@@ -107,7 +107,7 @@ TEST_CASE("report --top keeps the first rows and counts the others", "[report][a
   options.top = 2;
   ReportAggregator aggregator(options);
   for (const char* name : {"a", "b", "c", "c"}) feed(aggregator, actor(name));
-  const Report report = aggregator.build(0);
+  const Report report = aggregator.build({});
   CHECK(column(*report.section("actors"), 0) == std::vector<std::string>{"c", "a"});
   CHECK(report.section("actors")->omitted_rows == 1);
   CHECK_FALSE(report.section("actors")->truncated);
@@ -123,7 +123,7 @@ TEST_CASE("the timeline is hourly up to 3 days of events and daily beyond",
     last.outcome = "denied";
     feed(aggregator, first);
     feed(aggregator, last);
-    const Report report = aggregator.build(0);
+    const Report report = aggregator.build({});
     const ReportTable& timeline = *report.section("timeline");
     CHECK(report.total("bucket").text == "1h");
     REQUIRE(timeline.rows.size() == 71);
@@ -141,7 +141,7 @@ TEST_CASE("the timeline is hourly up to 3 days of events and daily beyond",
       spec.time = time;
       feed(aggregator, spec);
     }
-    const Report report = aggregator.build(0);
+    const Report report = aggregator.build({});
     CHECK(report.total("bucket").text == "1d");
     CHECK(column(*report.section("timeline"), 0) ==
           std::vector<std::string>{"2025-11-20", "2025-11-21", "2025-11-22", "2025-11-23",
@@ -157,7 +157,7 @@ TEST_CASE("the timeline is hourly up to 3 days of events and daily beyond",
     Spec untimed;
     untimed.time = "";
     feed(aggregator, untimed);
-    const Report report = aggregator.build(0);
+    const Report report = aggregator.build({});
     CHECK(column(*report.section("timeline"), 0) ==
           std::vector<std::string>{"2025-11-20", "<null>"});
     CHECK(report.total("first").text == "2025-11-20T10:15:30.000000Z");
@@ -177,7 +177,7 @@ TEST_CASE("client address comes from the access record or else the HTTP request 
   null_in_access.span_address = "198.51.100.3";
   unknown.access = false;
   for (Spec* spec : {&from_access, &from_span, &null_in_access, &unknown}) feed(aggregator, *spec);
-  const Report report = aggregator.build(0);
+  const Report report = aggregator.build({});
   CHECK(column(*report.section("denied"), 1) ==
         std::vector<std::string>{"198.51.100.1", "198.51.100.2", "198.51.100.3", "<null>"});
   CHECK(report.total("distinct_client_addresses").text == "3");
@@ -205,7 +205,7 @@ TEST_CASE("sensitive actions are listed one by one in time order", "[report][agg
   ignored.action = "package.download";
   over_cap.action = "security.sso.update";
   for (Spec* spec : {&late, &early, &ignored, &over_cap}) feed(aggregator, *spec);
-  const Report report = aggregator.build(0);
+  const Report report = aggregator.build({});
   const ReportTable& sensitive = *report.section("sensitive");
   CHECK(column(sensitive, 2) == std::vector<std::string>{"auth.token.delete", "user.delete"});
   CHECK(sensitive.truncated);
@@ -225,7 +225,7 @@ TEST_CASE("report --by groups on any joined column and keeps number types and pa
   feed(aggregator, a);
   feed(aggregator, b);
   feed(aggregator, b);
-  const Report report = aggregator.build(0);
+  const Report report = aggregator.build({});
   REQUIRE(report.group_by);
   REQUIRE(report.sections.size() == 1);
   const ReportTable& by = report.sections.front();

@@ -286,6 +286,8 @@ void check_report(const Parsed& p, const Expected& x, bool csv) {
   CHECK(p.totals.at("last") == x.last);
   CHECK(p.totals.at("unparsed_lines") == "0");
   CHECK(p.totals.at("suspect_events") == "0");  // genuine logs
+  CHECK(p.totals.at("audit_marker_lines") == "0");
+  CHECK(p.totals.at("suspect_records") == "0");
   CHECK(p.totals.at("bucket") == "1h");
 
   struct Check {

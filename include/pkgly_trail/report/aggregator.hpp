@@ -19,8 +19,8 @@ class ReportAggregator final : public JoinedEventSink {
   bool on_event(const JoinedEvent& event) override;
   std::uint64_t events() const noexcept;
   // The tables, sorted: count descending then names ascending (unknown last); the timeline
-  // and the sensitive list in time order. `unparsed_lines` comes from ParseStats.
-  Report build(std::uint64_t unparsed_lines) const;
+  // and the sensitive list in time order. `doubts` come from the parse stage's counts.
+  Report build(const InputDoubts& doubts) const;
 
  private:
   struct State;

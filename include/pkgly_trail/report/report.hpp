@@ -15,6 +15,14 @@ inline constexpr std::string_view kReportGeneratedBy = "pkgly-trail 0.1.0";
 // Width of a row of the `timeline` section.
 enum class Bucket { Auto, Hour, Day };
 
+// What reading the log left in doubt (the parse stage's counts): in the totals, so that a report
+// read on its own, without the run's warnings, says where the log may not be what Pkgly wrote.
+struct InputDoubts {
+  std::uint64_t unparsed_lines = 0;      // looked like records, could not be parsed
+  std::uint64_t audit_marker_lines = 0;  // carry the audit marker, did not come out as events
+  std::uint64_t suspect_records = 0;     // records of any kind marked suspect while reading
+};
+
 struct ReportOptions {
   // Groups kept per table (and rows of the sensitive list). Past it, events of new groups are
   // counted as omitted and the table is marked truncated: memory follows the groups, not the
