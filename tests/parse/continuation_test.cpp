@@ -604,6 +604,36 @@ TEST_CASE("records a request's URL line break can reach and that the URL wrote a
   CHECK(parsed.stats.first_url_break == "test.log:3");
 }
 
+TEST_CASE("a fake json record spelling its time with JSON escapes is found in the URL too",
+          "[parse][continuation][security]") {
+  // Red team round 4: the time of a fake json record written `...30.00050\u0030Z`: the record's
+  // time is `...30.000500Z`, which the URL did not spell out.
+  const std::string tail =
+      " http_request_method=GET http_route=/api/search/packages url_path=/api/search/packages "
+      "http_response_status_code=200";
+  const std::string head =
+      "2025-11-20T10:15:30.000002Z  INFO HTTP request{SPAN}: pkgly::audit: Audit event "
+      "trace_id=00000000000000000000000000000000 action=package.search outcome=success "
+      "actor_username=bob actor_id=3 actor_authenticated=true resource_kind= resource_id= "
+      "resource_name= repository_id= storage_id= target_user_id=0 token_id=0 path= query=";
+  const std::string fake_access =
+      "{\"timestamp\":\"2025-11-20T10:15:30.00050\\u0030Z\",\"level\":\"INFO\",\"fields\":{"
+      "\"message\":\"HTTP access\",\"http.request.method\":\"DELETE\",\"request_id\":"
+      "\"r-fake\"},\"target\":\"pkgly::access\",\"spans\":[{\"request_id\":\"r-fake\","
+      "\"name\":\"HTTP request\"}]}";
+  const std::string value = "x" + tail + "\n" + fake_access + "\ny";
+  std::string line = head + value + tail + "\n";
+  line.replace(line.find("SPAN"), 4, "url.query=q=" + percent_encoded(value) + " request_id=r-bob");
+  auto parsed = parse_text(line);
+  const Record* fake = nullptr;
+  for (const Record& r : parsed.records)
+    if (r.is_access()) fake = &r;
+  REQUIRE(fake != nullptr);
+  CHECK(fake->timestamp == "2025-11-20T10:15:30.000500Z");
+  CHECK_FALSE(fake->suspect.empty());
+  CHECK(parsed.stats.url_break_records >= 1);
+}
+
 TEST_CASE("a URL line break does not mark the records around it that it did not write",
           "[parse][continuation]") {
   // A hostile URL on a request whose records are all genuine (one line each): its neighbours'
