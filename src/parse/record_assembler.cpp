@@ -315,38 +315,33 @@ void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number, b
   ++pending.service_lines;
   bytes_seen_ += raw_line.size() + 1;
   release(false);
-  line_set_aside_ = false;
-  place_line(pending, body, number, cut);
-  // The line went into (or started) a record: one that is not an audit record fitting its
-  // schema cannot own an audit record's last fields at its end.
-  if (!line_set_aside_ &&
-      find_text(body, last_required_key(*audit_schema_)) != std::string_view::npos &&
-      !(pending.active && pending.schema == audit_schema_ &&
-        pending.continuation != Continuation::Loose) &&
+  // Another prefix inside the prefixed line (`[pod/p/pkgly] postgres-1  | ...`): another
+  // program's line, or a value imitating one. It starts nothing and continues nothing; but one
+  // that carries the audit marker is counted, and one that ends the way an audit record ends
+  // (the genuine end of a record whose value imitated a prefix, red team round 4) is said below.
+  const bool other_program = wrapper_ == Wrapper::Prefixed && !pending.service.empty() &&
+                             !(pending.active && pending.continuation == Continuation::Held) &&
+                             !strip_envelope(body).service.empty();
+  if (other_program) {
+    ++stats_.non_tracing_lines;
+    if (carries_audit_marker(body)) {
+      ++stats_.audit_marker_lines_not_events;
+      note(stats_.first_audit_marker_not_event, number);
+    }
+  } else {
+    place_line(pending, body, number, cut);
+  }
+  // A line set aside, or one that went into (or started) a record that is not an audit record
+  // fitting its schema, cannot own an audit record's last fields at its end.
+  if (find_text(body, last_required_key(*audit_schema_)) != std::string_view::npos &&
+      (other_program || !(pending.active && pending.schema == audit_schema_ &&
+                          pending.continuation != Continuation::Loose)) &&
       orphan_tail(body))
     raise_doubt(pending, number);
 }
 
 void RecordAssembler::place_line(Pending& pending, std::string_view body, std::uint64_t number,
                                  bool cut) {
-  if (wrapper_ == Wrapper::Prefixed && !pending.service.empty() &&
-      !(pending.active && pending.continuation == Continuation::Held) &&
-      !strip_envelope(body).service.empty()) {
-    // Another prefix inside the prefixed line (`[pod/p/pkgly] postgres-1  | ...`): another
-    // program's line, or a value imitating one. It starts nothing and continues nothing; but
-    // one that carries the audit marker, or ends the way an audit record ends (the genuine
-    // end of a record whose value imitated a prefix, red team round 4), is said.
-    ++stats_.non_tracing_lines;
-    line_set_aside_ = true;
-    if (carries_audit_marker(body)) {
-      ++stats_.audit_marker_lines_not_events;
-      note(stats_.first_audit_marker_not_event, number);
-    }
-    if (find_text(body, last_required_key(*audit_schema_)) != std::string_view::npos &&
-        orphan_tail(body))
-      raise_doubt(pending, number);
-    return;
-  }
   const bool marker = carries_audit_marker(body);
   line_marker_ = marker;
   const bool json_like = starts_json_record(body);
@@ -884,11 +879,12 @@ void RecordAssembler::reach_of_url_breaks(Pending& pending) {
     slot.url_text += decoded;
     // A fake json record may spell its time with JSON escapes (`\u0035` for `5`, red team
     // round 4): the times are looked for in the text with those decoded too.
-    for (const std::string& text : {decoded, json_unescaped(decoded)}) {
+    const std::string unescaped = json_unescaped(decoded);
+    for (const std::string_view text : {std::string_view(decoded), std::string_view(unescaped)}) {
       for (std::size_t at = 0; at < text.size(); ++at) {
         if (at > 0 && is_digit(text[at - 1])) continue;  // a time starts a run of digits
-        if (const std::size_t length = rfc3339_length(std::string_view(text).substr(at)))
-          slot.url_times.emplace(text, at, length);
+        if (const std::size_t length = rfc3339_length(text.substr(at)))
+          slot.url_times.emplace(text.substr(at, length));
       }
     }
   }

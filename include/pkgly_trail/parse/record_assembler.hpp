@@ -160,7 +160,6 @@ class RecordAssembler {
   const Pending* parsed_for_ = nullptr;  // record_ holds the parse of this pending text
   bool line_marker_ = false;             // the line being read carries the audit marker
   std::string_view unparsed_why_;        // why the last parse failed
-  bool line_set_aside_ = false;          // the line being read went into no record
   struct Parsers;                        // the json parser and the span cache, private to src/parse
   std::unique_ptr<Parsers> parsers_;
   ParseStats stats_;
