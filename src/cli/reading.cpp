@@ -38,6 +38,10 @@ void TerminalObserver::on_progress(const ReadProgress& progress) {
   if (progress_.enabled()) progress_.update({progress.bytes, progress.records, matched_});
 }
 
+void TerminalObserver::on_end() {
+  progress_.erase();
+}
+
 bool TerminalObserver::should_stop() const {
   return interrupted();
 }

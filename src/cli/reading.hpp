@@ -21,6 +21,8 @@ class TerminalObserver final : public ReadObserver {
   void on_problem(std::string_view message) override;
   void on_progress(const ReadProgress& progress) override;
   bool should_stop() const override;
+  // The progress line goes before the run's stats and warnings are written.
+  void on_end() override;
 
  private:
   ProgressLine progress_;

@@ -149,6 +149,7 @@ ReadSummary read_records(const ReadPlan& plan, RecordStage& chain, ReadObserver&
       break;
   }
   summary.seconds = seconds_since(start);
+  observer.on_end();
   return summary;
 }
 

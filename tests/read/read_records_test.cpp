@@ -57,6 +57,7 @@ TEST_CASE("read: the chain hears finish once and every record in every mode", "[
     testing::KeepProblems observer;
     const ReadSummary read = read_records(plan, chain, observer);
     CHECK(chain.finished == 1);
+    CHECK(observer.ends == 1);
     CHECK(chain.records.size() == (m.inputs.size() == 2 ? 500u : 300u));
     CHECK(read.stats.records == chain.records.size());
     CHECK(observer.problems.empty());

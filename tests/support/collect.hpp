@@ -57,7 +57,9 @@ struct CollectEvents final : CountsSignals<JoinedEventSink> {
 
 struct KeepProblems final : ReadObserver {
   void on_problem(std::string_view message) override { problems.emplace_back(message); }
+  void on_end() override { ++ends; }
   std::vector<std::string> problems;
+  int ends = 0;
 };
 
 }  // namespace pkgly_trail::testing

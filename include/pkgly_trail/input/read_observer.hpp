@@ -22,6 +22,8 @@ class ReadObserver {
   // Polled between reads and while waiting: true stops reading (Ctrl-C). What was read whole
   // still goes down the chain, and the chain is finished.
   virtual bool should_stop() const { return false; }
+  // Reading has ended (the chain is finished): what follows on stderr is the run's summary.
+  virtual void on_end() {}
 };
 
 }  // namespace pkgly_trail
