@@ -81,9 +81,10 @@ inline void check_record(const Record& record) {
   }
 }
 
+// The record as `records -o json` writes it: one NDJSON line of the record contract.
 inline std::string record_json(const Record& record) {
   fmt::memory_buffer buffer;
-  append_record_json(buffer, record);
+  append_record_line(buffer, record);
   return fmt::to_string(buffer);
 }
 

@@ -22,13 +22,6 @@ class DocumentSink final : public RecordSink {
   WriteDocument document_;
 };
 
-void contract_line(fmt::memory_buffer& out, const Record& record) {
-  JsonWriter json(out);
-  begin_contract_line(json);
-  append_record_members(json, record);
-  json.end_object();
-}
-
 // No join: no access record, joined_by none.
 void ecs_document(fmt::memory_buffer& out, const Record& record) {
   append_ecs_document(out, record, nullptr, JoinKey::None);
@@ -37,7 +30,7 @@ void ecs_document(fmt::memory_buffer& out, const Record& record) {
 }  // namespace
 
 std::unique_ptr<RecordSink> make_json_sink(OutputStream& out) {
-  return std::make_unique<DocumentSink>(out, contract_line);
+  return std::make_unique<DocumentSink>(out, append_record_line);
 }
 
 std::unique_ptr<RecordSink> make_ecs_sink(OutputStream& out) {

@@ -233,4 +233,11 @@ void append_record_json(fmt::memory_buffer& out, const Record& record) {
   json.end_object();
 }
 
+void append_record_line(fmt::memory_buffer& out, const Record& record) {
+  JsonWriter json(out);
+  begin_contract_line(json);
+  append_record_members(json, record);
+  json.end_object();
+}
+
 }  // namespace pkgly_trail

@@ -119,5 +119,7 @@ void append_record_json(fmt::memory_buffer& out, const Record& record);
 // A line of NDJSON output starts its object with the contract's version:
 // `{"contract":1,...` (docs: README "Output contracts").
 void begin_contract_line(JsonWriter& json);
+// The record as one line of the NDJSON record contract (`records -o json`), no newline.
+void append_record_line(fmt::memory_buffer& out, const Record& record);
 
 }  // namespace pkgly_trail
