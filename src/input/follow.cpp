@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "gzip_source.hpp"
+#include "input_stream.hpp"
 #include "line_splitter.hpp"
 
 namespace pkgly_trail {
@@ -58,7 +59,7 @@ class FollowedFile {
   const std::string& name() const noexcept { return name_; }
   // The file open under the name, if any.
   std::optional<FileId> id() const noexcept {
-    if (fd_ < 0) return std::nullopt;
+    if (!stream_) return std::nullopt;
     return FileId{device_, inode_};
   }
 
@@ -79,14 +80,15 @@ class FollowedFile {
  private:
   bool open_file(LineHandler& handler);
   void close_file() {
-    if (fd_ < 0) return;
+    if (!stream_) return;
     // A file deleted while open gives its inode number back: a new file may get it, and must
     // not pass for one already read.
     struct stat info {};
-    if (::fstat(fd_, &info) == 0 && info.st_nlink == 0) deleted_.push_back({device_, inode_});
-    ::close(fd_);
-    fd_ = -1;
+    if (::fstat(fd(), &info) == 0 && info.st_nlink == 0) deleted_.push_back({device_, inode_});
+    stream_.reset();
   }
+  // For fstat, pread and lseek; the bytes are read through the stream.
+  int fd() const noexcept { return stream_->descriptor(); }
   bool read_available(LineHandler& handler);
   bool text_or_wait(LineHandler& handler);
   void read_compressed(LineHandler& handler);
@@ -100,7 +102,7 @@ class FollowedFile {
   bool done_ = false;
   bool format_known_ = false;  // the first bytes were looked at: text (gzip is let go)
   std::vector<FileId> deleted_;
-  int fd_ = -1;
+  std::optional<InputStream> stream_;  // the file open under the name
   dev_t device_ = 0;
   ino_t inode_ = 0;
   off_t offset_ = 0;
@@ -113,8 +115,8 @@ class FollowedFile {
 };
 
 bool FollowedFile::open_file(LineHandler& handler) {
-  int fd = ::open(name_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  const int opened = ::open(name_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (opened < 0) {
     if (!reported_missing_)
       handler.on_problem(name_, std::string("cannot open: ") + std::strerror(errno) +
                                     " (waiting for it to appear)");
@@ -122,13 +124,13 @@ bool FollowedFile::open_file(LineHandler& handler) {
     return false;
   }
   struct stat info {};
-  if (::fstat(fd, &info) != 0 || S_ISDIR(info.st_mode)) {
-    ::close(fd);
+  if (::fstat(opened, &info) != 0 || S_ISDIR(info.st_mode)) {
+    ::close(opened);
     if (!reported_missing_) handler.on_problem(name_, "cannot follow: not a regular file");
     reported_missing_ = true;
     return false;
   }
-  fd_ = fd;
+  stream_.emplace(InputStream::adopt(opened));
   device_ = info.st_dev;
   inode_ = info.st_ino;
   offset_ = 0;
@@ -137,7 +139,7 @@ bool FollowedFile::open_file(LineHandler& handler) {
   if (copy_from_) {
     // A copy of text already read: go on from where its lines were delivered.
     offset_ = *copy_from_;
-    ::lseek(fd_, offset_, SEEK_SET);
+    ::lseek(fd(), offset_, SEEK_SET);
     format_known_ = true;
   }
   splitter_ = std::make_unique<LineSplitter>(name_, options_.limits.max_line_bytes);
@@ -152,7 +154,7 @@ bool FollowedFile::open_file(LineHandler& handler) {
 bool FollowedFile::text_or_wait(LineHandler& handler) {
   if (format_known_) return true;
   char magic[2] = {};
-  const ssize_t got = ::pread(fd_, magic, sizeof magic, 0);
+  const ssize_t got = ::pread(fd(), magic, sizeof magic, 0);
   if (got <= 0 || (got == 1 && static_cast<unsigned char>(magic[0]) == 0x1f)) return false;
   format_known_ = true;
   if (got == 2 && starts_with_gzip_magic(magic)) {
@@ -185,24 +187,20 @@ bool FollowedFile::read_available(LineHandler& handler) {
   if (!text_or_wait(handler)) return false;
   bool any = false;
   for (;;) {
-    std::span<char> space = splitter_->free_space();
-    ssize_t got = ::read(fd_, space.data(), space.size());
-    if (got < 0 && errno == EINTR) {
-      if (handler.should_stop()) return any;
-      continue;
-    }
-    if (got < 0) {
-      handler.on_problem(name_, std::string("read error: ") + std::strerror(errno));
+    const std::span<char> space = splitter_->free_space();
+    const ReadResult got = stream_->read_some(space, handler);
+    if (got.status == ReadStatus::Error) {
+      handler.on_problem(name_, "read error: " + stream_->error());
       close_file();
       return any;
     }
-    if (got == 0) return any;
+    // The end of what is there for now (a followed file grows), or Ctrl-C during the read.
+    if (got.status != ReadStatus::Data) return any;
     any = true;
     if (head_.size() == static_cast<std::size_t>(offset_) && head_.size() < kHeadBytes)
-      head_.append(space.data(),
-                   std::min(static_cast<std::size_t>(got), kHeadBytes - head_.size()));
-    offset_ += got;
-    splitter_->commit(static_cast<std::size_t>(got), handler);
+      head_.append(space.data(), std::min(got.size, kHeadBytes - head_.size()));
+    offset_ += static_cast<off_t>(got.size);
+    splitter_->commit(got.size, handler);
     if (handler.should_stop()) return any;
   }
 }
@@ -213,10 +211,10 @@ bool FollowedFile::read_available(LineHandler& handler) {
 // seen.
 bool FollowedFile::replaced_in_place() {
   struct stat info {};
-  if (::fstat(fd_, &info) == 0 && info.st_size < offset_) return true;
+  if (::fstat(fd(), &info) == 0 && info.st_size < offset_) return true;
   if (head_.empty()) return false;
   head_now_.resize(head_.size());
-  const ssize_t got = ::pread(fd_, head_now_.data(), head_now_.size(), 0);
+  const ssize_t got = ::pread(fd(), head_now_.data(), head_now_.size(), 0);
   return got != static_cast<ssize_t>(head_.size()) || head_now_ != head_;
 }
 
@@ -227,19 +225,19 @@ void FollowedFile::start_over() {
   previous_delivered_ = now.delivered;
   previous_head_ = std::move(head_);
   head_.clear();
-  ::lseek(fd_, 0, SEEK_SET);
+  ::lseek(fd(), 0, SEEK_SET);
   offset_ = 0;
   splitter_ = std::make_unique<LineSplitter>(name_, options_.limits.max_line_bytes);
 }
 
 bool FollowedFile::poll_once(LineHandler& handler) {
-  if (fd_ < 0 && !open_file(handler)) return false;
+  if (!stream_ && !open_file(handler)) return false;
   // Before reading on: bytes past the old offset of a rewritten file are the middle of its
   // new content. A copy is never truncated by logrotate, and may be shorter than where it is
   // read from while it is being written.
   if (!copy_from_ && offset_ > 0 && replaced_in_place()) start_over();
   bool any = read_available(handler);
-  if (done_ || fd_ < 0) return any;
+  if (done_ || !stream_) return any;
   // At the end of what is there: has the name moved on to another file, or was it truncated?
   struct stat now {};
   if (::stat(name_.c_str(), &now) != 0) {

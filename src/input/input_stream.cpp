@@ -34,14 +34,26 @@ InputStream InputStream::open(const std::string& name, std::chrono::milliseconds
   if (::fstat(fd, &info) != 0) throw_cannot_open(name, errno);
   // open(2) accepts a directory; read(2) would fail later with a less helpful message.
   if (S_ISDIR(info.st_mode)) throw_cannot_open(name, EISDIR);
-  stream.may_block_ = !S_ISREG(info.st_mode);
+  stream.set_up(info);
+  return stream;
+}
+
+InputStream InputStream::adopt(int fd, std::chrono::milliseconds idle_after) {
+  InputStream stream(fd, true, idle_after);
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) throw InputError(fmt::format("fstat: {}", std::strerror(errno)));
+  stream.set_up(info);
+  return stream;
+}
+
+void InputStream::set_up(const struct stat& info) {
+  may_block_ = !S_ISREG(info.st_mode);
 #ifdef F_SETPIPE_SZ
   // A pipe hands over at most its buffer (64 KiB by default) per read; a larger one means
   // fewer reads for `zcat | pkgly-trail` and `docker compose logs | pkgly-trail`. Best effort:
   // the system limit may refuse it.
-  if (S_ISFIFO(info.st_mode)) ::fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+  if (S_ISFIFO(info.st_mode)) ::fcntl(fd_, F_SETPIPE_SZ, 1 << 20);
 #endif
-  return stream;
 }
 
 InputStream::InputStream(InputStream&& other) noexcept

@@ -2,6 +2,8 @@
 // Raw bytes from a file descriptor. Owns the two rules of reading a live pipe: the handler hears
 // on_idle() only after the pipe has been silent for a while (not each time it is momentarily
 // empty), and the first bytes can be looked at before anyone reads them.
+#include <sys/stat.h>
+
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -33,6 +35,9 @@ class InputStream {
   // "-" is stdin, which is borrowed, not closed. Throws InputError naming the file.
   static InputStream open(const std::string& name,
                           std::chrono::milliseconds idle_after = ReadLimits{}.idle_after);
+  // Takes a descriptor already open (the follower opens and checks it itself); it is closed
+  // with the stream. Throws InputError when fstat(2) fails.
+  static InputStream adopt(int fd, std::chrono::milliseconds idle_after = ReadLimits{}.idle_after);
 
   InputStream(InputStream&& other) noexcept;
   InputStream(const InputStream&) = delete;
@@ -51,12 +56,17 @@ class InputStream {
   std::uint64_t bytes_read() const noexcept { return bytes_read_; }
   // Why the last read failed (strerror text).
   const std::string& error() const noexcept { return error_; }
+  // For what a follower asks of the file itself (fstat, pread, lseek: its identity, size and
+  // first bytes); its bytes are read with read_some.
+  int descriptor() const noexcept { return fd_; }
 
  private:
   using Clock = std::chrono::steady_clock;
 
   InputStream(int fd, bool owned, std::chrono::milliseconds idle_after) noexcept
       : fd_(fd), owned_(owned), idle_after_(idle_after), last_news_(Clock::now()) {}
+  // From the descriptor's fstat: may it block, and a larger pipe buffer.
+  void set_up(const struct stat& info);
   // Waits until the descriptor has something to say; false when should_stop() ended the wait.
   bool wait_for_data(LineHandler& handler);
   ReadResult read_fd(std::span<char> buffer, LineHandler& handler);
