@@ -28,6 +28,28 @@ namespace {
 // same. Log lines start with a timestamp, so a few KiB tell contents apart.
 constexpr std::size_t kHeadBytes = 4096;
 
+// The first bytes (up to kHeadBytes) a file holds now, wherever it is read.
+std::string head_of(int fd) {
+  std::string head(kHeadBytes, '\0');
+  std::size_t size = 0;
+  while (size < head.size()) {
+    const ssize_t got =
+        ::pread(fd, head.data() + size, head.size() - size, static_cast<off_t>(size));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    size += static_cast<std::size_t>(got);
+  }
+  head.resize(size);
+  return head;
+}
+
+// Two beginnings agree as far as both go (one of them may be a copy still being written); two
+// empty ones tell nothing.
+bool starts_alike(std::string_view a, std::string_view b) {
+  const std::size_t common = std::min(a.size(), b.size());
+  return common > 0 && a.substr(0, common) == b.substr(0, common);
+}
+
 // A file's identity, whatever name it has now.
 using FileId = std::pair<dev_t, ino_t>;
 
@@ -71,6 +93,11 @@ class FollowedFile {
   };
   // The content open now and, after a truncation, the one before it (a copy made just before
   // the truncation is of that one).
+  // The first bytes the open file holds now (up to kHeadBytes), whether they were read yet or
+  // not: empty when nothing is open.
+  std::string head_on_disk() const { return stream_ ? head_of(fd()) : std::string(); }
+  // Polled at least once: what it holds was there before a file that appears after that.
+  bool polled() const noexcept { return polled_; }
   std::array<ReadContent, 2> contents() const noexcept {
     const off_t pending = splitter_ ? static_cast<off_t>(splitter_->pending_bytes()) : 0;
     return {ReadContent{head_, offset_ - pending},
@@ -100,6 +127,7 @@ class FollowedFile {
   WhenGone when_gone_;
   std::optional<off_t> copy_from_;
   bool done_ = false;
+  bool polled_ = false;
   bool format_known_ = false;  // the first bytes were looked at: text (gzip is let go)
   std::vector<FileId> deleted_;
   std::optional<InputStream> stream_;  // the file open under the name
@@ -231,6 +259,7 @@ void FollowedFile::start_over() {
 }
 
 bool FollowedFile::poll_once(LineHandler& handler) {
+  polled_ = true;
   if (!stream_ && !open_file(handler)) return false;
   // Before reading on: bytes past the old offset of a rewritten file are the middle of its
   // new content. A copy is never truncated by logrotate, and may be shorter than where it is
@@ -290,37 +319,34 @@ class FollowedSet {
   // the content a followed file had before its last truncation. Then it is read from where
   // that content's lines were delivered: the lines written after the last read come from the
   // copy, none twice. A copy of a followed file's current content waits until that file is
-  // truncated (until then the lines are the original's); so does a new file that is empty, or
-  // shorter than such a head and equal to its start (a copy in progress).
+  // truncated (until then the lines are the original's), and so does a copy of lines the
+  // original holds but were not read yet; so does a new file that is empty, or shorter than
+  // such a head and equal to its start (a copy in progress).
   CopyCheck copy_of(const std::string& path) const {
-    char first[kHeadBytes];
-    std::size_t size = 0;
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return {};
-    while (size < sizeof first) {
-      const ssize_t got = ::read(fd, first + size, sizeof first - size);
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) break;
-      size += static_cast<std::size_t>(got);
-    }
+    const std::string candidate = head_of(fd);
     ::close(fd);
-    if (size == 0) return {CopyCheck::Undecided};
-    const std::string_view candidate(first, size);
+    if (candidate.empty()) return {CopyCheck::Undecided};
     CopyCheck check;
     for (const auto& file : files_) {
       const auto contents = file->contents();
       for (std::size_t which = 0; which < contents.size(); ++which) {
         const FollowedFile::ReadContent& content = contents[which];
-        if (content.head.empty()) continue;
-        const std::size_t common = std::min(candidate.size(), content.head.size());
-        if (candidate.substr(0, common) != content.head.substr(0, common)) continue;
+        if (!starts_alike(candidate, content.head)) continue;
         // A copy of what the original holds now: the original is still read, and the lines
         // not read yet are in both. The original supplies them until it is truncated; then
         // the copy matches its previous content and supplies only what the truncation took.
-        if (common == content.head.size() && which == 1)
+        if (candidate.size() >= content.head.size() && which == 1)
           return {CopyCheck::Copy, content.delivered};
         check.verdict = CopyCheck::Undecided;
       }
+      // A copy of lines the original holds but were not read yet (copytruncate copied them
+      // before the follower looked): the same wait, or both files would supply them. Not
+      // among the files found together at start: which of those is the copy is not known.
+      if (check.verdict == CopyCheck::NotACopy && file->polled() &&
+          starts_alike(candidate, file->head_on_disk()))
+        check.verdict = CopyCheck::Undecided;
     }
     return check;
   }

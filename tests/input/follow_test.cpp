@@ -234,6 +234,41 @@ TEST_CASE("follow-dir: a copy seen before its original is truncated gives no lin
   std::system(("rm -rf " + dir).c_str());
 }
 
+TEST_CASE("follow-dir: a copy of lines not read yet gives no line twice", "[input][follow]") {
+  // After a rotation the follower has read nothing of the original's new content. Lines are
+  // written and copied within one pause, so the next directory scan finds the copy before the
+  // original's new lines are read: they must come from one of the two files only.
+  char dir_template[] = "/tmp/pkgly-trail-follow-unread-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  const std::string log = dir + "/pkgly.log";
+  append_lines(log, 1, 10);
+  CollectByFile collect;
+  collect.want = 60;
+  const auto pause = std::chrono::milliseconds(400);
+  std::thread writer([&] {
+    std::this_thread::sleep_for(pause / 2);  // lines 1-10 are read
+    ::truncate(log.c_str(), 0);              // a rotation without a copy: nothing to read
+    std::this_thread::sleep_for(pause);      // the follower sees the file empty
+    append_lines(log, 11, 50);
+    std::system(("cp " + log + " " + log + ".1").c_str());
+    std::this_thread::sleep_for(pause * 2);  // a scan sees the copy, then the original is read
+    ::truncate(log.c_str(), 0);
+    std::this_thread::sleep_for(pause * 2);
+    append_lines(log, 51, 60);
+  });
+  follow_directory({dir, "pkgly.log"}, collect, FollowOptions{pause, {}});
+  writer.join();
+  std::this_thread::sleep_for(pause);
+  std::string sources;
+  for (std::size_t i = 0; i < collect.lines.size(); ++i)
+    sources += collect.inputs[i] + ": " + collect.lines[i] + "\n";
+  INFO(sources);
+  REQUIRE(collect.lines.size() == 60);
+  for (int i = 0; i < 60; ++i)
+    CHECK(collect.lines[static_cast<std::size_t>(i)] == "line " + std::to_string(i + 1));
+  std::system(("rm -rf " + dir).c_str());
+}
+
 TEST_CASE("follow reads a file truncated and rewritten larger within one check from its start",
           "[input][follow]") {
   char dir_template[] = "/tmp/pkgly-trail-follow-rewrite-XXXXXX";
