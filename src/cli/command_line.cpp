@@ -75,10 +75,16 @@ void add_filter_options(CLI::App& app, FilterOptions& f, OptionText& t) {
   app.add_option("--action", f.actions, "Audit action, glob (package.*); repeat to OR")
       ->allow_extra_args(false)
       ->group("Filters");
+  app.add_option("--not-action", f.not_actions, "Leave out this audit action, glob; repeatable")
+      ->allow_extra_args(false)
+      ->group("Filters");
   app.add_option("--outcome", t.outcome, "success or denied")
       ->check(CLI::IsMember({"success", "denied"}))
       ->group("Filters");
   app.add_option("--actor", f.actors, "actor_username, exact; repeat to OR")
+      ->allow_extra_args(false)
+      ->group("Filters");
+  app.add_option("--not-actor", f.not_actors, "Leave out this actor_username; repeatable")
       ->allow_extra_args(false)
       ->group("Filters");
   app.add_option("--repository", f.repositories, "repository id or name; repeat to OR")
@@ -93,10 +99,13 @@ void add_filter_options(CLI::App& app, FilterOptions& f, OptionText& t) {
   app.add_option("--since", t.since, "RFC 3339 time, date, or age (30m, 2h, 7d)")->group("Filters");
   app.add_option("--until", t.until, "RFC 3339 time, date, or age (records before it)")
       ->group("Filters");
-  app.add_option("--where", f.where, "KEY=VALUE, exact; KEY may be any field or span field")
+  app.add_option("--where", f.where,
+                 "KEY=VALUE, exact (KEY!=VALUE: not that value); KEY may be any field or span "
+                 "field")
       ->allow_extra_args(false)
       ->group("Filters");
-  app.add_option("--match", f.match, "KEY~RE2 regular expression (partial match)")
+  app.add_option("--match", f.match,
+                 "KEY~RE2 regular expression, partial match (KEY!~RE2: no match)")
       ->allow_extra_args(false)
       ->group("Filters");
 }

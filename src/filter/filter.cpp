@@ -13,14 +13,18 @@ namespace pkgly_trail {
 
 namespace {
 
-// --where KEY=V1 --where KEY=V2: the values of one key are alternatives.
+// --where KEY=V1 --where KEY=V2: the values of one key are alternatives. Negated
+// (--where KEY!=V1 --where KEY!=V2): the key has none of them, or no value at all.
 struct WhereGroup {
   std::string key;
+  bool negated = false;
   std::vector<std::string> values;
 };
 
+// --match KEY~RE (one of them matches) or KEY!~RE (none does, or the key has no value).
 struct MatchGroup {
   std::string key;
+  bool negated = false;
   std::vector<std::unique_ptr<RE2>> patterns;  // RE2 is neither copyable nor movable
 };
 
@@ -58,23 +62,32 @@ bool glob_any(const std::vector<std::string>& patterns, std::optional<std::strin
                              [&](const std::string& p) { return glob_match(p, *text); });
 }
 
-// Splits KEY<sep>VALUE at the first separator; the key must not be empty.
-std::pair<std::string_view, std::string_view> split_key(std::string_view option,
-                                                        std::string_view text, char separator,
-                                                        std::string_view expected) {
+// KEY<sep>VALUE or KEY!<sep>VALUE, split at the first separator.
+struct KeyCondition {
+  std::string_view key;
+  bool negated = false;
+  std::string_view value;
+};
+
+// The key must not be empty. No field name holds '!', so `KEY!=` is always the negation.
+KeyCondition split_key(std::string_view option, std::string_view text, char separator,
+                       std::string_view expected) {
   const std::size_t at = text.find(separator);
-  if (at == std::string_view::npos || at == 0) {
+  const bool negated = at != std::string_view::npos && at > 0 && text[at - 1] == '!';
+  const std::size_t key_size = negated ? at - 1 : at;
+  if (at == std::string_view::npos || key_size == 0) {
     throw FilterError(fmt::format("invalid {} '{}': expected {}", option, text, expected));
   }
-  return {text.substr(0, at), text.substr(at + 1)};
+  return {text.substr(0, key_size), negated, text.substr(at + 1)};
 }
 
 template <typename Group>
-Group& group_for(std::vector<Group>& groups, std::string_view key) {
-  auto found =
-      std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.key == key; });
+Group& group_for(std::vector<Group>& groups, const KeyCondition& condition) {
+  auto found = std::find_if(groups.begin(), groups.end(), [&](const Group& g) {
+    return g.key == condition.key && g.negated == condition.negated;
+  });
   if (found != groups.end()) return *found;
-  groups.push_back(Group{std::string(key), {}});
+  groups.push_back(Group{std::string(condition.key), condition.negated, {}});
   return groups.back();
 }
 
@@ -96,8 +109,10 @@ struct Filter::Compiled {
   std::vector<std::string> target_prefixes;
   std::optional<Level> min_level;
   std::vector<std::string> actions;
+  std::vector<std::string> not_actions;
   std::optional<std::string> outcome;
   std::vector<std::string> actors;
+  std::vector<std::string> not_actors;
   std::vector<std::string> repositories;
   std::vector<std::string> storages;
   std::vector<std::string> paths;
@@ -127,25 +142,30 @@ bool Filter::Compiled::matches(const Record& record, const Record* joined) const
     return false;
   if (outcome && text_of(record, "outcome") != std::string_view(*outcome)) return false;
   if (!actors.empty() && !equals_any(actors, text_of(record, "actor_username"))) return false;
+  if (equals_any(not_actors, text_of(record, "actor_username"))) return false;
   if (!repositories.empty() && !equals_any(repositories, text_of(record, "repository_id")) &&
       !equals_any(repositories, text_of(record, "resource_name")))
     return false;
   if (!storages.empty() && !equals_any(storages, text_of(record, "storage_id"))) return false;
   if (!actions.empty() && !glob_any(actions, text_of(record, "action"))) return false;
+  if (glob_any(not_actions, text_of(record, "action"))) return false;
   if (!paths.empty() && !glob_any(paths, text_of(record, "path")) &&
       !glob_any(paths, text_of(record, "url_path")))
     return false;
   if (!matches_time(record)) return false;
   for (const WhereGroup& group : where) {
-    if (!equals_any(group.values, joined_text_of(record, joined, group.key))) return false;
+    if (equals_any(group.values, joined_text_of(record, joined, group.key)) == group.negated)
+      return false;
   }
   for (const MatchGroup& group : match) {
     const std::optional<std::string_view> text = joined_text_of(record, joined, group.key);
-    if (!text) return false;
-    const re2::StringPiece piece(text->data(), text->size());
-    if (std::none_of(group.patterns.begin(), group.patterns.end(),
-                     [&](const auto& re) { return RE2::PartialMatch(piece, *re); }))
-      return false;
+    bool any = false;
+    if (text) {
+      const re2::StringPiece piece(text->data(), text->size());
+      any = std::any_of(group.patterns.begin(), group.patterns.end(),
+                        [&](const auto& re) { return RE2::PartialMatch(piece, *re); });
+    }
+    if (any == group.negated) return false;
   }
   return true;
 }
@@ -157,6 +177,7 @@ Filter Filter::compile(const FilterOptions& options, std::int64_t now_us) {
   c.target_prefixes = options.target_prefixes;
   c.min_level = options.min_level;
   c.actions = options.actions;
+  c.not_actions = options.not_actions;
   if (options.outcome) {
     if (*options.outcome != "success" && *options.outcome != "denied") {
       throw FilterError(
@@ -165,6 +186,7 @@ Filter Filter::compile(const FilterOptions& options, std::int64_t now_us) {
     c.outcome = options.outcome;
   }
   c.actors = options.actors;
+  c.not_actors = options.not_actors;
   c.repositories = options.repositories;
   c.storages = options.storages;
   c.paths = options.paths;
@@ -176,20 +198,21 @@ Filter Filter::compile(const FilterOptions& options, std::int64_t now_us) {
                                   *options.until));
   }
   for (const std::string& item : options.where) {
-    const auto [key, value] =
-        split_key("--where", item, '=', "KEY=VALUE (e.g. --where actor_username=alice)");
-    group_for(c.where, key).values.emplace_back(value);
+    const KeyCondition condition = split_key(
+        "--where", item, '=', "KEY=VALUE or KEY!=VALUE (e.g. --where actor_username=alice)");
+    group_for(c.where, condition).values.emplace_back(condition.value);
   }
   for (const std::string& item : options.match) {
-    const auto [key, pattern] =
-        split_key("--match", item, '~', "KEY~REGEX (e.g. --match url_path~^/api/)");
+    const KeyCondition condition =
+        split_key("--match", item, '~', "KEY~REGEX or KEY!~REGEX (e.g. --match url_path~^/api/)");
+    const std::string_view pattern = condition.value;
     RE2::Options re_options;
     re_options.set_log_errors(false);  // the error goes into our message, not onto stderr
     auto re = std::make_unique<RE2>(re2::StringPiece(pattern.data(), pattern.size()), re_options);
     if (!re->ok()) {
       throw FilterError(fmt::format("invalid --match pattern '{}': {}", pattern, re->error()));
     }
-    group_for(c.match, key).patterns.push_back(std::move(re));
+    group_for(c.match, condition).patterns.push_back(std::move(re));
   }
   return Filter(std::move(compiled));
 }
@@ -213,7 +236,8 @@ bool Filter::empty() const noexcept {
   if (!compiled_) return true;
   const Compiled& c = *compiled_;
   return !c.audit_only && c.target_prefixes.empty() && !c.min_level && c.actions.empty() &&
-         !c.outcome && c.actors.empty() && c.repositories.empty() && c.storages.empty() &&
+         c.not_actions.empty() && !c.outcome && c.actors.empty() && c.not_actors.empty() &&
+         c.repositories.empty() && c.storages.empty() &&
          c.paths.empty() && !c.since_us && !c.until_us && c.where.empty() && c.match.empty();
 }
 

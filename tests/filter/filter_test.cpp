@@ -275,10 +275,58 @@ TEST_CASE("where without '=' is an error") {
   FilterOptions options;
   options.where = {"actor_username"};
   CHECK(compile_error(options) ==
-        "invalid --where 'actor_username': expected KEY=VALUE (e.g. --where actor_username=alice)");
+        "invalid --where 'actor_username': expected KEY=VALUE or KEY!=VALUE (e.g. --where "
+        "actor_username=alice)");
   options.where = {"=alice"};
   CHECK(compile_error(options) ==
-        "invalid --where '=alice': expected KEY=VALUE (e.g. --where actor_username=alice)");
+        "invalid --where '=alice': expected KEY=VALUE or KEY!=VALUE (e.g. --where "
+        "actor_username=alice)");
+  options.where = {"!=alice"};  // a negation with no key
+  CHECK(compile_error(options) ==
+        "invalid --where '!=alice': expected KEY=VALUE or KEY!=VALUE (e.g. --where "
+        "actor_username=alice)");
+}
+
+TEST_CASE("where KEY!=VALUE: none of the values, or no value at all") {
+  FilterOptions options;
+  // Not read as the key `actor_username!` (which no record has).
+  options.where = {"actor_username!=anonymous"};
+  CHECK(passes(options, audit("a", "success", "alice")));
+  CHECK_FALSE(passes(options, audit("a", "success", "anonymous")));
+  // Repeated: none of them.
+  options.where = {"actor_username!=anonymous", "actor_username!=bob"};
+  CHECK(passes(options, audit("a", "success", "alice")));
+  CHECK_FALSE(passes(options, audit("a", "success", "bob")));
+  // A record without the key is not that value; a null value neither.
+  options.where = {"no_such_field!=x", "trace_id!=00000000000000000000000000000000"};
+  CHECK(passes(options, audit()));
+  // With the positive form of the same key: both hold.
+  options.where = {"outcome=success", "outcome!=denied"};
+  CHECK(passes(options, audit("a", "success")));
+  options.where = {"actor_username=alice", "actor_username!=alice"};
+  CHECK_FALSE(passes(options, audit()));
+  // A '!' inside the value is the value's.
+  options.where = {"actor_username=!alice"};
+  CHECK_FALSE(passes(options, audit()));
+  CHECK(passes(options, audit("a", "success", "!alice")));
+}
+
+TEST_CASE("not-actor and not-action leave those out") {
+  FilterOptions options;
+  options.not_actors = {"anonymous", "ci-bot"};
+  CHECK(passes(options, audit("a", "success", "alice")));
+  CHECK_FALSE(passes(options, audit("a", "success", "anonymous")));
+  CHECK_FALSE(passes(options, audit("a", "success", "ci-bot")));
+  CHECK(passes(options, event("pkgly::access", Level::Info, "")));  // no actor at all
+  options = {};
+  options.not_actions = {"package.*"};
+  CHECK(passes(options, audit("user.login")));
+  CHECK_FALSE(passes(options, audit("package.download")));
+  options.actions = {"package.*", "user.*"};
+  options.not_actions = {"package.download"};
+  CHECK(passes(options, audit("package.upload")));
+  CHECK_FALSE(passes(options, audit("package.download")));
+  CHECK_FALSE(Filter::compile(options, kNow).empty());
 }
 
 TEST_CASE("match: RE2 partial match - same key OR - different keys AND") {
@@ -308,7 +356,21 @@ TEST_CASE("match reports bad patterns and a missing '~'") {
   CHECK(compile_error(options) == "invalid --match pattern 'x(': missing ): x(");
   options.match = {"url_path=x"};
   CHECK(compile_error(options) ==
-        "invalid --match 'url_path=x': expected KEY~REGEX (e.g. --match url_path~^/api/)");
+        "invalid --match 'url_path=x': expected KEY~REGEX or KEY!~REGEX (e.g. --match "
+        "url_path~^/api/)");
+}
+
+TEST_CASE("match KEY!~RE2: no pattern matches, or no value at all") {
+  FilterOptions options;
+  options.match = {"actor_username!~^(anonymous|ci-)"};
+  CHECK(passes(options, audit("a", "success", "alice")));
+  CHECK_FALSE(passes(options, audit("a", "success", "ci-bot")));
+  options.match = {"url_path!~^/api/", "url_path!~npm-hosted"};
+  CHECK_FALSE(passes(options, audit()));
+  options.match = {"missing!~.*"};
+  CHECK(passes(options, audit()));
+  options.match = {"url_path~^/repositories/", "url_path!~eslint"};
+  CHECK_FALSE(passes(options, audit()));
 }
 
 TEST_CASE("different options combine with AND") {

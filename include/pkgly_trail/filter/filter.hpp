@@ -18,15 +18,19 @@ struct FilterOptions {
   std::vector<std::string> target_prefixes;  // --target (OR)
   std::optional<Level> min_level;            // --level: that level and more severe
   std::vector<std::string> actions;          // --action GLOB (OR)
+  std::vector<std::string> not_actions;      // --not-action GLOB: none of them
   std::optional<std::string> outcome;        // --outcome success|denied
   std::vector<std::string> actors;           // --actor NAME (OR) on actor_username
+  std::vector<std::string> not_actors;       // --not-actor NAME: none of them (or no actor)
   std::vector<std::string> repositories;     // --repository ID on repository_id (or resource_name)
   std::vector<std::string> storages;         // --storage ID on storage_id
   std::vector<std::string> paths;            // --path GLOB on path / url_path
   std::optional<std::string> since;          // --since T
   std::optional<std::string> until;          // --until T
-  std::vector<std::string> where;            // --where KEY=VALUE (exact; same KEY repeated = OR)
-  std::vector<std::string> match;            // --match KEY~RE2 (same KEY repeated = OR)
+  // --where KEY=VALUE (exact; same KEY repeated = OR); KEY!=VALUE: none of the values, or the
+  // key absent (same KEY repeated: none of them).
+  std::vector<std::string> where;
+  std::vector<std::string> match;  // --match KEY~RE2 (same KEY repeated = OR); KEY!~RE2: none
 };
 
 // A bad option value (an unparsable time, a bad regex): the message says which and why.
