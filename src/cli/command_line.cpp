@@ -1,7 +1,8 @@
 #include "cli/command_line.hpp"
 
-#include <cctype>
-#include <map>
+#include <charconv>
+
+#include "cli/choice_option.hpp"
 
 namespace pkgly_trail::cli {
 
@@ -78,8 +79,9 @@ void add_filter_options(CLI::App& app, FilterOptions& f, OptionText& t) {
   app.add_option("--not-action", f.not_actions, "Leave out this audit action, glob; repeatable")
       ->allow_extra_args(false)
       ->group("Filters");
-  app.add_option("--outcome", t.outcome, "success or denied")
-      ->check(CLI::IsMember({"success", "denied"}))
+  add_choice<std::string>(app, "--outcome", t.outcome,
+                          {{"success", "success"}, {"denied", "denied"}}, "success or denied",
+                          "OUTCOME")
       ->group("Filters");
   app.add_option("--actor", f.actors, "actor_username, exact; repeat to OR")
       ->allow_extra_args(false)
@@ -111,13 +113,6 @@ void add_filter_options(CLI::App& app, FilterOptions& f, OptionText& t) {
 }
 
 // markdown and html are report layouts; a record stream has no use for them.
-std::string lower_case(const std::string& value) {
-  std::string lower;
-  for (char c : value)
-    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return lower;
-}
-
 std::string reject_report_format(std::string& value) {
   const std::string lower = lower_case(value);
   if (lower != "markdown" && lower != "md" && lower != "html") return {};
@@ -169,26 +164,25 @@ void add_terminal_options(CLI::App& app, Options& o) {
 }
 
 void add_output_options(CLI::App& app, Options& o) {
-  static const std::map<std::string, OutputFormat> formats{{"text", OutputFormat::Text},
-                                                           {"json", OutputFormat::Json},
-                                                           {"csv", OutputFormat::Csv},
-                                                           {"tsv", OutputFormat::Tsv},
-                                                           {"ecs", OutputFormat::Ecs}};
-  static const std::map<std::string, ColorMode> colors{
-      {"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}};
-  app.add_option("-o,--output", o.output,
-                 "text (default), json (NDJSON), csv, tsv, or ecs (audit, join: Elastic Common "
-                 "Schema NDJSON)")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+  add_choice<OutputFormat>(app, "-o,--output", o.output,
+                           {{"text", OutputFormat::Text},
+                            {"json", OutputFormat::Json},
+                            {"csv", OutputFormat::Csv},
+                            {"tsv", OutputFormat::Tsv},
+                            {"ecs", OutputFormat::Ecs}},
+                           "text (default), json (NDJSON), csv, tsv, or ecs (audit, join: "
+                           "Elastic Common Schema NDJSON)",
+                           "FORMAT")
       ->transform(CLI::Validator(reject_report_format, ""))  // runs first
       ->group("Output");
   app.add_option("--fields", o.fields, "Columns for csv/tsv/text, comma separated")
       ->allow_extra_args(false)
       ->delimiter(',')
       ->group("Output");
-  app.add_option("--color", o.color,
-                 "auto (default: on a terminal, unless NO_COLOR), always, never")
-      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case))
+  add_choice<ColorMode>(
+      app, "--color", o.color,
+      {{"auto", ColorMode::Auto}, {"always", ColorMode::Always}, {"never", ColorMode::Never}},
+      "auto (default: on a terminal, unless NO_COLOR), always, never", "WHEN")
       ->group("Output");
   add_run_flags(app, o);
   add_text_options(app, o);
@@ -201,7 +195,8 @@ void add_input_options(CLI::App& app, Options& o) {
       ->group("Input");
   app.add_option("--max-line-bytes", o.max_line_bytes,
                  "Cut longer lines and count them (default 64 MiB)")
-      ->check(CLI::Range(std::size_t{1024}, std::size_t{1} << 40))
+      ->type_name("BYTES")
+      ->check(whole_number_in(1024, std::size_t{1} << 40, "a number of bytes"))
       ->group("Input");
   app.add_flag("-f,--follow", o.follow,
                "Keep reading the FILEs as they grow, across rotations, like tail -F (Ctrl-C ends)")
@@ -255,15 +250,16 @@ std::string reject_ecs_format(std::string& value) {
 
 // `report`: its own -o (markdown and html too) and the options of the aggregation.
 void add_report_options(CLI::App& app, Options& o) {
-  static const std::map<std::string, ReportFormat> formats{
-      {"text", ReportFormat::Text},         {"json", ReportFormat::Json},
-      {"csv", ReportFormat::Csv},           {"tsv", ReportFormat::Tsv},
-      {"markdown", ReportFormat::Markdown}, {"md", ReportFormat::Markdown},
-      {"html", ReportFormat::Html}};
-  static const std::map<std::string, Bucket> buckets{{"1h", Bucket::Hour}, {"1d", Bucket::Day}};
-  app.add_option("-o,--output", o.report_format,
-                 "text (default, aligned tables), csv, tsv, json, markdown or html")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+  add_choice<ReportFormat>(app, "-o,--output", o.report_format,
+                           {{"text", ReportFormat::Text},
+                            {"csv", ReportFormat::Csv},
+                            {"tsv", ReportFormat::Tsv},
+                            {"json", ReportFormat::Json},
+                            {"markdown", ReportFormat::Markdown},
+                            {"md", ReportFormat::Markdown},
+                            {"html", ReportFormat::Html}},
+                           "text (default, aligned tables), csv, tsv, json, markdown (md) or html",
+                           "FORMAT")
       ->transform(CLI::Validator(reject_ecs_format, ""))  // runs first
       ->group("Output");
   app.add_option("--out-dir", o.report_out_dir,
@@ -279,16 +275,12 @@ void add_report_options(CLI::App& app, Options& o) {
       ->group("Report");
   app.add_option("--max-groups", o.report.max_groups,
                  "Groups kept per table (default 10000); past it the table says it is truncated")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 32))
+      ->type_name("N")
+      ->check(whole_number_in(1, std::size_t{1} << 32, "a number"))
       ->group("Report");
-  app.add_option("--bucket", o.report.bucket,
-                 "Timeline rows: 1h or 1d (default: 1h when the events span 3 days or less)")
-      ->transform(CLI::CheckedTransformer(buckets, CLI::ignore_case))
-      ->transform(CLI::Validator(  // runs first: a plainer message than the transformer's
-          [](std::string& value) {
-            return buckets.count(value) ? std::string() : "expected 1h or 1d, got '" + value + "'";
-          },
-          ""))
+  add_choice<Bucket>(app, "--bucket", o.report.bucket, {{"1h", Bucket::Hour}, {"1d", Bucket::Day}},
+                     "Timeline rows: 1h or 1d (default: 1h when the events span 3 days or less)",
+                     "SIZE")
       ->group("Report");
   add_run_flags(app, o);
 }
@@ -319,9 +311,10 @@ CommandLine::CommandLine(Options& options) : app_(kDescription, "pkgly-trail") {
   records->footer(kRecordsExamples);
   CLI::App* completions = app.add_subcommand(
       "completions", "Print a completion script for bash, zsh or fish (see README: install)");
-  completions->add_option("SHELL", options.shell, "bash, zsh or fish")
-      ->required()
-      ->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  add_choice<std::string>(*completions, "SHELL", options.shell,
+                          {{"bash", "bash"}, {"zsh", "zsh"}, {"fish", "fish"}}, "bash, zsh or fish",
+                          "SHELL")
+      ->required();
   // Hidden (no group): the build runs it to write pkgly-trail.1.
   app.add_subcommand("man", "Print the man page (troff)")->group("");
   OptionText& text = text_;
@@ -351,13 +344,14 @@ CommandLine::CommandLine(Options& options) : app_(kDescription, "pkgly-trail") {
                    "Target prefix (sqlx, pkgly::access); repeat to OR")
       ->allow_extra_args(false)
       ->group("Filters");
-  records
-      ->add_option("--level", text.level,
-                   "trace, debug, info, warn or error: that level and more severe")
-      ->check([](const std::string& value) {
-        return parse_level(value) ? std::string()
-                                  : std::string("expected trace, debug, info, warn or error");
-      })
+  add_choice<std::string>(*records, "--level", text.level,
+                          {{"trace", "trace"},
+                           {"debug", "debug"},
+                           {"info", "info"},
+                           {"warn", "warn"},
+                           {"warning", "warn"},
+                           {"error", "error"}},
+                          "trace, debug, info, warn or error: that level and more severe", "LEVEL")
       ->group("Filters");
 }
 

@@ -13,6 +13,7 @@
 
 #include "cli/command_line.hpp"
 #include "cli/report_error.hpp"
+#include "cli/usage_error.hpp"
 
 namespace pkgly_trail::cli {
 
@@ -140,9 +141,12 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != static_cast<int>(CLI::ExitCodes::Success)) {
+      print_usage_error(app, e, argc, argv);
+      return 2;
+    }
     errno = 0;  // what a failed write of the help text leaves is the error to report
-    int code = app.exit(e);
-    if (code != 0) return 2;
+    app.exit(e);
     // --help and --version: their text must have reached stdout (a full disk is trouble; a
     // reader that went away, as with `| head`, is not).
     std::cout.flush();

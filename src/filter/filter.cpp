@@ -237,8 +237,8 @@ bool Filter::empty() const noexcept {
   const Compiled& c = *compiled_;
   return !c.audit_only && c.target_prefixes.empty() && !c.min_level && c.actions.empty() &&
          c.not_actions.empty() && !c.outcome && c.actors.empty() && c.not_actors.empty() &&
-         c.repositories.empty() && c.storages.empty() &&
-         c.paths.empty() && !c.since_us && !c.until_us && c.where.empty() && c.match.empty();
+         c.repositories.empty() && c.storages.empty() && c.paths.empty() && !c.since_us &&
+         !c.until_us && c.where.empty() && c.match.empty();
 }
 
 }  // namespace pkgly_trail

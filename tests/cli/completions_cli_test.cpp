@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 
+#include "cli/command_line.hpp"
+#include "cli/command_spec.hpp"
 #include "support/process.hpp"
 #include "support/skip.hpp"
 
@@ -77,6 +79,29 @@ TEST_CASE("completions: bash accepts the bash script and completes with it", "[c
   CHECK(completed("pkgly-trail jo", 1) == "join\n");
   CHECK(completed("pkgly-trail join --outcome \"\"", 3) == "success denied\n");
   CHECK(completed("pkgly-trail audit -o e", 3) == "ecs\n");
+
+  // Every option whose value is one of a few words completes to those words, in every
+  // command that has it (walked from the same definition that parses the command line).
+  cli::Options options;
+  cli::CommandLine command_line(options);
+  std::size_t enumerated = 0;
+  for (const cli::CommandSpec& command : cli::describe_commands(command_line.app())) {
+    for (const cli::OptionSpec& option : command.options) {
+      if (option.choices.empty()) continue;
+      std::string words;
+      for (const std::string& choice : option.choices) words += (words.empty() ? "" : " ") + choice;
+      const std::string name = option.names.empty() ? std::string() : option.names.back();
+      INFO(command.name << " " << (name.empty() ? option.positional : name));
+      if (name.empty()) {
+        CHECK(completed("pkgly-trail " + command.name + " \"\"", 2) == words + "\n");
+      } else {
+        CHECK(completed("pkgly-trail " + command.name + " " + name + " \"\"", 3) == words + "\n");
+      }
+      ++enumerated;
+    }
+  }
+  // -o and --color in four commands, --outcome in four, --level, --bucket, report's -o, SHELL.
+  CHECK(enumerated >= 16);
 }
 
 // One test per shell, so a missing fish does not hide zsh's result (and the other way round).
