@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
+
 #include "cli/command_line.hpp"
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
@@ -68,6 +70,14 @@ int run(const Options& requested) {
     report_error(e.what());
     return 2;
   }
+  // Nothing given and nothing piped: say what it waits for, as a person may not know.
+  const bool stdin_named =
+      options.inputs.empty() ||
+      std::find(options.inputs.begin(), options.inputs.end(), "-") != options.inputs.end();
+  if (stdin_named && options.follow_dir.empty() && ::isatty(STDIN_FILENO) == 1)
+    report_note(
+        "reading standard input, which is the terminal: name log files, or pipe logs "
+        "in (Ctrl-D ends)");
   switch (options.command) {
     case Command::Join:
       return run_join(options, *filter);

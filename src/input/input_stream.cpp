@@ -66,6 +66,7 @@ InputStream::InputStream(InputStream&& other) noexcept
       peek_size_(other.peek_size_),
       peek_given_(other.peek_given_),
       bytes_read_(other.bytes_read_),
+      ended_(other.ended_),
       error_(std::move(other.error_)) {}
 
 InputStream::~InputStream() {
@@ -101,6 +102,7 @@ bool InputStream::wait_for_data(LineHandler& handler) {
 }
 
 ReadResult InputStream::read_fd(std::span<char> buffer, LineHandler& handler) {
+  if (ended_) return {ReadStatus::End, 0};
   if (!wait_for_data(handler)) return {ReadStatus::Stopped, 0};
   for (;;) {
     const ssize_t got = ::read(fd_, buffer.data(), buffer.size());
@@ -109,7 +111,12 @@ ReadResult InputStream::read_fd(std::span<char> buffer, LineHandler& handler) {
       if (may_block_) last_news_ = Clock::now();
       return {ReadStatus::Data, static_cast<std::size_t>(got)};
     }
-    if (got == 0) return {ReadStatus::End, 0};
+    if (got == 0) {
+      // A terminal's end of input (Ctrl-D) is said once, not on every later read as a pipe's;
+      // a regular file may grow after its end (-f reads on).
+      ended_ = may_block_;
+      return {ReadStatus::End, 0};
+    }
     if (errno == EINTR) {
       if (handler.should_stop()) return {ReadStatus::Stopped, 0};
       continue;

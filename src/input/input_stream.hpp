@@ -80,6 +80,7 @@ class InputStream {
   std::size_t peek_size_ = 0;
   std::size_t peek_given_ = 0;  // of peek_size_, handed out by read_some
   std::uint64_t bytes_read_ = 0;
+  bool ended_ = false;  // a pipe or terminal said end of input: never read again
   std::string error_;
 };
 
