@@ -104,6 +104,13 @@ std::string man_page(const CLI::App& app) {
       "writes no colours.\n"
       ".TP\n\\fBTZ\\fR\nThe time zone of local dates and times given to \\fB\\-\\-since\\fR and "
       "\\fB\\-\\-until\\fR (\\fB2025\\-11\\-20\\fR, \\fBtoday\\fR); add \\fBZ\\fR for UTC.\n"
+      ".TP\n\\fBPAGER\\fR\nThe pager for long text output on a terminal (run through "
+      "\\fBsh \\-c\\fR); empty or \\fBcat\\fR: none. Unset: \\fBless\\fR when it is "
+      "installed. Never for a stream from standard input or \\fB\\-f\\fR, nor with "
+      "\\fB\\-\\-no\\-pager\\fR.\n"
+      ".TP\n\\fBLESS\\fR\nThe options of \\fBless\\fR; when unset, the pager runs with "
+      "\\fBLESS=FRX\\fR (quit when the output fits the screen, keep colours, leave it on the "
+      "screen).\n"
       ".SH SEE ALSO\n"
       "\\fBjq\\fR(1), \\fBdocker\\-compose\\fR(1), \\fBkubectl\\fR(1)\n";
   return out;
