@@ -287,7 +287,7 @@ TEST_CASE("where without '=' is an error") {
         "actor_username=alice)");
 }
 
-TEST_CASE("where KEY!=VALUE: none of the values, or no value at all") {
+TEST_CASE("where KEY!=VALUE: none of the values - or no value at all") {
   FilterOptions options;
   // Not read as the key `actor_username!` (which no record has).
   options.where = {"actor_username!=anonymous"};
@@ -360,7 +360,7 @@ TEST_CASE("match reports bad patterns and a missing '~'") {
         "url_path~^/api/)");
 }
 
-TEST_CASE("match KEY!~RE2: no pattern matches, or no value at all") {
+TEST_CASE("match KEY!~RE2: no pattern matches - or no value at all") {
   FilterOptions options;
   options.match = {"actor_username!~^(anonymous|ci-)"};
   CHECK(passes(options, audit("a", "success", "alice")));
