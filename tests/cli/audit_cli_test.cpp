@@ -10,6 +10,7 @@
 #include "support/live_trail.hpp"
 #include "support/process.hpp"
 #include "support/truth_audit.hpp"
+#include "support/truth_run.hpp"
 
 namespace pkgly_trail {
 using testing::fixture_arg;
@@ -18,23 +19,12 @@ using testing::run_trail;
 TEST_CASE("audit -o json yields exactly the ground-truth events of every sample", "[cli][truth]") {
   for (const std::string& name : testing::sample_names()) {
     DYNAMIC_SECTION(name) {
-      auto result = run_trail("audit -o json " + fixture_arg(name + ".log"));
-      REQUIRE(result.status == 0);
-      CHECK(result.err.empty());
-      auto truth = testing::read_lines(testing::fixture_path(name + ".truth.ndjson"));
-      std::vector<std::string> lines;
-      std::istringstream in(result.out);
-      for (std::string line; std::getline(in, line);) lines.push_back(line);
-      REQUIRE(lines.size() == truth.size());
       const bool compact = name.find("compact") != std::string::npos;
-      simdjson::dom::parser truth_parser, out_parser;
-      for (std::size_t i = 0; i < truth.size(); ++i) {
-        simdjson::dom::object want = truth_parser.parse(truth[i]);
-        simdjson::dom::object got = out_parser.parse(lines[i]);
-        INFO("event " << i + 1 << ": " << lines[i].substr(0, 300));
-        testing::check_audit_json(got, want, compact);
-        CHECK(std::string_view(got["source"]["input"]) == testing::fixture_path(name + ".log"));
-      }
+      testing::check_against_truth(
+          "audit -o json", name, [&](simdjson::dom::object got, simdjson::dom::object want) {
+            testing::check_audit_json(got, want, compact);
+            CHECK(std::string_view(got["source"]["input"]) == testing::fixture_path(name + ".log"));
+          });
     }
   }
 }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "support/process.hpp"
+#include "support/text_lines.hpp"
 #include "support/truth.hpp"
 
 namespace pkgly_trail {
@@ -16,15 +17,14 @@ using testing::run_trail;
 const std::string kLog = fixture_arg("full-ansi-compose.log");
 const std::size_t kAuditEvents = 115;  // lines of full-ansi-compose.truth.ndjson
 
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-// Every line is one ECS document with the fields a SIEM keys on.
-void check_ecs_lines(const std::vector<std::string>& lines) {
+// The lines `pkgly-trail <args>` writes on the sample: one ECS document per audit event, each
+// with the fields a SIEM keys on.
+std::vector<std::string> ecs_documents(const std::string& args) {
+  const auto result = run_trail(args);
+  REQUIRE(result.status == 0);
+  CHECK(result.err.empty());
+  auto lines = testing::lines_of(result.out);
+  REQUIRE(lines.size() == kAuditEvents);
   simdjson::dom::parser parser;
   for (const std::string& line : lines) {
     INFO(line.substr(0, 300));
@@ -38,17 +38,13 @@ void check_ecs_lines(const std::vector<std::string>& lines) {
     REQUIRE(doc["event"]["outcome"].get(outcome) == simdjson::SUCCESS);
     CHECK((outcome == "success" || outcome == "failure"));
   }
+  return lines;
 }
 
 }  // namespace
 
 TEST_CASE("audit -o ecs: one ECS document per audit event - no join", "[cli][ecs]") {
-  auto result = run_trail("audit -o ecs " + kLog);
-  REQUIRE(result.status == 0);
-  CHECK(result.err.empty());
-  auto lines = lines_of(result.out);
-  REQUIRE(lines.size() == kAuditEvents);
-  check_ecs_lines(lines);
+  const auto lines = ecs_documents("audit -o ecs " + kLog);
   simdjson::dom::parser parser;
   for (const std::string& line : lines) {
     simdjson::dom::element doc = parser.parse(line);
@@ -58,17 +54,12 @@ TEST_CASE("audit -o ecs: one ECS document per audit event - no join", "[cli][ecs
   }
   auto denied = run_trail("audit -o ecs --outcome denied " + kLog);
   REQUIRE(denied.status == 0);
-  for (const std::string& line : lines_of(denied.out))
+  for (const std::string& line : testing::lines_of(denied.out))
     CHECK(line.find("\"outcome\":\"failure\"") != std::string::npos);
 }
 
 TEST_CASE("join -o ecs: source.ip is the access record's client.address", "[cli][ecs]") {
-  auto ecs = run_trail("join -o ecs " + kLog);
-  REQUIRE(ecs.status == 0);
-  CHECK(ecs.err.empty());
-  auto documents = lines_of(ecs.out);
-  REQUIRE(documents.size() == kAuditEvents);
-  check_ecs_lines(documents);
+  const auto documents = ecs_documents("join -o ecs " + kLog);
   // Each document against its line of the ground truth, which knows the access record.
   const auto truth = testing::read_lines(testing::fixture_path("full-ansi-compose.truth.ndjson"));
   REQUIRE(truth.size() == documents.size());

@@ -11,19 +11,15 @@
 #include "pkgly_trail/sink/joined_sink.hpp"
 #include "support/live_trail.hpp"
 #include "support/process.hpp"
+#include "support/text_lines.hpp"
 #include "support/truth_audit.hpp"
+#include "support/truth_run.hpp"
 
 namespace pkgly_trail {
 namespace {
 using testing::fixture_arg;
+using testing::lines_of;
 using testing::run_trail;
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 const std::string kLog = fixture_arg("full-ansi-compose.log");
 const std::size_t kAuditEvents = 115;  // lines of full-ansi-compose.truth.ndjson
@@ -35,48 +31,39 @@ TEST_CASE("join -o json of every sample is its ground truth: audit - access - re
           "[cli][join][truth]") {
   for (const std::string& name : testing::sample_names()) {
     DYNAMIC_SECTION(name) {
-      auto result = run_trail("join -o json " + fixture_arg(name + ".log"));
-      REQUIRE(result.status == 0);
-      CHECK(result.err.empty());
-      const auto truth = testing::read_lines(testing::fixture_path(name + ".truth.ndjson"));
-      const auto lines = lines_of(result.out);
-      REQUIRE(lines.size() == truth.size());
       // Compact logs carry no span fields: the access record is joined by adjacency and the
       // related records cannot be told apart (README).
       const bool compact = name.find("compact") != std::string::npos;
-      simdjson::dom::parser truth_parser, out_parser;
-      for (std::size_t i = 0; i < truth.size(); ++i) {
-        simdjson::dom::object want = truth_parser.parse(truth[i]);
-        simdjson::dom::object got = out_parser.parse(lines[i]);
-        INFO("event " << i + 1 << ": " << lines[i].substr(0, 300));
-        const std::string audit_text = [&] {
-          // The audit part: the join's object without its three join members.
-          std::string text = "{";
-          for (auto [key, value] : got) {
-            if (key == "access" || key == "related" || key == "joined_by") continue;
-            if (text.size() > 1) text += ',';
-            text += testing::json_quote(key) + ":" + simdjson::minify(value);
-          }
-          return text + "}";
-        }();
-        simdjson::dom::parser audit_parser;
-        simdjson::dom::object audit_only;
-        REQUIRE(audit_parser.parse(audit_text).get(audit_only) == simdjson::SUCCESS);
-        testing::check_audit_json(audit_only, want, compact);
-        CHECK(testing::object_keys(got).size() == 13);
-        testing::check_access_json(got["access"], want["access"]);
-        const std::string joined_by = got["joined_by"].is_null()
-                                          ? std::string("null")
-                                          : std::string(std::string_view(got["joined_by"]));
-        CHECK(joined_by == (want["access"].is_null() ? "null"
-                            : compact                ? "adjacency"
-                                                     : "request_id"));
-        if (compact) {
-          CHECK(simdjson::dom::array(got["related"]).size() == 0);
-        } else {
-          testing::check_related_json(got["related"], want["related"]);
-        }
-      }
+      testing::check_against_truth(
+          "join -o json", name, [&](simdjson::dom::object got, simdjson::dom::object want) {
+            const std::string audit_text = [&] {
+              // The audit part: the join's object without its three join members.
+              std::string text = "{";
+              for (auto [key, value] : got) {
+                if (key == "access" || key == "related" || key == "joined_by") continue;
+                if (text.size() > 1) text += ',';
+                text += testing::json_quote(key) + ":" + simdjson::minify(value);
+              }
+              return text + "}";
+            }();
+            simdjson::dom::parser audit_parser;
+            simdjson::dom::object audit_only;
+            REQUIRE(audit_parser.parse(audit_text).get(audit_only) == simdjson::SUCCESS);
+            testing::check_audit_json(audit_only, want, compact);
+            CHECK(testing::object_keys(got).size() == 13);
+            testing::check_access_json(got["access"], want["access"]);
+            const std::string joined_by = got["joined_by"].is_null()
+                                              ? std::string("null")
+                                              : std::string(std::string_view(got["joined_by"]));
+            CHECK(joined_by == (want["access"].is_null() ? "null"
+                                : compact                ? "adjacency"
+                                                         : "request_id"));
+            if (compact) {
+              CHECK(simdjson::dom::array(got["related"]).size() == 0);
+            } else {
+              testing::check_related_json(got["related"], want["related"]);
+            }
+          });
     }
   }
 }

@@ -20,38 +20,35 @@ namespace {
 using testing::run_trail;
 using testing::shell_quote;
 
-// A directory for the parts of a log, removed with everything in it at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
+// The lines of a fixture dealt in turn into `count` files (one per replica, rotated files) in a
+// directory of their own, removed with everything in it at the end of the test.
+struct DealtLog {
+  std::string dir;
+  std::vector<std::string> parts;  // the files' paths
+
+  DealtLog(const std::string& fixture, std::size_t count) {
     char dir_template[] = "/tmp/pkgly-trail-merge-XXXXXX";
-    path = mkdtemp(dir_template);
+    dir = mkdtemp(dir_template);
+    std::vector<std::string> texts(count);
+    const auto lines = testing::read_lines(testing::fixture_path(fixture));
+    for (std::size_t i = 0; i < lines.size(); ++i) texts[i % count] += lines[i] + "\n";
+    for (std::size_t i = 0; i < count; ++i) {
+      parts.push_back(dir + "/part" + std::to_string(i) + ".log");
+      write_file(parts.back(), texts[i]);
+    }
   }
-  ~TempDir() { std::system(("rm -rf " + shell_quote(path)).c_str()); }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
+  ~DealtLog() { std::system(("rm -rf " + shell_quote(dir)).c_str()); }
+  DealtLog(const DealtLog&) = delete;
+  DealtLog& operator=(const DealtLog&) = delete;
+
+ private:
+  static void write_file(const std::string& path, const std::string& text) {
+    std::FILE* out = std::fopen(path.c_str(), "wb");
+    REQUIRE(out != nullptr);
+    std::fwrite(text.data(), 1, text.size(), out);
+    std::fclose(out);
+  }
 };
-
-void write_file(const std::string& path, const std::string& text) {
-  std::FILE* out = std::fopen(path.c_str(), "wb");
-  REQUIRE(out != nullptr);
-  std::fwrite(text.data(), 1, text.size(), out);
-  std::fclose(out);
-}
-
-// The lines of a fixture dealt in turn into `count` files in `dir`; returns their paths.
-std::vector<std::string> deal_lines(const std::string& fixture, const std::string& dir,
-                                    std::size_t count) {
-  std::vector<std::string> texts(count);
-  const auto lines = testing::read_lines(testing::fixture_path(fixture));
-  for (std::size_t i = 0; i < lines.size(); ++i) texts[i % count] += lines[i] + "\n";
-  std::vector<std::string> paths;
-  for (std::size_t i = 0; i < count; ++i) {
-    paths.push_back(dir + "/part" + std::to_string(i) + ".log");
-    write_file(paths.back(), texts[i]);
-  }
-  return paths;
-}
 
 std::string args_of(const std::vector<std::string>& paths) {
   std::string args;
@@ -99,14 +96,12 @@ std::uint64_t stat(const std::string& err, const std::string& name) {
 
 TEST_CASE("join --merge of a log dealt into files gives the join of the whole log",
           "[cli][merge]") {
-  const TempDir temp;
-  const std::string& dir = temp.path;
-  const auto parts = deal_lines("json-plain-zero.log", dir, 2);
+  const DealtLog dealt("json-plain-zero.log", 2);
   const auto whole = run_trail("join -o json " + testing::fixture_arg("json-plain-zero.log"));
   REQUIRE(whole.status == 0);
   REQUIRE(!whole.out.empty());
 
-  const auto merged = run_trail("join -o json --merge" + args_of(parts));
+  const auto merged = run_trail("join -o json --merge" + args_of(dealt.parts));
   CHECK(merged.status == 0);
   CHECK(merged.err.empty());
   CHECK(without_sources(merged.out) == without_sources(whole.out));
@@ -114,34 +109,33 @@ TEST_CASE("join --merge of a log dealt into files gives the join of the whole lo
   REQUIRE(times.size() > 10);
   CHECK(std::is_sorted(times.begin(), times.end()));
   // Each record still names its own file and line.
-  CHECK(merged.out.find("\"input\":\"" + parts[0] + "\",\"line\":") != std::string::npos);
-  CHECK(merged.out.find("\"input\":\"" + parts[1] + "\",\"line\":") != std::string::npos);
+  CHECK(merged.out.find("\"input\":\"" + dealt.parts[0] + "\",\"line\":") != std::string::npos);
+  CHECK(merged.out.find("\"input\":\"" + dealt.parts[1] + "\",\"line\":") != std::string::npos);
 
   // Without --merge the files are read one after the other: not the same stream.
-  const auto concatenated = run_trail("join -o json" + args_of(parts));
+  const auto concatenated = run_trail("join -o json" + args_of(dealt.parts));
   CHECK(without_sources(concatenated.out) != without_sources(whole.out));
-  const auto plain_records = timestamps(run_trail("records -o json" + args_of(parts)).out);
+  const auto plain_records = timestamps(run_trail("records -o json" + args_of(dealt.parts)).out);
   CHECK_FALSE(std::is_sorted(plain_records.begin(), plain_records.end()));
-  const auto merged_records = timestamps(run_trail("records -o json --merge" + args_of(parts)).out);
+  const auto merged_records =
+      timestamps(run_trail("records -o json --merge" + args_of(dealt.parts)).out);
   CHECK(merged_records.size() == plain_records.size());
   CHECK(std::is_sorted(merged_records.begin(), merged_records.end()));
 
   // A gzip-compressed part (a rotated file) merges the same.
-  REQUIRE(std::system(("gzip -k " + shell_quote(parts[1])).c_str()) == 0);
-  const auto with_gzip = run_trail("join -o json --merge " + shell_quote(parts[0]) + " " +
-                                   shell_quote(parts[1] + ".gz"));
+  REQUIRE(std::system(("gzip -k " + shell_quote(dealt.parts[1])).c_str()) == 0);
+  const auto with_gzip = run_trail("join -o json --merge " + shell_quote(dealt.parts[0]) + " " +
+                                   shell_quote(dealt.parts[1] + ".gz"));
   CHECK(with_gzip.status == 0);
   CHECK(without_sources(with_gzip.out) == without_sources(whole.out));
 }
 
 TEST_CASE("records --merge of four parts of a compose log is the whole log in order",
           "[cli][merge]") {
-  const TempDir temp;
-  const std::string& dir = temp.path;
-  const auto parts = deal_lines("full-ansi-compose.log", dir, 4);
+  const DealtLog dealt("full-ansi-compose.log", 4);
   const auto whole = run_trail("records -o json " + testing::fixture_arg("full-ansi-compose.log"));
   REQUIRE(whole.status == 0);
-  const auto merged = run_trail("records -o json --merge" + args_of(parts));
+  const auto merged = run_trail("records -o json --merge" + args_of(dealt.parts));
   CHECK(merged.status == 0);
   CHECK(without_sources(merged.out) == without_sources(whole.out));
   // Independently of the tool: the audit records are those of the truth file, in its order.
@@ -150,14 +144,13 @@ TEST_CASE("records --merge of four parts of a compose log is the whole log in or
 
 TEST_CASE("merge cli: a missing input is named and the others are still merged (exit 2)",
           "[cli][merge][errors]") {
-  const TempDir temp;
-  const std::string& dir = temp.path;
-  const auto parts = deal_lines("json-plain-zero.log", dir, 2);
-  const auto both = run_trail("join -o json --merge" + args_of(parts));
-  const auto missing = run_trail("join -o json --merge " + shell_quote(parts[0]) + " " +
-                                 shell_quote(dir + "/missing.log") + " " + shell_quote(parts[1]));
+  const DealtLog dealt("json-plain-zero.log", 2);
+  const auto both = run_trail("join -o json --merge" + args_of(dealt.parts));
+  const auto missing =
+      run_trail("join -o json --merge " + shell_quote(dealt.parts[0]) + " " +
+                shell_quote(dealt.dir + "/missing.log") + " " + shell_quote(dealt.parts[1]));
   CHECK(missing.status == 2);
-  CHECK(missing.err.find(dir + "/missing.log") != std::string::npos);
+  CHECK(missing.err.find(dealt.dir + "/missing.log") != std::string::npos);
   CHECK(both.status == 0);
   CHECK(missing.out == both.out);
   // Both are every audit event of the log, in the order of its truth file.
@@ -166,20 +159,18 @@ TEST_CASE("merge cli: a missing input is named and the others are still merged (
 
 TEST_CASE("merge cli: a gzip file that breaks mid-read is named and the others go on",
           "[cli][merge][errors]") {
-  const TempDir temp;
-  const std::string& dir = temp.path;
-  const auto parts = deal_lines("json-plain-zero.log", dir, 2);
+  const DealtLog dealt("json-plain-zero.log", 2);
   // Cut the compressed second part in its middle.
-  const std::string cut = dir + "/cut.log.gz";
-  REQUIRE(
-      std::system(("gzip -c " + shell_quote(parts[1]) + " | head -c 20000 > " + shell_quote(cut))
-                      .c_str()) == 0);
+  const std::string cut = dealt.dir + "/cut.log.gz";
+  REQUIRE(std::system(
+              ("gzip -c " + shell_quote(dealt.parts[1]) + " | head -c 20000 > " + shell_quote(cut))
+                  .c_str()) == 0);
   const auto result =
-      run_trail("records -o json --merge " + shell_quote(parts[0]) + " " + shell_quote(cut));
+      run_trail("records -o json --merge " + shell_quote(dealt.parts[0]) + " " + shell_quote(cut));
   CHECK(result.status == 2);
   CHECK(result.err.find(cut) != std::string::npos);
   // Every record of the first part is there.
-  const auto first = run_trail("records -o json " + shell_quote(parts[0]));
+  const auto first = run_trail("records -o json " + shell_quote(dealt.parts[0]));
   std::istringstream in(first.out);
   for (std::string line; std::getline(in, line);) {
     INFO(line.substr(0, 120));
@@ -188,12 +179,10 @@ TEST_CASE("merge cli: a gzip file that breaks mid-read is named and the others g
 }
 
 TEST_CASE("merge cli: --stats accounts for every line of every input", "[cli][merge][stats]") {
-  const TempDir temp;
-  const std::string& dir = temp.path;
-  const auto parts = deal_lines("compose-ts-interleaved-postgres.log", dir, 3);
+  const DealtLog dealt("compose-ts-interleaved-postgres.log", 3);
   const auto whole =
       run_trail("records --stats " + testing::fixture_arg("compose-ts-interleaved-postgres.log"));
-  const auto merged = run_trail("records --stats --merge" + args_of(parts));
+  const auto merged = run_trail("records --stats --merge" + args_of(dealt.parts));
   CHECK(merged.status == 0);
   const std::uint64_t lines = stat(merged.err, "lines");
   CHECK(lines ==

@@ -17,6 +17,7 @@
 #include "support/live_trail.hpp"
 #include "support/process.hpp"
 #include "support/sqlite_query.hpp"
+#include "support/text_lines.hpp"
 #include "support/truth_audit.hpp"
 
 namespace pkgly_trail {
@@ -155,12 +156,7 @@ TEST_CASE("join --sqlite writes the ground truth of every sample", "[cli][sqlite
       const std::string log_path = testing::fixture_path(name + ".log");
       auto result = run_trail("join --sqlite " + shell_quote(db) + " " + shell_quote(log_path));
       const auto truth = testing::read_lines(testing::fixture_path(name + ".truth.ndjson"));
-      const auto log_lines = [&] {
-        std::vector<std::string> lines;
-        std::istringstream in(testing::read_file(log_path));
-        for (std::string line; std::getline(in, line);) lines.push_back(line);
-        return lines;
-      }();
+      const auto log_lines = testing::lines_of(testing::read_file(log_path));
       REQUIRE(result.status == 0);
       CHECK(result.out.empty());
       CHECK(result.err ==

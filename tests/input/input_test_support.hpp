@@ -97,15 +97,18 @@ struct ReadOutcome {
   bool ok = false;
   std::string error;
   std::uint64_t bytes_read = 0;
+  std::uint64_t lines_truncated = 0;
 };
 
 inline ReadOutcome read_named(const std::string& name, LineHandler& handler,
                               ReadLimits limits = {}) {
   const auto reader = LineReader::open(name, limits);
+  REQUIRE(reader->name() == name);
   ReadOutcome outcome;
   outcome.ok = reader->read_lines(handler);
   outcome.error = reader->error();
   outcome.bytes_read = reader->bytes_read();
+  outcome.lines_truncated = reader->lines_truncated();
   return outcome;
 }
 
@@ -115,6 +118,8 @@ struct Pacing {
   // far: each piece then reaches the reader as a read of its own (up to the pipe's size).
   bool wait_for_reader = true;
   std::chrono::microseconds pause{0};  // then sleep this long
+  // If set, gets the time each piece began to be written, one entry a piece.
+  std::vector<std::chrono::steady_clock::time_point>* written_at = nullptr;
 };
 
 // Writes `pieces` into a pipe from a thread and reads it through /dev/fd, as the CLI reads
@@ -123,6 +128,7 @@ inline ReadOutcome read_through_pipe(const std::vector<std::string>& pieces, Lin
                                      Pacing pacing = {}, ReadLimits limits = {}) {
   int ends[2];
   REQUIRE(::pipe(ends) == 0);
+  if (pacing.written_at != nullptr) pacing.written_at->assign(pieces.size(), {});
   std::thread writer([&] {
     for (std::size_t i = 0; i < pieces.size(); ++i) {
       if (i > 0 && pacing.wait_for_reader) {
@@ -131,6 +137,7 @@ inline ReadOutcome read_through_pipe(const std::vector<std::string>& pieces, Lin
           std::this_thread::sleep_for(std::chrono::microseconds(200));
       }
       if (i > 0 && pacing.pause.count() > 0) std::this_thread::sleep_for(pacing.pause);
+      if (pacing.written_at != nullptr) (*pacing.written_at)[i] = std::chrono::steady_clock::now();
       std::size_t done = 0;
       while (done < pieces[i].size()) {
         const ssize_t put = ::write(ends[1], pieces[i].data() + done, pieces[i].size() - done);

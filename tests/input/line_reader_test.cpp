@@ -1,67 +1,18 @@
 #include "pkgly_trail/input/line_reader.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-#include <zlib.h>
-
 #include <catch2/catch.hpp>
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "input/input_test_support.hpp"
 
 namespace pkgly_trail {
 namespace {
 
-namespace fs = std::filesystem;
+using namespace input_testing;
 using Clock = std::chrono::steady_clock;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "pkgly-trail-test-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() { fs::remove_all(path_); }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  REQUIRE(out.good());
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// Each call adds one gzip member, as `gzip -c part >> file` does.
-void append_gzip_member(const std::string& path, const std::string& text) {
-  gzFile file = gzopen(path.c_str(), "ab");
-  REQUIRE(file != nullptr);
-  REQUIRE(gzwrite(file, text.data(), static_cast<unsigned>(text.size())) ==
-          static_cast<int>(text.size()));
-  REQUIRE(gzclose(file) == Z_OK);
-}
-
-std::string gzip_bytes(const TempDir& dir, const std::string& text) {
-  const std::string path = dir.file("member.gz");
-  fs::remove(path);
-  append_gzip_member(path, text);
-  return read_file(path);
-}
 
 std::string numbered_lines(int count) {
   std::string text;
@@ -93,30 +44,15 @@ class Collector : public LineHandler {
   std::vector<Clock::time_point> idle_at;
 };
 
-struct ReadOutcome {
-  bool ok;
-  std::string error;
-  std::uint64_t bytes_read;
-  std::uint64_t lines_truncated;
-};
-
-ReadOutcome read_all(const std::string& path, Collector& collector, ReadLimits limits = {}) {
-  const auto reader = LineReader::open(path, limits);
-  REQUIRE(reader->name() == path);
-  const bool ok = reader->read_lines(collector);
-  return {ok, reader->error(), reader->bytes_read(), reader->lines_truncated()};
-}
-
 using Lines = std::vector<std::string>;
 
 }  // namespace
 
 TEST_CASE("a plain file is split into numbered lines", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("plain.log");
-  write_file(path, "first\nsecond\n\nfourth\n");
+  ScratchDir dir;
   Collector collector;
-  const ReadOutcome outcome = read_all(path, collector);
+  const ReadOutcome outcome =
+      read_named(dir.write("plain.log", "first\nsecond\n\nfourth\n"), collector);
   CHECK(outcome.ok);
   CHECK(outcome.error.empty());
   CHECK(outcome.bytes_read == 21);
@@ -130,41 +66,33 @@ TEST_CASE("a plain file is split into numbered lines", "[input]") {
 }
 
 TEST_CASE("a last line without a newline is delivered", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("tail.log");
-  write_file(path, "one\nlast one");
+  ScratchDir dir;
   Collector collector;
-  CHECK(read_all(path, collector).ok);
+  CHECK(read_named(dir.write("tail.log", "one\nlast one"), collector).ok);
   CHECK(collector.texts() == Lines{"one", "last one"});
 }
 
 TEST_CASE("an empty file has no lines", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("empty.log");
-  write_file(path, "");
+  ScratchDir dir;
   Collector collector;
-  const ReadOutcome outcome = read_all(path, collector);
+  const ReadOutcome outcome = read_named(dir.write("empty.log", ""), collector);
   CHECK(outcome.ok);
   CHECK(outcome.bytes_read == 0);
   CHECK(collector.lines.empty());
 }
 
 TEST_CASE("CRLF line ends keep their CR for the envelope", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("crlf.log");
-  write_file(path, "a\r\nb\r\n\r\n");
+  ScratchDir dir;
   Collector collector;
-  CHECK(read_all(path, collector).ok);
+  CHECK(read_named(dir.write("crlf.log", "a\r\nb\r\n\r\n"), collector).ok);
   CHECK(collector.texts() == Lines{"a\r", "b\r", "\r"});
 }
 
 TEST_CASE("lines crossing the 1 MiB read boundaries arrive whole", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("big.log");
+  ScratchDir dir;
   const std::string text = numbered_lines(250000);  // about 4.7 MB
-  write_file(path, text);
   Collector collector;
-  const ReadOutcome outcome = read_all(path, collector);
+  const ReadOutcome outcome = read_named(dir.write("big.log", text), collector);
   CHECK(outcome.ok);
   CHECK(outcome.bytes_read == text.size());
   REQUIRE(collector.lines.size() == 250000);
@@ -175,34 +103,31 @@ TEST_CASE("lines crossing the 1 MiB read boundaries arrive whole", "[input]") {
 }
 
 TEST_CASE("a gzip file is decompressed - recognised by its magic bytes", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("rotated.log.1");  // no .gz: the name must not matter
-  append_gzip_member(path, "one\ntwo\nthree");
+  ScratchDir dir;
+  const std::string gzip = gzip_member("one\ntwo\nthree");
   Collector collector;
-  const ReadOutcome outcome = read_all(path, collector);
+  // No .gz: the name must not matter.
+  const ReadOutcome outcome = read_named(dir.write("rotated.log.1", gzip), collector);
   CHECK(outcome.ok);
   CHECK(outcome.error.empty());
-  CHECK(outcome.bytes_read == fs::file_size(path));
+  CHECK(outcome.bytes_read == gzip.size());
   CHECK(collector.texts() == Lines{"one", "two", "three"});
 }
 
 TEST_CASE("a text file named .gz is read as text", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("not-really.log.gz");
-  write_file(path, "\x1f only one magic byte\n");
+  ScratchDir dir;
   Collector collector;
-  CHECK(read_all(path, collector).ok);
+  CHECK(read_named(dir.write("not-really.log.gz", "\x1f only one magic byte\n"), collector).ok);
   CHECK(collector.texts() == Lines{"\x1f only one magic byte"});
 }
 
 TEST_CASE("concatenated gzip members read as one stream - like zcat", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("members.log.gz");
-  append_gzip_member(path, "first\npart");
-  append_gzip_member(path, "ial\nsecond\n");
-  append_gzip_member(path, numbered_lines(3));
+  ScratchDir dir;
+  // As `gzip -c part >> file` makes them, one member a part.
+  const std::string gzip =
+      gzip_member("first\npart") + gzip_member("ial\nsecond\n") + gzip_member(numbered_lines(3));
   Collector collector;
-  const ReadOutcome outcome = read_all(path, collector);
+  const ReadOutcome outcome = read_named(dir.write("members.log.gz", gzip), collector);
   CHECK(outcome.ok);
   CHECK(outcome.error.empty());
   CHECK(collector.texts() ==
@@ -210,13 +135,12 @@ TEST_CASE("concatenated gzip members read as one stream - like zcat", "[input]")
 }
 
 TEST_CASE("a gzip file without its trailer still delivers every complete line", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("cut.log.gz");
-  append_gzip_member(path, numbered_lines(1000));
-  const std::string bytes = read_file(path);
-  write_file(path, bytes.substr(0, bytes.size() - 4));  // the size field is gone
+  ScratchDir dir;
+  const std::string gzip = gzip_member(numbered_lines(1000));
+  // The size field is gone.
+  const std::string path = dir.write("cut.log.gz", gzip.substr(0, gzip.size() - 4));
   Collector collector;
-  const ReadOutcome outcome = read_all(path, collector);
+  const ReadOutcome outcome = read_named(path, collector);
   CHECK_FALSE(outcome.ok);
   CHECK(outcome.error == path + ": truncated gzip stream");
   REQUIRE(collector.lines.size() == 1000);
@@ -224,13 +148,11 @@ TEST_CASE("a gzip file without its trailer still delivers every complete line", 
 }
 
 TEST_CASE("a gzip file cut in the middle delivers the lines before the cut", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("half.log.gz");
-  append_gzip_member(path, numbered_lines(100000));
-  const std::string bytes = read_file(path);
-  write_file(path, bytes.substr(0, bytes.size() / 2));
+  ScratchDir dir;
+  const std::string gzip = gzip_member(numbered_lines(100000));
+  const std::string path = dir.write("half.log.gz", gzip.substr(0, gzip.size() / 2));
   Collector collector;
-  const ReadOutcome outcome = read_all(path, collector);
+  const ReadOutcome outcome = read_named(path, collector);
   CHECK_FALSE(outcome.ok);
   CHECK(outcome.error == path + ": truncated gzip stream");
   REQUIRE(collector.lines.size() > 1000);
@@ -242,14 +164,12 @@ TEST_CASE("a gzip file cut in the middle delivers the lines before the cut", "[i
 }
 
 TEST_CASE("a corrupt gzip stream is an error naming the file", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("corrupt.log.gz");
-  append_gzip_member(path, numbered_lines(50000));
-  std::string bytes = read_file(path);
-  for (std::size_t i = bytes.size() / 2; i < bytes.size() / 2 + 64; ++i) bytes[i] ^= 0x5a;
-  write_file(path, bytes);
+  ScratchDir dir;
+  std::string gzip = gzip_member(numbered_lines(50000));
+  for (std::size_t i = gzip.size() / 2; i < gzip.size() / 2 + 64; ++i) gzip[i] ^= 0x5a;
+  const std::string path = dir.write("corrupt.log.gz", gzip);
   Collector collector;
-  const ReadOutcome outcome = read_all(path, collector);
+  const ReadOutcome outcome = read_named(path, collector);
   CHECK_FALSE(outcome.ok);
   CHECK_THAT(outcome.error, Catch::StartsWith(path + ": corrupt gzip stream ("));
   REQUIRE(collector.lines.size() > 10000);
@@ -262,19 +182,18 @@ TEST_CASE("a corrupt gzip stream is an error naming the file", "[input]") {
 }
 
 TEST_CASE("data after the end of a gzip stream is reported", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("garbage.log.gz");
-  write_file(path, gzip_bytes(dir, "kept\n") + "not gzip\n");
+  ScratchDir dir;
+  const std::string path = dir.write("garbage.log.gz", gzip_member("kept\n") + "not gzip\n");
   Collector collector;
-  const ReadOutcome outcome = read_all(path, collector);
+  const ReadOutcome outcome = read_named(path, collector);
   CHECK_FALSE(outcome.ok);
   CHECK(outcome.error == path + ": unexpected data after the end of the gzip stream");
   CHECK(collector.texts() == Lines{"kept"});
 }
 
 TEST_CASE("a missing file or a directory is an InputError naming it and why", "[input]") {
-  TempDir dir;
-  fs::create_directory(dir.file("logs"));
+  ScratchDir dir;
+  std::filesystem::create_directory(dir.file("logs"));
   const std::pair<std::string, std::string> cases[] = {{"missing.log", "No such file or directory"},
                                                        {"logs", "Is a directory"}};
   for (const auto& [name, why] : cases) {
@@ -289,11 +208,10 @@ TEST_CASE("a missing file or a directory is an InputError naming it and why", "[
 }
 
 TEST_CASE("lines longer than max_line_bytes are cut and flagged", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("long.log");
-  write_file(path, "abcdefgh\nxy\nabcd\nabcde");
+  ScratchDir dir;
   Collector collector;
-  const ReadOutcome outcome = read_all(path, collector, ReadLimits{4});
+  const ReadOutcome outcome =
+      read_named(dir.write("long.log", "abcdefgh\nxy\nabcd\nabcde"), collector, ReadLimits{4});
   CHECK(outcome.ok);
   CHECK(outcome.lines_truncated == 2);
   CHECK(collector.texts() == Lines{"abcd", "xy", "abcd", "abcd"});
@@ -306,12 +224,12 @@ TEST_CASE("lines longer than max_line_bytes are cut and flagged", "[input]") {
 }
 
 TEST_CASE("a line spanning many reads is cut and its rest skipped", "[input]") {
-  TempDir dir;
-  const std::string path = dir.file("huge.log");
+  ScratchDir dir;
   const std::size_t limit = 1536 * 1024;
-  write_file(path, "before\n" + std::string(3 * 1024 * 1024, 'x') + "y\nafter\n");
+  const std::string path =
+      dir.write("huge.log", "before\n" + std::string(3 * 1024 * 1024, 'x') + "y\nafter\n");
   Collector collector;
-  const ReadOutcome outcome = read_all(path, collector, ReadLimits{limit});
+  const ReadOutcome outcome = read_named(path, collector, ReadLimits{limit});
   CHECK(outcome.ok);
   CHECK(outcome.lines_truncated == 1);
   REQUIRE(collector.lines.size() == 3);
@@ -324,34 +242,15 @@ TEST_CASE("a line spanning many reads is cut and its rest skipped", "[input]") {
 
 namespace {
 
-// Feeds `pieces` into a pipe with a pause before each later piece, and reads it through
-// /dev/fd so the reader sees a real pipe. Returns when each piece was written.
-// A pause of 200 ms is a silence: idle_after is 50 ms here.
+// Feeds `pieces` into a pipe with a pause of 200 ms before each later piece, a silence:
+// idle_after is 50 ms here. Returns when each piece was written.
 std::vector<Clock::time_point> read_trickling_pipe(const std::vector<std::string>& pieces,
                                                    Collector& collector, ReadOutcome& outcome) {
-  int ends[2];
-  REQUIRE(::pipe(ends) == 0);
-  std::vector<Clock::time_point> written(pieces.size());
-  std::thread writer([&] {
-    for (std::size_t i = 0; i < pieces.size(); ++i) {
-      if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      written[i] = Clock::now();
-      const ssize_t put = ::write(ends[1], pieces[i].data(), pieces[i].size());
-      if (put != static_cast<ssize_t>(pieces[i].size())) std::abort();
-    }
-    ::close(ends[1]);
-  });
-  try {
-    ReadLimits limits;
-    limits.idle_after = std::chrono::milliseconds(50);
-    outcome = read_all("/dev/fd/" + std::to_string(ends[0]), collector, limits);
-  } catch (...) {
-    writer.join();
-    ::close(ends[0]);
-    throw;
-  }
-  writer.join();
-  ::close(ends[0]);
+  std::vector<Clock::time_point> written;
+  ReadLimits limits;
+  limits.idle_after = std::chrono::milliseconds(50);
+  outcome = read_through_pipe(pieces, collector,
+                              Pacing{false, std::chrono::milliseconds(200), &written}, limits);
   return written;
 }
 
@@ -373,9 +272,8 @@ TEST_CASE("a pipe silent for idle_after gets on_idle after the lines it already 
 }
 
 TEST_CASE("gzip arriving through a pipe is decoded as it comes", "[input]") {
-  TempDir dir;
-  const std::string first = gzip_bytes(dir, "early\n");
-  const std::string second = gzip_bytes(dir, "late\n");
+  const std::string first = gzip_member("early\n");
+  const std::string second = gzip_member("late\n");
   Collector collector;
   ReadOutcome outcome{};
   // The magic alone first: sniffing must wait for the second byte.

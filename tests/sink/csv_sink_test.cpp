@@ -2,6 +2,7 @@
 
 #include "pkgly_trail/sink/record_sink.hpp"
 #include "sink/capture.hpp"
+#include "sink/sample_records.hpp"
 
 using namespace pkgly_trail;
 using pkgly_trail::testing::Capture;
@@ -9,29 +10,23 @@ using pkgly_trail::testing::Capture;
 namespace {
 
 Record audit_record() {
-  Record r;
-  r.timestamp = "2025-11-20T10:15:30.369463Z";
-  r.target = kAuditTarget;
-  r.message = "Audit event";
-  r.fields = {{"trace_id", Value::string("00000000000000000000000000000000")},
-              {"action", Value::string("package.upload")},
-              {"outcome", Value::string("denied")},
-              {"actor_username", Value::string("anonymous")},
-              {"actor_id", Value::integer("0")},
-              {"actor_authenticated", Value::boolean(false)},
-              {"resource_kind", Value::string("repository")},
-              {"resource_name", Value::string("npm-hosted")},
-              {"repository_id", Value::string("9e10")},
-              {"storage_id", Value::string("75a5")},
-              {"path", Value::string("@acme/x")},
-              {"query", Value::string("")},
-              {"http_request_method", Value::string("PUT")},
-              {"url_path", Value::string("/repositories/primary/npm-hosted/@acme%2fx")},
-              {"http_response_status_code", Value::integer("401")}};
-  r.spans = {Span{"HTTP request", 0, 1}};
-  r.span_fields = {{"request_id", Value::string("2053a960")}};
-  r.derive_ids();
-  return r;
+  return testing::audit_event(
+      {{"trace_id", Value::string("00000000000000000000000000000000")},
+       {"action", Value::string("package.upload")},
+       {"outcome", Value::string("denied")},
+       {"actor_username", Value::string("anonymous")},
+       {"actor_id", Value::integer("0")},
+       {"actor_authenticated", Value::boolean(false)},
+       {"resource_kind", Value::string("repository")},
+       {"resource_name", Value::string("npm-hosted")},
+       {"repository_id", Value::string("9e10")},
+       {"storage_id", Value::string("75a5")},
+       {"path", Value::string("@acme/x")},
+       {"query", Value::string("")},
+       {"http_request_method", Value::string("PUT")},
+       {"url_path", Value::string("/repositories/primary/npm-hosted/@acme%2fx")},
+       {"http_response_status_code", Value::integer("401")}},
+      "2053a960");
 }
 
 Record message_record(std::string_view message) {

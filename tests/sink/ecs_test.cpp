@@ -3,29 +3,23 @@
 #include <catch2/catch.hpp>
 
 #include "pkgly_trail/sink/ecs_document.hpp"
+#include "sink/sample_records.hpp"
 
 namespace pkgly_trail {
 
 namespace {
 Record audit_record() {
-  Record r;
-  r.timestamp = "2025-11-20T10:15:30.369463Z";
-  r.target = "pkgly::audit";
-  r.message = "Audit event";
-  r.fields = {{"trace_id", Value::string("a5b74734ae07ec0e0dd133ecbb0bdb11")},
-              {"action", Value::string("package.upload")},
-              {"outcome", Value::string("denied")},
-              {"actor_username", Value::string("eve \"x\" =admin")},
-              {"actor_id", Value::integer("7")},
-              {"resource_name", Value::string("docker-hosted")},
-              {"query", Value::string("")},
-              {"http_request_method", Value::string("PUT")},
-              {"url_path", Value::string("/v2/x")},
-              {"http_response_status_code", Value::integer("403")}};
-  r.spans = {Span{"HTTP request", 0, 1}};
-  r.span_fields = {{"request_id", Value::string("54b87071-8bea-4010-ba63-4894e969788a")}};
-  r.derive_ids();
-  return r;
+  return testing::audit_event({{"trace_id", Value::string("a5b74734ae07ec0e0dd133ecbb0bdb11")},
+                               {"action", Value::string("package.upload")},
+                               {"outcome", Value::string("denied")},
+                               {"actor_username", Value::string("eve \"x\" =admin")},
+                               {"actor_id", Value::integer("7")},
+                               {"resource_name", Value::string("docker-hosted")},
+                               {"query", Value::string("")},
+                               {"http_request_method", Value::string("PUT")},
+                               {"url_path", Value::string("/v2/x")},
+                               {"http_response_status_code", Value::integer("403")}},
+                              "54b87071-8bea-4010-ba63-4894e969788a");
 }
 }  // namespace
 

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sink/capture.hpp"
+#include "sink/sample_records.hpp"
 
 namespace pkgly_trail {
 namespace {
@@ -12,41 +13,27 @@ namespace {
 const std::string_view kEvil = "\x1b[2J\x1b]0;owned\x07";
 
 Record audit_record(std::string_view actor = "bob") {
-  Record r;
-  r.timestamp = "2025-11-20T10:15:30.369463Z";
-  r.target = kAuditTarget;
-  r.message = "Audit event";
-  r.fields = {{"action", Value::string("auth.me")},
-              {"outcome", Value::string("success")},
-              {"actor_username", Value::string(actor)},
-              {"path", Value::string(actor)},
-              {"http_request_method", Value::string("GET")},
-              {"url_path", Value::string("/api/user/me")},
-              {"http_response_status_code", Value::integer("200")}};
-  r.derive_ids();
-  return r;
+  return testing::audit_event({{"action", Value::string("auth.me")},
+                               {"outcome", Value::string("success")},
+                               {"actor_username", Value::string(actor)},
+                               {"path", Value::string(actor)},
+                               {"http_request_method", Value::string("GET")},
+                               {"url_path", Value::string("/api/user/me")},
+                               {"http_response_status_code", Value::integer("200")}});
 }
 
 Record access_record(std::string_view agent) {
-  Record r;
-  r.timestamp = "2025-11-20T10:15:30.369400Z";
-  r.target = kAccessTarget;
-  r.message = "HTTP access";
-  r.fields = {{"http.response.status_code", Value::integer("200")},
-              {"duration_ms", Value::integer("3")},
-              {"request_id", Value::string("11111111-1111-4111-8111-111111111111")},
-              {"client.address", Value::string(agent)},
-              {"user_agent.original", Value::string(agent)}};
-  r.derive_ids();
-  return r;
+  return testing::access_event(
+      {{"http.response.status_code", Value::integer("200")},
+       {"duration_ms", Value::integer("3")},
+       {"request_id", Value::string("11111111-1111-4111-8111-111111111111")},
+       {"client.address", Value::string(agent)},
+       {"user_agent.original", Value::string(agent)}});
 }
 
+// `text` in every place a related record shows: message, field, span name and span field.
 Record related_record(std::string_view text, Level level) {
-  Record r;
-  r.timestamp = "2025-11-20T10:15:30.369000Z";
-  r.level = level;
-  r.target = "pkgly::app";
-  r.message = text;
+  Record r = testing::related_event(text, level);
   r.fields = {{"detail", Value::string(text)}};
   r.spans = {Span{text, 0, 1}};
   r.span_fields = {{"request_id", Value::string(text)}};

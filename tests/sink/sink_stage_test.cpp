@@ -6,17 +6,14 @@
 #include "pkgly_trail/sink/joined_sink.hpp"
 #include "pkgly_trail/sink/record_sink.hpp"
 #include "sink/capture.hpp"
+#include "sink/sample_records.hpp"
 
 namespace pkgly_trail {
 namespace {
 
 Record audit_record() {
-  Record record;
-  record.timestamp = "2025-11-20T10:15:30.000001Z";
-  record.target = kAuditTarget;
-  record.message = "Audit event";
-  record.fields.push_back({"action", Value::string("user.delete")});
-  return record;
+  return testing::audit_event({{"action", Value::string("user.delete")}}, {},
+                              "2025-11-20T10:15:30.000001Z");
 }
 
 }  // namespace

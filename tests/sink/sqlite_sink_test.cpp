@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "pkgly_trail/correlate/correlator.hpp"
+#include "sink/sample_records.hpp"
 #include "support/feed.hpp"
 #include "support/sqlite_query.hpp"
 #include "support/truth.hpp"
@@ -24,53 +25,39 @@ using testing::TempDir;
 const std::string_view kHostile = "bob'); DROP TABLE events;--\"quoted\" `x` \\ 'end";
 
 Record audit_record(std::string_view actor, std::string_view time = "2025-11-20T10:15:30.369463Z") {
-  Record r;
-  r.timestamp = time;
-  r.target = kAuditTarget;
-  r.message = "Audit event";
-  r.fields = {{"action", Value::string("package.download")},
-              {"outcome", Value::string("denied")},
-              {"actor_username", Value::string(actor)},
-              {"actor_id", Value::integer("7")},
-              {"actor_authenticated", Value::boolean(true)},
-              {"token_id", Value::integer("123456789012345678901234567890")},
-              {"path", Value::string("@acme/\xff\x1b[31mred")},
-              {"query", Value::string("")},
-              {"http_request_method", Value::string("GET")},
-              {"url_path", Value::string("/repositories/primary/npm/x")},
-              {"http_response_status_code", Value::integer("403")}};
-  r.spans = {Span{kHttpRequestSpan, 0, 1}};
-  r.span_fields = {{"request_id", Value::string("11111111-1111-4111-8111-111111111111")}};
+  Record r = testing::audit_event({{"action", Value::string("package.download")},
+                                   {"outcome", Value::string("denied")},
+                                   {"actor_username", Value::string(actor)},
+                                   {"actor_id", Value::integer("7")},
+                                   {"actor_authenticated", Value::boolean(true)},
+                                   {"token_id", Value::integer("123456789012345678901234567890")},
+                                   {"path", Value::string("@acme/\xff\x1b[31mred")},
+                                   {"query", Value::string("")},
+                                   {"http_request_method", Value::string("GET")},
+                                   {"url_path", Value::string("/repositories/primary/npm/x")},
+                                   {"http_response_status_code", Value::integer("403")}},
+                                  "11111111-1111-4111-8111-111111111111", time);
   r.source = SourceRef{"pkgly.log", 42};
-  r.derive_ids();
   return r;
 }
 
 Record access_record() {
-  Record r;
-  r.timestamp = "2025-11-20T10:15:30.369400Z";
-  r.target = kAccessTarget;
-  r.message = "HTTP access";
-  r.fields = {{"http.request.method", Value::string("GET")},
-              {"http.route", Value::string("/repositories/{storage}/{repository}/{*path}")},
-              {"url.path", Value::string("/repositories/primary/npm/x")},
-              {"http.response.status_code", Value::integer("403")},
-              {"duration_ms", Value::integer("3")},
-              {"request_id", Value::string("11111111-1111-4111-8111-111111111111")},
-              {"client.address", Value::string("203.0.113.9")},
-              {"user_agent.original", Value::string(kHostile)},
-              {"http.response.body.size", Value::integer("0")}};
+  Record r = testing::access_event(
+      {{"http.request.method", Value::string("GET")},
+       {"http.route", Value::string("/repositories/{storage}/{repository}/{*path}")},
+       {"url.path", Value::string("/repositories/primary/npm/x")},
+       {"http.response.status_code", Value::integer("403")},
+       {"duration_ms", Value::integer("3")},
+       {"request_id", Value::string("11111111-1111-4111-8111-111111111111")},
+       {"client.address", Value::string("203.0.113.9")},
+       {"user_agent.original", Value::string(kHostile)},
+       {"http.response.body.size", Value::integer("0")}});
   r.source = SourceRef{"pkgly.log", 41};
-  r.derive_ids();
   return r;
 }
 
 Record related_record(std::string_view message, Level level) {
-  Record r;
-  r.timestamp = "2025-11-20T10:15:30.369000Z";
-  r.level = level;
-  r.target = "pkgly::app";
-  r.message = message;
+  Record r = testing::related_event(message, level);
   r.source = SourceRef{"pkgly.log", 40};
   return r;
 }

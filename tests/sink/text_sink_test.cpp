@@ -2,6 +2,7 @@
 
 #include "pkgly_trail/sink/record_sink.hpp"
 #include "sink/capture.hpp"
+#include "sink/sample_records.hpp"
 
 using namespace pkgly_trail;
 using pkgly_trail::testing::Capture;
@@ -9,21 +10,16 @@ using pkgly_trail::testing::Capture;
 namespace {
 
 Record audit_record(std::string_view outcome = "denied", std::string_view query = "") {
-  Record r;
-  r.timestamp = "2025-11-20T10:15:30.369463Z";
-  r.target = kAuditTarget;
-  r.message = "Audit event";
-  r.fields = {{"action", Value::string("package.upload")},
-              {"outcome", Value::string(outcome)},
-              {"actor_username", Value::string("anonymous")},
-              {"resource_name", Value::string("npm-hosted")},
-              {"path", Value::string("@acme/x")},
-              {"query", Value::string(query)},
-              {"http_request_method", Value::string("PUT")},
-              {"url_path", Value::string("/repositories/primary/npm-hosted/@acme%2fx")},
-              {"http_response_status_code", Value::integer("401")}};
-  r.derive_ids();
-  return r;
+  return testing::audit_event(
+      {{"action", Value::string("package.upload")},
+       {"outcome", Value::string(outcome)},
+       {"actor_username", Value::string("anonymous")},
+       {"resource_name", Value::string("npm-hosted")},
+       {"path", Value::string("@acme/x")},
+       {"query", Value::string(query)},
+       {"http_request_method", Value::string("PUT")},
+       {"url_path", Value::string("/repositories/primary/npm-hosted/@acme%2fx")},
+       {"http_response_status_code", Value::integer("401")}});
 }
 
 Record upstream_record() {
