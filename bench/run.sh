@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # pkgly-trail benchmarks: audit filter, join, report and trace against grep, ripgrep, jq and miller
 # on the same generated logs, each beside its goal, plus read floors, peak memory, and 1x vs 10x
-# streamed input.
+# streamed input. With --compare, this tree's pkgly-trail against another revision's instead.
 #
-#   bash bench/run.sh [--size 1G] [--quick] [--seed N]
+#   bash bench/run.sh [--size 1G] [--quick] [--seed N] [--compare REV]
 #
 # --size     size of each generated log (default 1G; suffix K, M, G are powers of 1024)
 # --quick    200M logs and 1 timed run per command (default: 1 warm-up + 3 timed runs)
+# --compare  build git revision REV in a temporary worktree and time its pkgly-trail jobs beside
+#            this tree's, with a check that both write the same bytes (bench/compare.sh)
 #
-# Prints a Markdown table on stdout and writes it, with the machine, to bench/results/latest.md.
-# Progress and hyperfine's own report go to stderr. See bench/README.md for how to read it.
+# Prints a Markdown table on stdout and writes it, with the machine, to bench/results/latest.md
+# (--compare: stdout only). Progress and hyperfine's own report go to stderr. See bench/README.md.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,13 +20,16 @@ cd "$root"
 size=
 quick=0
 seed=1
+compare_rev=
 while (($# > 0)); do
   case $1 in
     --size) size=${2:?--size needs a value}; shift 2 ;;
     --size=*) size=${1#--size=}; shift ;;
     --quick) quick=1; shift ;;
     --seed) seed=${2:?--seed needs a value}; shift 2 ;;
-    -h | --help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --compare) compare_rev=${2:?--compare needs a git revision}; shift 2 ;;
+    --compare=*) compare_rev=${1#--compare=}; shift ;;
+    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -38,6 +43,10 @@ fi
 warmup=1
 [[ $size =~ ^[0-9]+[KMGkmg]?$ ]] || { echo "run.sh: bad --size '$size'" >&2; exit 2; }
 [[ $seed =~ ^[0-9]+$ ]] || { echo "run.sh: bad --seed '$seed'" >&2; exit 2; }
+if [[ -n $compare_rev ]] && ! git rev-parse --verify --quiet "$compare_rev^{commit}" >/dev/null; then
+  echo "run.sh: --compare: '$compare_rev' is not a commit of this repository" >&2
+  exit 2
+fi
 
 # A baseline whose hyperfine run (warm-up + timed runs) would take longer than this is timed on
 # the first 100 MB of the input instead, and its time scaled linearly to the whole input.
@@ -66,8 +75,22 @@ fi
 
 # --- build ---------------------------------------------------------------------------------------
 
-# ccache as the CI builds use it (scripts/build-cache.sh), so that a rebuild after a small change
-# recompiles only what differs.
+# The temporary files, and with --compare the other revision's worktree: removed on every exit,
+# Ctrl-C included (the INT and TERM traps turn the signal into an exit, which runs the EXIT trap).
+tmp=$(mktemp -d)
+old_tree=
+cleanup() {
+  if [[ -n $old_tree ]]; then
+    git worktree remove --force "$old_tree" 2>/dev/null || rm -rf "$old_tree"
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ccache as the CI builds use it (scripts/build-cache.sh), so that a rebuild after a small change,
+# and --compare's build of a nearby revision, recompile only what differs.
 source scripts/build-cache.sh
 build=build-bench
 log "building Release into $build/"
@@ -155,10 +178,13 @@ json_id=$(first_request_id "$json")
 F=full-ansi-compose
 J=json
 
+if [[ -n $compare_rev ]]; then
+  source bench/compare.sh
+  exit 0
+fi
+
 # --- timing --------------------------------------------------------------------------------------
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 rows=$tmp/rows.tsv # job, input, name, command, bytes timed, scale, mean, stddev, rss_kb
 : >"$rows"
 
