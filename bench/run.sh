@@ -29,7 +29,7 @@ while (($# > 0)); do
     --seed) seed=${2:?--seed needs a value}; shift 2 ;;
     --compare) compare_rev=${2:?--compare needs a git revision}; shift 2 ;;
     --compare=*) compare_rev=${1#--compare=}; shift ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
