@@ -270,7 +270,7 @@ inline void check_record_object(element e, bool joined, std::string_view line, b
       continue;
     }
     // "suspect" (a string, why the record may not be what Pkgly wrote) may stand before
-    // "source" (README, Output contracts).
+    // "source" (docs/output-contracts.md).
     if (index == 8 && member.key == "suspect") {
       FUZZ_CHECK(member.value.type() == element_type::STRING, shown(line));
       continue;

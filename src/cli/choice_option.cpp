@@ -18,7 +18,8 @@ CLI::Validator whole_number_in(std::size_t low, std::size_t high, std::string wh
   return CLI::Validator(
       [low, high, what = std::move(what)](std::string& value) {
         std::size_t number = 0;
-        const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), number);
+        const auto [end, error] =
+            std::from_chars(value.data(), value.data() + value.size(), number);
         const bool ok = error == std::errc() && end == value.data() + value.size() &&
                         number >= low && number <= high;
         return ok ? std::string()

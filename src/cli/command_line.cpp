@@ -310,7 +310,8 @@ CommandLine::CommandLine(Options& options) : app_(kDescription, "pkgly-trail") {
   trace->footer(kTraceExamples);
   records->footer(kRecordsExamples);
   CLI::App* completions = app.add_subcommand(
-      "completions", "Print a completion script for bash, zsh or fish (see README: install)");
+      "completions",
+      "Print a completion script for bash, zsh or fish (see docs/usage.md to install it)");
   add_choice<std::string>(*completions, "SHELL", options.shell,
                           {{"bash", "bash"}, {"zsh", "zsh"}, {"fish", "fish"}}, "bash, zsh or fish",
                           "SHELL")

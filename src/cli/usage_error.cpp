@@ -64,9 +64,10 @@ void print_usage_error(const CLI::App& app, const CLI::ParseError& error, int ar
     for (const CLI::App* sub : app.get_subcommands({}))
       if (sub->get_name() == word) command = sub;
     if (command == nullptr) {
-      report_error(with_suggestion(fmt::format("unknown command '{}'", word),
-                                   closest_word(word, commands)));
-      report_note(fmt::format("the commands: {}; see pkgly-trail --help", fmt::join(commands, ", ")));
+      report_error(
+          with_suggestion(fmt::format("unknown command '{}'", word), closest_word(word, commands)));
+      report_note(
+          fmt::format("the commands: {}; see pkgly-trail --help", fmt::join(commands, ", ")));
       return;
     }
     break;

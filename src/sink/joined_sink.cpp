@@ -97,7 +97,7 @@ class JoinedJsonSink final : public JoinedPrinter {
  public:
   explicit JoinedJsonSink(OutputStream& out) : JoinedPrinter(out) {}
   void write(const JoinedEvent& event) override {
-    // The audit record's members, then the join's (README "Output contracts").
+    // The audit record's members, then the join's (docs/output-contracts.md).
     JsonWriter json(out_.buffer());
     begin_contract_line(json);
     append_record_members(json, event.audit);

@@ -1,6 +1,7 @@
 // The tables of `join --sqlite`, schema version 1. SQLite keeps each CREATE statement as
 // written, comments included, so `.schema` in the sqlite3 shell shows this documentation too.
-// README "SQLite database" is the contract; a change here is a new kSqliteSchemaVersion.
+// docs/output-contracts.md "SQLite database" is the contract; a change here is a new
+// kSqliteSchemaVersion.
 #include "pkgly_trail/sink/sqlite_sink.hpp"
 
 namespace pkgly_trail {

@@ -32,7 +32,7 @@ TEST_CASE("join -o json of every sample is its ground truth: audit - access - re
   for (const std::string& name : testing::sample_names()) {
     DYNAMIC_SECTION(name) {
       // Compact logs carry no span fields: the access record is joined by adjacency and the
-      // related records cannot be told apart (README).
+      // related records cannot be told apart (docs/join.md).
       const bool compact = name.find("compact") != std::string::npos;
       testing::check_against_truth(
           "join -o json", name, [&](simdjson::dom::object got, simdjson::dom::object want) {

@@ -6,18 +6,18 @@ namespace pkgly_trail::cli {
 
 TEST_CASE("edit distance counts inserts - deletes - replacements and swaps", "[cli][spelling]") {
   CHECK(edit_distance("audit", "audit") == 0);
-  CHECK(edit_distance("adit", "audit") == 1);     // a letter left out
-  CHECK(edit_distance("auddit", "audit") == 1);   // one too many
-  CHECK(edit_distance("audot", "audit") == 1);    // one wrong
-  CHECK(edit_distance("aduit", "audit") == 1);    // two swapped
+  CHECK(edit_distance("adit", "audit") == 1);    // a letter left out
+  CHECK(edit_distance("auddit", "audit") == 1);  // one too many
+  CHECK(edit_distance("audot", "audit") == 1);   // one wrong
+  CHECK(edit_distance("aduit", "audit") == 1);   // two swapped
   CHECK(edit_distance("", "join") == 4);
   CHECK(edit_distance("trace", "") == 5);
   CHECK(edit_distance("records", "report") == 3);  // c->p, d->t, s dropped
 }
 
 TEST_CASE("closest word: near enough - or an abbreviation of exactly one", "[cli][spelling]") {
-  const std::vector<std::string> commands{"audit", "records", "join", "trace", "report",
-                                          "completions"};
+  const std::vector<std::string> commands{"audit", "records", "join",
+                                          "trace", "report",  "completions"};
   CHECK(closest_word("adit", commands) == "audit");
   CHECK(closest_word("jion", commands) == "join");
   CHECK(closest_word("recrods", commands) == "records");

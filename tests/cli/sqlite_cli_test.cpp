@@ -319,13 +319,13 @@ TEST_CASE("join --sqlite refuses -o and --fields", "[cli][sqlite]") {
   CHECK(with_fields.err.find("drop --fields") != std::string::npos);
 }
 
-TEST_CASE("event_key is the README's sha256sum recipe", "[cli][sqlite]") {
+TEST_CASE("event_key is the documented sha256sum recipe", "[cli][sqlite]") {
   TempDir dir;
   const std::string db = dir.file("audit.db");
   const std::string log = fixture_arg("adversarial-full-ansi.log");
   REQUIRE(run_trail("join --sqlite " + shell_quote(db) + " " + log).status == 0);
-  // README "SQLite database": the audit -o json line without its "contract" and "source"
-  // members, hashed.
+  // docs/output-contracts.md "SQLite database": the audit -o json line without its "contract" and
+  // "source" members, hashed.
   const std::string recipe =
       shell_quote(PKGLY_TRAIL_BINARY) + " audit -o json " + log +
       R"( | sed -E 's/^\{"contract":[0-9]+,/{/; s/,"source":\{"input":"([^"\\]|\\.)*","line":[0-9]+\}\}$/}/')"

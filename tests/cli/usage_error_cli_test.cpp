@@ -17,13 +17,13 @@ bool has(const std::string& text, const std::string& part) {
 
 }  // namespace
 
-TEST_CASE("usage: enumerated values are named in words - numbers are not values",
-          "[cli][usage]") {
+TEST_CASE("usage: enumerated values are named in words - numbers are not values", "[cli][usage]") {
   struct Case {
     std::string args, message;
   };
   for (const Case& c : {
-           Case{"audit -o jsn", "'jsn' is not one of text, json, csv, tsv, ecs (did you mean json?)"},
+           Case{"audit -o jsn",
+                "'jsn' is not one of text, json, csv, tsv, ecs (did you mean json?)"},
            Case{"audit -o 1", "'1' is not one of text, json, csv, tsv, ecs"},
            Case{"join -o 4", "'4' is not one of text, json, csv, tsv, ecs"},
            Case{"audit --color yes", "'yes' is not one of auto, always, never"},
@@ -85,7 +85,8 @@ TEST_CASE("usage: an unknown command or option suggests the closest spelling", "
 TEST_CASE("usage: negated filters on the command line", "[cli][usage][filter]") {
   const auto all = testing::run_trail("audit -o json " + kLog);
   const auto anonymous = testing::run_trail("audit -o json --actor anonymous " + kLog);
-  const auto others = testing::run_trail("audit -o json --where 'actor_username!=anonymous' " + kLog);
+  const auto others =
+      testing::run_trail("audit -o json --where 'actor_username!=anonymous' " + kLog);
   const auto not_actor = testing::run_trail("audit -o json --not-actor anonymous " + kLog);
   REQUIRE(all.status == 0);
   REQUIRE(anonymous.status == 0);

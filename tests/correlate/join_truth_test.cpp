@@ -1,5 +1,5 @@
 // For every sample, the join gives each audit event exactly the access record and related
-// records of its ground-truth file (compact: the access record only, see README).
+// records of its ground-truth file (compact: the access record only, see docs/join.md).
 #include <catch2/catch.hpp>
 
 #include "pkgly_trail/correlate/correlator.hpp"

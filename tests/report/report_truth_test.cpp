@@ -132,7 +132,7 @@ Parsed parse_json_report(const std::string& text) {
   return p;
 }
 
-// RFC 4180, as the README documents it (rows end with \n).
+// RFC 4180, as docs/output-contracts.md documents it (rows end with \n).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   std::vector<std::vector<std::string>> rows(1);
   std::string cell;

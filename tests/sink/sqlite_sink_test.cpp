@@ -1,6 +1,6 @@
-// The SQLite sink of `join --sqlite`: rows and columns as README documents them, queried back
-// with the SQLite C API; hostile values stored verbatim; re-runs add nothing; batches; files
-// that are not pkgly-trail databases of this schema version are refused and left untouched.
+// The SQLite sink of `join --sqlite`: rows and columns as docs/output-contracts.md documents them,
+// queried back with the SQLite C API; hostile values stored verbatim; re-runs add nothing; batches;
+// files that are not pkgly-trail databases of this schema version are refused and left untouched.
 #include "pkgly_trail/sink/sqlite_sink.hpp"
 
 #include <sqlite3.h>

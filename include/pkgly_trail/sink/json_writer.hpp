@@ -1,7 +1,7 @@
 #pragma once
 // JSON output: a small typed writer (keys, values, nesting; the commas are placed for you) and
 // the NDJSON record contract built on it, shared by `records`, `audit`, `join`, `trace` and
-// `join --sqlite` (README "Output contracts" is the contract, with its version).
+// `join --sqlite` (docs/output-contracts.md is the contract, with its version).
 #include <fmt/format.h>
 
 #include <cstdint>
@@ -11,7 +11,7 @@
 
 namespace pkgly_trail {
 
-// The version of the JSON record contract (README "Output contracts"), the first member of
+// The version of the JSON record contract (docs/output-contracts.md), the first member of
 // every NDJSON line. A new member does not change it; a member renamed, removed or retyped
 // does.
 inline constexpr int kJsonContractVersion = 1;
@@ -117,7 +117,7 @@ void append_record_members(JsonWriter& json, const Record& record);
 // The record as one object, no newline: nested in a `join` event, or a database column.
 void append_record_json(fmt::memory_buffer& out, const Record& record);
 // A line of NDJSON output starts its object with the contract's version:
-// `{"contract":1,...` (docs: README "Output contracts").
+// `{"contract":1,...` (docs/output-contracts.md).
 void begin_contract_line(JsonWriter& json);
 // The record as one line of the NDJSON record contract (`records -o json`), no newline.
 void append_record_line(fmt::memory_buffer& out, const Record& record);

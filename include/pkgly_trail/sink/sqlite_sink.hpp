@@ -1,7 +1,8 @@
 #pragma once
 // `join --sqlite FILE`: the joined audit events, their access records and related records as
-// rows of a SQLite database (README "SQLite database" documents the tables as a contract), so
-// an investigator can ask SQL questions. Re-running into the same file adds only new events.
+// rows of a SQLite database (docs/output-contracts.md "SQLite database" documents the tables as a
+// contract), so an investigator can ask SQL questions. Re-running into the same file adds only new
+// events.
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
