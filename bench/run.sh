@@ -94,7 +94,7 @@ trap 'exit 143' TERM
 source scripts/build-cache.sh
 build=build-bench
 log "building Release into $build/"
-if ! out=$(cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DPKGLY_TRAIL_TESTS=OFF "${CACHE_ARGS[@]}" 2>&1 &&
+if ! out=$(cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DPKGLY_TRAIL_TESTS=OFF -DPKGLY_TRAIL_BENCH=ON "${CACHE_ARGS[@]}" 2>&1 &&
   cmake --build "$build" --parallel "$(nproc)" --target pkgly-trail pkgly-trail-loggen 2>&1); then
   printf '%s\nrun.sh: the build failed (is add_subdirectory(bench) in CMakeLists.txt?)\n' "$out" >&2
   exit 2
