@@ -8,6 +8,7 @@
 
 #include "cli/interrupt.hpp"
 #include "cli/report_error.hpp"
+#include "cli/spelling.hpp"
 
 namespace pkgly_trail::cli {
 
@@ -35,6 +36,29 @@ SinkOptions sink_options(const Options& options) {
   sink.time = options.time;
   sink.width = options.output == OutputFormat::Text ? options.text_width : 0;
   return sink;
+}
+
+NameWatch watch_names(const Options& options, const Filter& filter) {
+  std::vector<std::string> names = options.fields;
+  for (std::string& key : filter.keys()) names.push_back(std::move(key));
+  return NameWatch(std::move(names));
+}
+
+void warn_missing_names(const NameWatch& watch, bool joined) {
+  const std::vector<NameWatch::Missing> missing = watch.missing();
+  if (missing.empty()) return;
+  const std::vector<std::string> seen = watch.names_seen();
+  for (const NameWatch::Missing& m : missing) {
+    std::string message = fmt::format("no record had the field '{}'", m.name);
+    if (auto closest = closest_word(m.name, seen)) {
+      message += fmt::format(" (did you mean {}?)", *closest);
+    } else if (m.access_field && !joined) {
+      message += fmt::format(
+          "; it is a field of the access record, which `pkgly-trail join` adds to each audit "
+          "event");
+    }
+    report_warning(message);
+  }
 }
 
 int finish_run(const Options& options, OutputStream& out, const ReadSummary& read,

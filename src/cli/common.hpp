@@ -4,6 +4,8 @@
 
 #include "cli/options.hpp"
 #include "pkgly_trail/correlate/correlator.hpp"
+#include "pkgly_trail/filter/filter.hpp"
+#include "pkgly_trail/filter/name_watch.hpp"
 #include "pkgly_trail/read/read_records.hpp"
 #include "pkgly_trail/sink/output_stream.hpp"
 
@@ -18,5 +20,10 @@ SinkOptions sink_options(const Options& options);
 // that join.
 int finish_run(const Options& options, OutputStream& out, const ReadSummary& read,
                std::uint64_t printed, const JoinStats* join = nullptr);
+// The names the run's --fields and --where/--match keys ask for.
+NameWatch watch_names(const Options& options, const Filter& filter);
+// Warns about each name no record had: the closest name the records did have, or `join`
+// when only the access record has it (`joined`: the command joined, and looked there too).
+void warn_missing_names(const NameWatch& watch, bool joined);
 
 }  // namespace pkgly_trail::cli

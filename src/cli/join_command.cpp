@@ -30,9 +30,11 @@ int run_join(const Options& options, const Filter& filter) {
     }
   }
   JoinedEventSink* sink = database ? database.get() : printer.get();
+  NameWatch names = watch_names(options, filter);
   Correlator correlator(
       options.join,
-      [&filter](const Record& audit, const Record* access) {
+      [&filter, &names](const Record& audit, const Record* access) {
+        names.look_at(audit, access);
         return filter.matches(audit, access);
       },
       *sink);
@@ -56,6 +58,7 @@ int run_join(const Options& options, const Filter& filter) {
     print_join_stats(join);
   }
   warn_join_evictions(join, options.join.max_memory);
+  warn_missing_names(names, true);
   return finish_run(options, out, read, join.printed, &join);
 }
 

@@ -31,11 +31,16 @@ bool needs_related(const ReportOptions& report) {
 int run_report(const Options& options, const Filter& filter) {
   OutputStream out(STDOUT_FILENO);
   ReportAggregator aggregator(options.report);
+  // --by names fields as --fields does.
+  Options asked = options;
+  asked.fields = options.report.by;
+  NameWatch names = watch_names(asked, filter);
   JoinLimits limits = options.join;
   limits.access_only = limits.access_only || !needs_related(options.report);
   Correlator correlator(
       limits,
-      [&filter](const Record& audit, const Record* access) {
+      [&filter, &names](const Record& audit, const Record* access) {
+        names.look_at(audit, access);
         return filter.matches(audit, access);
       },
       aggregator);
@@ -61,6 +66,7 @@ int run_report(const Options& options, const Filter& filter) {
     print_join_stats(correlator.stats());
   }
   warn_join_evictions(correlator.stats(), options.join.max_memory);
+  warn_missing_names(names, true);
   return finish_run(options, out, read, aggregator.events(), &correlator.stats());
 }
 

@@ -27,12 +27,14 @@ namespace {
 int run_records(const Options& options, const Filter& filter) {
   OutputStream out(STDOUT_FILENO);
   auto sink = make_record_sink(out, sink_options(options));
-  FilterStage filtered(filter, *sink);
+  NameWatch names = watch_names(options, filter);
+  FilterStage filtered(filter, *sink, &names);
   TerminalObserver observer(options, filtered.matched());
   const ReadSummary read =
       read_records(read_plan(options, AssemblerOptions{options.service, filter.required_text()}),
                    filtered, observer);
   if (options.stats) print_stats(read, filtered.matched());
+  warn_missing_names(names, false);
   return finish_run(options, out, read, filtered.matched());
 }
 

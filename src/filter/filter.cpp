@@ -232,6 +232,14 @@ std::vector<std::string> Filter::required_text() const {
   return compiled_->target_prefixes;
 }
 
+std::vector<std::string> Filter::keys() const {
+  std::vector<std::string> keys;
+  if (!compiled_) return keys;
+  for (const WhereGroup& group : compiled_->where) keys.push_back(group.key);
+  for (const MatchGroup& group : compiled_->match) keys.push_back(group.key);
+  return keys;
+}
+
 bool Filter::empty() const noexcept {
   if (!compiled_) return true;
   const Compiled& c = *compiled_;

@@ -101,4 +101,31 @@ TEST_CASE("usage: negated filters on the command line", "[cli][usage][filter]") 
   CHECK_FALSE(has(others.out, "\"actor_username\":\"anonymous\""));
 }
 
+TEST_CASE("usage: a column or filter key no record had is named at the end", "[cli][usage]") {
+  const std::string log = testing::fixture_arg("full-ansi-compose.log");
+  const auto fields =
+      testing::run_trail("audit -o csv --fields timestmp,acton,actor_username " + log);
+  CHECK(fields.status == 0);  // a warning, not trouble
+  CHECK(has(fields.err, "no record had the field 'timestmp' (did you mean timestamp?)"));
+  CHECK(has(fields.err, "no record had the field 'acton' (did you mean action?)"));
+  CHECK_FALSE(has(fields.err, "'actor_username'"));
+
+  // compact writes no request span: the address is only on the access record.
+  const auto audit = testing::run_trail("audit --where client.address=203.0.113.9 " +
+                                        testing::fixture_arg("compact-pkgly-ansi.log"));
+  CHECK(audit.status == 1);
+  CHECK(has(audit.err,
+            "no record had the field 'client.address'; it is a field of the access "
+            "record, which `pkgly-trail join` adds"));
+  const auto join = testing::run_trail("join --where client.adress=1 " + log);
+  CHECK(has(join.err, "no record had the field 'client.adress' (did you mean client.address?)"));
+  // Names that are there: nothing said.
+  const auto quiet = testing::run_trail(
+      "join -o csv --fields timestamp,client.address,joined_by "
+      "--where 'actor_username!=nobody' " +
+      log);
+  CHECK(quiet.status == 0);
+  CHECK_FALSE(has(quiet.err, "no record had"));
+}
+
 }  // namespace pkgly_trail

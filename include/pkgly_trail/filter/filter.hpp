@@ -59,6 +59,8 @@ class Filter {
   // Strings of which every record this filter accepts contains at least one (its target):
   // records without any need not be parsed. Empty when no such string is known.
   std::vector<std::string> required_text() const;
+  // The keys --where and --match name, as typed (`access.KEY` included).
+  std::vector<std::string> keys() const;
 
  private:
   struct Compiled;

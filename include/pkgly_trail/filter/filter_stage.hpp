@@ -4,14 +4,18 @@
 #include <cstdint>
 
 #include "pkgly_trail/filter/filter.hpp"
+#include "pkgly_trail/filter/name_watch.hpp"
 #include "pkgly_trail/record/stage.hpp"
 
 namespace pkgly_trail {
 
 class FilterStage final : public RecordStage {
  public:
-  FilterStage(const Filter& filter, RecordStage& next) : filter_(filter), next_(next) {}
+  // `watch`, when given, looks at every record before the filter does.
+  FilterStage(const Filter& filter, RecordStage& next, NameWatch* watch = nullptr)
+      : filter_(filter), next_(next), watch_(watch) {}
   bool on_record(Record& record) override {
+    if (watch_) watch_->look_at(record);
     if (!filter_.matches(record)) return true;
     ++matched_;
     return next_.on_record(record);
@@ -24,6 +28,7 @@ class FilterStage final : public RecordStage {
  private:
   const Filter& filter_;
   RecordStage& next_;
+  NameWatch* watch_;
   std::uint64_t matched_ = 0;
 };
 
