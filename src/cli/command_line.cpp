@@ -335,6 +335,19 @@ CommandLine::CommandLine(Options& options) : app_(kDescription, "pkgly-trail") {
   join->add_flag("--access-only", options.join.access_only,
                  "Join the access record only, no related records")
       ->group("Join");
+  add_choice<std::optional<Level>>(
+      *join, "--related-level", options.related_level,
+      {{"trace", Level::Trace},
+       {"debug", Level::Debug},
+       {"info", Level::Info},
+       {"warn", Level::Warn},
+       {"error", Level::Error}},
+      "Related records of this level or more severe (default: all; info at a terminal)", "LEVEL")
+      ->group("Join");
+  join->add_option("--related-target", options.join.related_targets,
+                   "Related records under this target prefix only (pkgly, sqlx); repeat to OR")
+      ->allow_extra_args(false)
+      ->group("Join");
   join->add_option("--sqlite", options.sqlite,
                    "Write the events, access and related records to this SQLite database "
                    "instead of stdout (created if missing; re-runs add only new events)")

@@ -58,6 +58,11 @@ int run_join(const Options& options, const Filter& filter) {
     print_join_stats(join);
   }
   warn_join_evictions(join, options.join.max_memory);
+  if (join.related_left_out > 0 && !options.related_level && options.join.related_targets.empty())
+    report_note(
+        fmt::format("{} related record(s) below {} not shown (--related-level trace shows "
+                    "them)",
+                    join.related_left_out, to_string(options.join.related_min_level)));
   warn_missing_names(names, true);
   return finish_run(options, out, read, join.printed, &join);
 }

@@ -40,6 +40,8 @@ struct Options {
   std::size_t text_width = 0;    // settled at start: terminal columns for text, 0 = do not cut
   bool stdout_terminal = false;  // settled at start: stdout is a terminal (a pager runs on one)
   JoinLimits join;               // join, trace
+  // join --related-level as given; unset: everything, or at a terminal (text) info and above.
+  std::optional<Level> related_level;
   std::string sqlite;    // join --sqlite FILE: write the events to this database, not stdout
   std::string trace_id;  // trace: the id or prefix asked for
   ReportOptions report;  // report

@@ -53,6 +53,7 @@ void print_join_stats(const JoinStats& s) {
              "requests evicted    {} (--max-memory)\n"
              "audits evicted      {} (--max-memory: printed before their access record came)\n"
              "related over cap    {} (--max-related)\n"
+             "related left out    {} (--related-level, --related-target)\n"
              "late records        {} (after their audit event was printed)\n"
              "shared access ids   {} (access records of a request that had one: forged)\n"
              "exchange mismatches {} (audit and access records disagree: marked suspect)\n"
@@ -60,9 +61,9 @@ void print_join_stats(const JoinStats& s) {
              "missing span        {} (an audit event without its request's span: suspect)\n"
              "join memory peak    {} bytes\n",
              s.audit_events, s.printed, s.filtered_out, s.without_access, s.requests_expired,
-             s.requests_evicted, s.audits_evicted, s.related_over_cap, s.late_records,
-             s.shared_access_ids, s.exchange_mismatches, s.missing_access, s.missing_span,
-             s.peak_bytes);
+             s.requests_evicted, s.audits_evicted, s.related_over_cap, s.related_left_out,
+             s.late_records, s.shared_access_ids, s.exchange_mismatches, s.missing_access,
+             s.missing_span, s.peak_bytes);
 }
 
 void warn_join_evictions(const JoinStats& s, std::size_t max_memory) {

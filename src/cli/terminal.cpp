@@ -53,6 +53,12 @@ Options settle_for_screen(const Options& options, const Screen& screen) {
       use_color(options.color, screen.stdout_terminal) ? ColorMode::Always : ColorMode::Never;
   settled.text_width = screen.stdout_terminal && !options.wide ? screen.columns : 0;
   settled.stdout_terminal = screen.stdout_terminal;
+  // A person reading `join` at a terminal wants the events, not the DEBUG lines of every
+  // query under them (docs/usage.md); files, pipes and explicit choices get what was asked.
+  const bool reader = options.command == Command::Join && screen.stdout_terminal &&
+                      options.output == OutputFormat::Text;
+  settled.join.related_min_level =
+      options.related_level.value_or(reader ? Level::Info : Level::Trace);
   settled.progress = wants_progress(options, screen);
   settled.no_progress = !settled.progress;
   return settled;

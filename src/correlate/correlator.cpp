@@ -447,6 +447,10 @@ struct Correlator::Index {
       return;
     }
     if (limits.access_only) return;
+    if (!limits.keeps_related(record)) {
+      ++stats.related_left_out;
+      return;
+    }
     if (request.related.size() >= limits.max_related) {
       ++stats.related_over_cap;
       return;
@@ -616,6 +620,14 @@ void Correlator::finish() {
   x.release_pending([](const auto&) { return true; });
   while (Request* request = x.activity.front()) x.drop_request(*request, Index::Drop::Finished);
   x.sink.finish();
+}
+
+bool JoinLimits::keeps_related(const Record& record) const noexcept {
+  if (record.level < related_min_level) return false;
+  if (related_targets.empty()) return true;
+  return std::any_of(
+      related_targets.begin(), related_targets.end(),
+      [&](const std::string& prefix) { return has_target_prefix(record.target, prefix); });
 }
 
 }  // namespace pkgly_trail

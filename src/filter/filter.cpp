@@ -46,13 +46,6 @@ std::optional<std::string_view> joined_text_of(const Record& record, const Recor
   return own;
 }
 
-// "pkgly" selects pkgly and pkgly::*, but not pkgly_trail: prefixes end on a `::` boundary.
-bool has_target_prefix(std::string_view target, std::string_view prefix) noexcept {
-  if (!target.starts_with(prefix)) return false;
-  if (target.size() == prefix.size() || prefix.ends_with("::")) return true;
-  return target.substr(prefix.size()).starts_with("::");
-}
-
 bool equals_any(const std::vector<std::string>& wanted, std::optional<std::string_view> text) {
   return text && std::find(wanted.begin(), wanted.end(), *text) != wanted.end();
 }

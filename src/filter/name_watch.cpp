@@ -8,16 +8,23 @@ namespace {
 
 // What Record::lookup answers besides fields (the first 7), and what `join` output adds.
 constexpr std::array<std::string_view, 11> kAttributes = {
-    "timestamp", "level",   "target",   "message", "request_id", "trace_id",
+    "timestamp", "level",     "target",  "message",  "request_id", "trace_id",
     "format",    "joined_by", "related", "warnings", "errors"};
 
 // The fields Pkgly writes on its access record (pkgly::access) and its `HTTP request` span.
-constexpr std::array<std::string_view, 13> kAccessFields = {
-    "http.request.method",      "http.route",           "url.path",
-    "url.query",                "url.schema",           "http.response.status_code",
-    "duration_ms",              "user",                 "client.address",
-    "user_agent.original",      "http.response.body.size", "http.request.body.size",
-    "network.protocol.version"};
+constexpr std::array<std::string_view, 13> kAccessFields = {"http.request.method",
+                                                            "http.route",
+                                                            "url.path",
+                                                            "url.query",
+                                                            "url.schema",
+                                                            "http.response.status_code",
+                                                            "duration_ms",
+                                                            "user",
+                                                            "client.address",
+                                                            "user_agent.original",
+                                                            "http.response.body.size",
+                                                            "http.request.body.size",
+                                                            "network.protocol.version"};
 
 bool has(const Record& record, std::string_view name) {
   return record.lookup(name).has_value();

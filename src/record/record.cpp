@@ -156,6 +156,12 @@ const Span* Record::find_span(std::string_view name) const noexcept {
   return nullptr;
 }
 
+bool has_target_prefix(std::string_view target, std::string_view prefix) noexcept {
+  if (!target.starts_with(prefix)) return false;
+  if (target.size() == prefix.size() || prefix.ends_with("::")) return true;
+  return target.substr(prefix.size()).starts_with("::");
+}
+
 bool is_valid_trace_id(std::string_view id) noexcept {
   if (id.size() != 32) return false;
   bool nonzero = false;

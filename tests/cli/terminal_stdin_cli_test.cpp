@@ -15,7 +15,8 @@ namespace pkgly_trail {
 namespace {
 
 // Runs pkgly-trail ARGS with a pseudo-terminal as stdin, stdout and stderr; reads what it
-// writes until `until` shows (or 5 s pass), then types Ctrl-D, which must end it within 5 s.
+// writes (no colours) until `until` shows (or 5 s pass), then types Ctrl-D, which must end it
+// within 5 s.
 // Returns all it wrote.
 std::string run_at_terminal(const std::vector<std::string>& args, const std::string& until) {
   int master = -1;
@@ -26,6 +27,7 @@ std::string run_at_terminal(const std::vector<std::string>& args, const std::str
     for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
     argv.push_back(nullptr);
     ::setenv("PAGER", "cat", 1);
+    ::setenv("NO_COLOR", "1", 1);  // plain words to look for
     ::execv(PKGLY_TRAIL_BINARY, argv.data());
     ::_exit(127);
   }
@@ -69,6 +71,27 @@ TEST_CASE("at a terminal with no file a command says it reads the terminal - Ctr
   // A file named: nothing is read from the terminal, nothing to say.
   const std::string log = std::string(PKGLY_TRAIL_FIXTURES) + "/full-ansi-compose.log";
   CHECK(run_at_terminal({"audit", "--no-pager", log}, note).find(note) == std::string::npos);
+}
+
+}  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("join at a terminal shows related records from info up - and says what it left out",
+          "[cli][terminal]") {
+  const std::string log = std::string(PKGLY_TRAIL_FIXTURES) + "/full-ansi-compose.log";
+  const std::string shown =
+      run_at_terminal({"join", "--no-pager", "--actor", "bob", log}, "\x04never");
+  CHECK(shown.find("Audit event") == std::string::npos);  // text output: no raw records
+  CHECK(shown.find(" DEBUG ") == std::string::npos);
+  CHECK(shown.find("bob") != std::string::npos);
+  CHECK(shown.find("related record(s) below INFO not shown (--related-level trace shows them)") !=
+        std::string::npos);
+  // Asked for: everything, and nothing to say.
+  const std::string all = run_at_terminal(
+      {"join", "--no-pager", "--related-level", "trace", "--actor", "bob", log}, "\x04never");
+  CHECK(all.find(" DEBUG ") != std::string::npos);
+  CHECK(all.find("not shown") == std::string::npos);
 }
 
 }  // namespace pkgly_trail

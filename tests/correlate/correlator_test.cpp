@@ -208,7 +208,7 @@ TEST_CASE("correlator forgets requests outside the window", "[correlate]") {
   CHECK(run(by_time, {at(5), at(29)}) == std::pair<std::size_t, std::uint64_t>(1, 0));
 }
 
-TEST_CASE("correlator limits: max_related - max_memory - access_only - late records",
+TEST_CASE("correlator limits: max_related - max_memory - access_only - related filter - late",
           "[correlate]") {
   const std::vector<std::string> request{full(at(0, 1), kR1, step("r1")),
                                          full(at(0, 2), kR1, step("r2")),
@@ -244,6 +244,29 @@ TEST_CASE("correlator limits: max_related - max_memory - access_only - late reco
     CHECK(h.events()[0].access_request() == kR1);
     CHECK(h.events()[0].related.empty());
     CHECK(h.events()[0].by == JoinKey::RequestId);
+  }
+  SECTION("related_min_level and related_targets keep what they name and count the rest") {
+    const std::vector<std::string> mixed{full(at(0, 1), kR1, step("debug step")),
+                                         full(at(0, 2), kR1, step("info step"), "INFO"),
+                                         full(at(0, 3), kR1, "sqlx::query: select", "WARN"),
+                                         full(at(0, 4), kR1, step("error step"), "ERROR"),
+                                         full(at(0, 5), kR1, access_body(kZero, kR1), "INFO"),
+                                         full(at(0, 6), kR1, audit_body(kZero), "INFO")};
+    JoinLimits limits;
+    limits.related_min_level = Level::Info;
+    Harness by_level(limits);
+    by_level.feed(mixed);
+    REQUIRE(by_level.events().size() == 1);
+    CHECK(by_level.events()[0].related_messages() == Messages{"info step", "select", "error step"});
+    CHECK(by_level.stats().related_left_out == 1);
+    CHECK(by_level.events()[0].access_request() == kR1);  // the access record is not related
+
+    limits.related_targets = {"pkgly"};  // pkgly::app::step, not sqlx::query
+    Harness both(limits);
+    both.feed(mixed);
+    REQUIRE(both.events().size() == 1);
+    CHECK(both.events()[0].related_messages() == Messages{"info step", "error step"});
+    CHECK(both.stats().related_left_out == 2);
   }
   SECTION("records after the audit event are counted as late") {
     Harness h;

@@ -47,16 +47,15 @@ TEST_CASE("name watch: span fields and the access record count - access.KEY only
   watch.look_at(audit);
   CHECK(names_of(watch.missing()) ==
         std::vector<std::string>{"access.client.address", "access.action", "user_agent"});
-  Record access = with_fields({{"client.address", Value::string("203.0.113.9")},
-                               {"user_agent", Value::string("curl/8")}});
+  Record access = with_fields(
+      {{"client.address", Value::string("203.0.113.9")}, {"user_agent", Value::string("curl/8")}});
   access.target = kAccessTarget;
   watch.look_at(audit, &access);
   // access.action: the audit event has action, its access record has not.
   CHECK(names_of(watch.missing()) == std::vector<std::string>{"access.action"});
 }
 
-TEST_CASE("name watch: names are collected from a bounded number of records",
-          "[filter][names]") {
+TEST_CASE("name watch: names are collected from a bounded number of records", "[filter][names]") {
   NameWatch watch({"never"});
   for (std::uint64_t i = 0; i < NameWatch::kSampleRecords + 5; ++i) {
     const std::string key = "field_" + std::to_string(i);

@@ -29,6 +29,11 @@ struct JoinLimits {
   // or waiting audit event goes first.
   std::size_t max_memory = 96ull * 1024 * 1024;
   bool access_only = false;  // --access-only: keep no related records
+  // --related-level, --related-target: keep only the related records of that level or more
+  // severe, and (when any) under one of those targets; the others are counted, not kept.
+  Level related_min_level = Level::Trace;
+  std::vector<std::string> related_targets;
+  bool keeps_related(const Record& record) const noexcept;
 };
 
 struct JoinStats {
@@ -40,6 +45,7 @@ struct JoinStats {
   std::uint64_t requests_evicted = 0;  // dropped early by --max-memory
   std::uint64_t audits_evicted = 0;    // printed early by --max-memory, before any access record
   std::uint64_t related_over_cap = 0;  // not kept because of --max-related
+  std::uint64_t related_left_out = 0;  // not kept because of --related-level/--related-target
   std::uint64_t late_records = 0;      // arrived after their audit event was printed
   // Access records whose request already had one: Pkgly writes one per request, so all but
   // one were forged (docs/security.md). The join keeps the newest and marks it suspect.

@@ -122,5 +122,8 @@ class Record {
 };
 
 bool is_valid_trace_id(std::string_view id) noexcept;
+// `pkgly` names pkgly and pkgly::*, not pkgly_trail: a target prefix ends on a `::` boundary
+// (--target, --related-target).
+bool has_target_prefix(std::string_view target, std::string_view prefix) noexcept;
 
 }  // namespace pkgly_trail
