@@ -101,6 +101,11 @@ void add_filter_options(CLI::App& app, FilterOptions& f, OptionText& t) {
   app.add_option("--since", t.since, "RFC 3339 time, date, or age (30m, 2h, 7d)")->group("Filters");
   app.add_option("--until", t.until, "RFC 3339 time, date, or age (records before it)")
       ->group("Filters");
+  app.add_option("--around", t.around,
+                 "A moment (as --since): the records within --context of it, on either side")
+      ->group("Filters");
+  app.add_option("--context", t.context, "With --around: how far on either side (default 5m)")
+      ->group("Filters");
   app.add_option("--where", f.where,
                  "KEY=VALUE, exact (KEY!=VALUE: not that value); KEY may be any field or span "
                  "field")

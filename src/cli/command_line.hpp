@@ -10,7 +10,7 @@ namespace pkgly_trail::cli {
 
 // CLI11 2.1 fills plain strings; parse_options converts these after parsing.
 struct OptionText {
-  std::string outcome, since, until, level, window, memory;
+  std::string outcome, since, until, around, context, level, window, memory;
 };
 
 // Every subcommand and option of pkgly-trail, bound to `options` and to `text`.

@@ -161,6 +161,8 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   if (!text.outcome.empty()) options.filter.outcome = text.outcome;
   if (!text.since.empty()) options.filter.since = text.since;
   if (!text.until.empty()) options.filter.until = text.until;
+  if (!text.around.empty()) options.filter.around = text.around;
+  if (!text.context.empty()) options.filter.context = text.context;
   if (!text.level.empty()) options.filter.min_level = parse_level(text.level);
   if (!window.empty()) {
     if (std::string error = parse_window(window, options.join.window); !error.empty()) {

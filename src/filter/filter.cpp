@@ -6,6 +6,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "pkgly_trail/record/log_time.hpp"
 
@@ -93,6 +94,29 @@ std::optional<std::int64_t> compile_time(std::string_view option,
       "invalid {} value '{}': expected RFC 3339 (2025-11-20T10:15:30Z), a local date or time "
       "(2025-11-20, 2025-11-20 10:00), today, yesterday, or a duration (30m, 2h, 7d)",
       option, *text));
+}
+
+// --around T --context D: the moment and the time on either side of it, both ends included.
+void compile_around(const FilterOptions& options, std::int64_t now_us,
+                    std::optional<std::int64_t>& since_us, std::optional<std::int64_t>& until_us) {
+  if (!options.around) {
+    if (options.context) throw FilterError("--context needs --around (the moment it is around)");
+    return;
+  }
+  if (options.since || options.until)
+    throw FilterError("--around is a window of its own: give it, or --since/--until, not both");
+  const std::optional<std::int64_t> at = compile_time("--around", options.around, now_us);
+  const std::string_view context =
+      options.context ? std::string_view(*options.context) : std::string_view("5m");
+  const std::optional<std::int64_t> span = parse_duration(context);
+  if (!span) {
+    throw FilterError(
+        fmt::format("invalid --context '{}': expected a duration (90s, 5m, 2h, 1d)", context));
+  }
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  since_us = *at < kMin + *span ? kMin : *at - *span;
+  until_us = *at > kMax - *span - 1 ? kMax : *at + *span + 1;  // --until is exclusive
 }
 
 }  // namespace
@@ -185,6 +209,7 @@ Filter Filter::compile(const FilterOptions& options, std::int64_t now_us) {
   c.paths = options.paths;
   c.since_us = compile_time("--since", options.since, now_us);
   c.until_us = compile_time("--until", options.until, now_us);
+  compile_around(options, now_us, c.since_us, c.until_us);
   if (c.since_us && c.until_us && *c.since_us >= *c.until_us) {
     // Would silently print nothing; almost always swapped or mistyped values.
     throw FilterError(fmt::format("--since '{}' is not earlier than --until '{}'", *options.since,

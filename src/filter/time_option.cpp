@@ -9,9 +9,7 @@
 #include "pkgly_trail/record/log_time.hpp"
 
 namespace pkgly_trail {
-namespace {
 
-// "90s", "30m", "2h", "7d", "1w": a non-negative count and one unit letter.
 std::optional<std::int64_t> parse_duration(std::string_view text) noexcept {
   if (text.size() < 2) return std::nullopt;
   std::int64_t unit = 0;
@@ -42,8 +40,6 @@ std::optional<std::int64_t> parse_duration(std::string_view text) noexcept {
   }
   return count * unit;
 }
-
-}  // namespace
 
 std::optional<std::int64_t> parse_time_option(std::string_view text, std::int64_t now_us) {
   if (text == "now") return now_us;

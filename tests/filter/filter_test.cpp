@@ -229,6 +229,39 @@ TEST_CASE("bad or contradictory times are errors") {
   CHECK(compile_error(options) == "--since '2025-11-21' is not earlier than --until '2025-11-20'");
 }
 
+TEST_CASE("around: the moment and its context on either side - both ends included") {
+  FilterOptions options;
+  options.around = "2025-11-20T10:15:30Z";
+  CHECK(passes(options, event("x", Level::Info, "2025-11-20T10:10:30Z")));  // default 5m
+  CHECK(passes(options, event("x", Level::Info, "2025-11-20T10:20:30Z")));
+  CHECK_FALSE(passes(options, event("x", Level::Info, "2025-11-20T10:10:29.999999Z")));
+  CHECK_FALSE(passes(options, event("x", Level::Info, "2025-11-20T10:20:30.000001Z")));
+  CHECK_FALSE(passes(options, event("x", Level::Info, "")));
+  options.context = "30s";
+  CHECK(passes(options, event("x", Level::Info, "2025-11-20T10:15:00Z")));
+  CHECK_FALSE(passes(options, event("x", Level::Info, "2025-11-20T10:14:59Z")));
+  options.around = "1h";  // an hour before kNow (10:15:30.369463Z), as --since reads it
+  CHECK(passes(options, event("x", Level::Info, "2025-11-20T09:15:30Z")));
+  CHECK_FALSE(passes(options, event("x", Level::Info, "2025-11-20T10:15:30Z")));
+}
+
+TEST_CASE("around: its errors say what is wrong") {
+  FilterOptions options;
+  options.context = "5m";
+  CHECK(compile_error(options) == "--context needs --around (the moment it is around)");
+  options.around = "2025-11-20T10:15:30Z";
+  options.context = "five minutes";
+  CHECK(compile_error(options) ==
+        "invalid --context 'five minutes': expected a duration (90s, 5m, 2h, 1d)");
+  options.context.reset();
+  options.since = "1d";
+  CHECK(compile_error(options) ==
+        "--around is a window of its own: give it, or --since/--until, not both");
+  options.since.reset();
+  options.around = "noon";
+  CHECK(compile_error(options).starts_with("invalid --around value 'noon'"));
+}
+
 TEST_CASE("where: exact text of lookup - same key OR - different keys AND") {
   FilterOptions options;
   options.where = {"actor_username=alice"};

@@ -27,6 +27,8 @@ struct FilterOptions {
   std::vector<std::string> paths;            // --path GLOB on path / url_path
   std::optional<std::string> since;          // --since T
   std::optional<std::string> until;          // --until T
+  std::optional<std::string> around;         // --around T: from T - context to T + context
+  std::optional<std::string> context;        // --context D (default 5m), with --around
   // --where KEY=VALUE (exact; same KEY repeated = OR); KEY!=VALUE: none of the values, or the
   // key absent (same KEY repeated: none of them).
   std::vector<std::string> where;
@@ -41,6 +43,8 @@ class FilterError : public std::runtime_error {
 
 // --since/--until: RFC 3339, a date (YYYY-MM-DD), or relative to `now_us` (30s, 30m, 2h, 7d).
 std::optional<std::int64_t> parse_time_option(std::string_view text, std::int64_t now_us);
+// "90s", "30m", "2h", "7d", "1w" in microseconds: a non-negative count and one unit letter.
+std::optional<std::int64_t> parse_duration(std::string_view text) noexcept;
 // Shell-style glob: `*`, `?`, `[...]`.
 bool glob_match(std::string_view pattern, std::string_view text) noexcept;
 
