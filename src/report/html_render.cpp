@@ -41,7 +41,8 @@ svg .lbl{font-size:11px;fill:var(--muted)}
 svg .grid{stroke:#eaeef2;stroke-width:1}
 svg .axis{stroke:#8c959f;stroke-width:1}
 table{border-collapse:collapse;width:100%;font-size:13px}
-th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;overflow-wrap:anywhere}
+section{overflow-x:auto}
+th,td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top;white-space:nowrap}
 th{background:var(--soft);font-weight:600}
 tbody tr:nth-child(even) td{background:#fbfcfd}
 #totals table{width:auto;min-width:420px}
@@ -142,10 +143,20 @@ void write_charts(const Report& report, fmt::memory_buffer& buf) {
     append_bar_chart(buf, bars, "Events per actor, top 10");
     buf.append(std::string_view("</figure>\n"));
   }
+  // Every denied event has a bar: those without an address under "unknown", and past the
+  // chart's bars, the remaining addresses together.
   std::vector<ChartBar> denied;
-  for (const auto& [address, count] : report.denied_by_address) {
-    if (denied.size() == kChartBars) break;
-    denied.push_back({std::string(shown(address)), 0, count});
+  const auto& by_address = report.denied_by_address;
+  for (std::size_t i = 0; i < by_address.size(); ++i) {
+    const auto& [address, count] = by_address[i];
+    if (denied.size() == kChartBars - 1 && by_address.size() > kChartBars) {
+      std::uint64_t rest = 0;
+      for (std::size_t j = i; j < by_address.size(); ++j) rest += by_address[j].second;
+      denied.push_back({fmt::format("{} other addresses", by_address.size() - i), 0, rest});
+      break;
+    }
+    denied.push_back(
+        {address.is_null() ? std::string("unknown") : std::string(address.text), 0, count});
   }
   buf.append(std::string_view("<figure><figcaption>Denied by client address</figcaption>\n"));
   append_bar_chart(buf, denied, "Denied events per client address, top 10");
