@@ -90,7 +90,7 @@ struct Timeline {
 struct SensitiveRow {
   std::int64_t time_us = 0;
   std::uint64_t seq = 0;
-  std::vector<Cell> cells;  // time, actor, action, outcome, client_address, request_id
+  std::vector<Cell> cells;  // time, actor, action, outcome, client_address, request_id, affected
 };
 
 std::string_view field_text(const Record& record, std::string_view key) noexcept {
@@ -151,6 +151,30 @@ std::vector<Cell> counts_cells(std::vector<Cell> key, const Counts& counts) {
   key.push_back(Cell::count(counts.denied));
   key.push_back(Cell::count(counts.total));
   return key;
+}
+
+}  // namespace
+
+namespace {
+
+// What a change acted on, in the words the audit event gives: the resource (with its kind),
+// the package path, the user or token by id, else the request's path (which holds the ids).
+std::string affected_by(const Record& audit) {
+  const std::string_view name = field_text(audit, "resource_name");
+  if (!name.empty()) {
+    const std::string_view kind = field_text(audit, "resource_kind");
+    return kind.empty() ? std::string(name) : fmt::format("{} {}", kind, name);
+  }
+  if (const std::string_view path = field_text(audit, "path"); !path.empty())
+    return std::string(path);
+  for (const auto& [key, label] :
+       {std::pair<std::string_view, std::string_view>{"target_user_id", "user"},
+        {"token_id", "token"},
+        {"resource_id", "resource"}}) {
+    const std::string_view id = field_text(audit, key);
+    if (!id.empty() && id != "0") return fmt::format("{} {}", label, id);
+  }
+  return std::string(field_text(audit, "url_path"));
 }
 
 }  // namespace
@@ -261,11 +285,12 @@ void ReportAggregator::State::add(const JoinedEvent& event) {
     if (sensitive.size() >= options.max_groups) {
       ++sensitive_omitted;
     } else {
-      sensitive.push_back(SensitiveRow{time.value_or(std::numeric_limits<std::int64_t>::max()),
-                                       seq,
-                                       {text_cell(audit.timestamp), text_cell(actor),
-                                        text_cell(action), text_cell(field_text(audit, "outcome")),
-                                        text_cell(address), text_cell(request_id_of(event))}});
+      sensitive.push_back(
+          SensitiveRow{time.value_or(std::numeric_limits<std::int64_t>::max()),
+                       seq,
+                       {text_cell(audit.timestamp), text_cell(actor), text_cell(action),
+                        text_cell(field_text(audit, "outcome")), text_cell(address),
+                        text_cell(request_id_of(event)), text_cell(affected_by(audit))}});
     }
   }
   // --by: one more table; the others still run, the totals count distinct actors from them.
@@ -321,13 +346,14 @@ ReportTable ReportAggregator::State::sensitive_table() const {
   std::sort(rows.begin(), rows.end(), [](const SensitiveRow* a, const SensitiveRow* b) {
     return a->time_us != b->time_us ? a->time_us < b->time_us : a->seq < b->seq;
   });
-  ReportTable table{"sensitive",
-                    "Sensitive actions",
-                    {"time", "actor", "action", "outcome", "client_address", "request_id"},
-                    {},
-                    sensitive_omitted > 0,
-                    sensitive_omitted,
-                    0};
+  ReportTable table{
+      "sensitive",
+      "Sensitive actions",
+      {"time", "actor", "action", "outcome", "client_address", "request_id", "affected"},
+      {},
+      sensitive_omitted > 0,
+      sensitive_omitted,
+      0};
   for (const SensitiveRow* row : rows) table.rows.push_back(row->cells);
   return table;
 }

@@ -22,9 +22,22 @@ const Cell& Report::total(std::string_view metric) const noexcept {
 }
 
 bool is_sensitive_action(std::string_view action) noexcept {
-  for (std::string_view prefix : {"user.", "auth.token.", "token.", "permission", "security."})
-    if (action.starts_with(prefix)) return true;
-  return action.find("delete") != std::string_view::npos;
+  if (action.find("delete") != std::string_view::npos ||
+      action.find("permission") != std::string_view::npos)
+    return true;
+  static constexpr std::string_view kSubjects[] = {"user.",     "auth.token.", "token.",
+                                                   "security.", "repository.", "storage."};
+  if (std::none_of(std::begin(kSubjects), std::end(kSubjects),
+                   [&](std::string_view subject) { return action.starts_with(subject); }))
+    return false;
+  // The last word says what was done: a change, or a read (list, me, browse_ws.connect...).
+  const std::string_view verb = action.substr(action.rfind('.') + 1);
+  static constexpr std::string_view kChanges[] = {"create", "update",  "revoke", "rotate", "set",
+                                                  "reset",  "grant",   "add",    "remove", "rename",
+                                                  "change", "disable", "enable", "move"};
+  return std::any_of(std::begin(kChanges), std::end(kChanges), [&](std::string_view change) {
+    return verb == change || (verb.starts_with(change) && verb[change.size()] == '_');
+  });
 }
 
 namespace report_detail {

@@ -165,3 +165,30 @@ TEST_CASE("report --help shows the report options and examples", "[cli][report]"
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("report: sensitive actions are changes - each with what it affected", "[cli][report]") {
+  const auto run =
+      testing::run_trail("report -o json " + testing::fixture_arg("full-ansi-compose.log"));
+  REQUIRE(run.status == 0);
+  simdjson::dom::parser parser;
+  const simdjson::dom::element doc = parser.parse(run.out);
+  std::size_t rows = 0;
+  for (simdjson::dom::element section : simdjson::dom::array(doc["sections"])) {
+    if (std::string_view(section["name"]) != "sensitive") continue;
+    for (simdjson::dom::element row : simdjson::dom::array(section["rows"])) {
+      ++rows;
+      const std::string_view action = row.at(2);
+      INFO(action);
+      CHECK(action != "user.list");  // a read
+      CHECK(action != "auth.me");
+      // Pkgly leaves the resource fields empty for these: the request's path names the ids.
+      const std::string_view affected = row.at(6);
+      CHECK(affected.starts_with("/api/"));
+    }
+  }
+  CHECK(rows > 0);
+}
+
+}  // namespace pkgly_trail

@@ -186,12 +186,17 @@ TEST_CASE("client address comes from the access record or else the HTTP request 
 }
 
 TEST_CASE("sensitive actions are listed one by one in time order", "[report][aggregator]") {
+  // Changes: deletes and permissions anywhere, and what the last word says was changed.
   for (const char* action :
        {"user.delete", "auth.token.create", "token.revoke", "permissions.set", "permission",
-        "security.sso.update", "repository.package.delete", "delete"})
+        "security.sso.update", "repository.package.delete", "delete", "repository.create",
+        "user.permissions.update", "user.password.reset", "storage.update", "user.role.add_member"})
     CHECK(is_sensitive_action(action));
+  // Reads, and what is counted elsewhere (logins in the denied tables, downloads per action).
   for (const char* action :
-       {"auth.login", "package.download", "users.list", "auth.tokens", "repository.create", ""})
+       {"auth.login", "auth.me", "package.download", "user.list", "users.list", "auth.tokens",
+        "repository.package.list", "repository.browse_ws.connect", "user.settings",
+        "package.upload", "repository.updated_at", ""})
     CHECK_FALSE(is_sensitive_action(action));
 
   ReportOptions options;
@@ -210,6 +215,22 @@ TEST_CASE("sensitive actions are listed one by one in time order", "[report][agg
   CHECK(column(sensitive, 2) == std::vector<std::string>{"auth.token.delete", "user.delete"});
   CHECK(sensitive.truncated);
   CHECK(sensitive.omitted_events == 1);
+}
+
+TEST_CASE("each sensitive action says what it affected", "[report][aggregator]") {
+  ReportAggregator aggregator(ReportOptions{});
+  Spec repository;
+  repository.action = "repository.delete";
+  repository.repository = "npm-hosted";
+  Spec no_resource;
+  no_resource.action = "user.delete";  // Pkgly leaves resource_name empty here
+  feed(aggregator, repository);
+  feed(aggregator, no_resource);
+  const Report report = aggregator.build({});
+  const ReportTable& sensitive = *report.section("sensitive");
+  REQUIRE(sensitive.columns.back() == "affected");
+  // The resource by name; without any (nor a path or id), nothing is invented.
+  CHECK(column(sensitive, 6) == std::vector<std::string>{"npm-hosted", "<null>"});
 }
 
 TEST_CASE("report --by groups on any joined column and keeps number types and parts apart",

@@ -51,10 +51,20 @@ std::string str(simdjson::dom::element e) {
   return e.is_string() ? std::string(std::string_view(e)) : std::string();
 }
 
+// The rule of docs/reports.md, written out again here as the oracle: a delete or permission
+// change anywhere; a create, update... of a user, token, security setting, repository, storage.
 bool sensitive(const std::string& action) {
-  for (const char* prefix : {"user.", "auth.token.", "token.", "permission", "security."})
-    if (action.rfind(prefix, 0) == 0) return true;
-  return action.find("delete") != std::string::npos;
+  if (action.find("delete") != std::string::npos || action.find("permission") != std::string::npos)
+    return true;
+  bool subject = false;
+  for (const char* prefix :
+       {"user.", "auth.token.", "token.", "security.", "repository.", "storage."})
+    subject = subject || action.rfind(prefix, 0) == 0;
+  const std::string verb = action.substr(action.rfind('.') + 1);
+  for (const char* change : {"create", "update", "revoke", "rotate", "set", "reset", "grant", "add",
+                             "remove", "rename", "change", "disable", "enable", "move"})
+    if (subject && (verb == change || verb.rfind(std::string(change) + "_", 0) == 0)) return true;
+  return false;
 }
 
 Expected expected_from_truth(const std::string& sample) {

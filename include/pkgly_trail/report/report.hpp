@@ -74,8 +74,9 @@ struct Report {
   const Cell& total(std::string_view metric) const noexcept;
 };
 
-// Actions whose name starts with user., auth.token., token., permission or security., or
-// that contain "delete".
+// Changes an auditor reads one by one: every action naming a delete or a permission, and the
+// creates, updates, revokes... (the last word of the name) of users, tokens, security settings,
+// repositories and storages. Reads (user.list, auth.me, package.download) are not.
 bool is_sensitive_action(std::string_view action) noexcept;
 
 }  // namespace pkgly_trail
