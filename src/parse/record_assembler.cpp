@@ -631,6 +631,9 @@ SchemaFit RecordAssembler::fit_of(Pending& pending) {
 }
 
 bool RecordAssembler::parse(Pending& pending) {
+  // record_ is about to hold this text's parse (or what a failed one left): whatever record it
+  // held before must be parsed again, so the caller names the new owner after a success.
+  parsed_for_ = nullptr;
   record_.clear();
   switch (pending.format) {
     case Format::Json:
