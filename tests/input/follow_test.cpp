@@ -40,6 +40,13 @@ struct Collect : LineHandler {
   }
 };
 
+// The lines read are "line 1" ... "line COUNT", each once, in order.
+void check_lines_once(const std::vector<std::string>& lines, int count) {
+  REQUIRE(lines.size() == static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i)
+    CHECK(lines[static_cast<std::size_t>(i)] == "line " + std::to_string(i + 1));
+}
+
 void append_lines(const std::string& path, int from, int to) {
   std::FILE* out = std::fopen(path.c_str(), "a");
   for (int i = from; i <= to; ++i) {
@@ -77,9 +84,7 @@ TEST_CASE("follow reads a growing file through rename and truncate rotations", "
   follow_files({log}, collect, FollowOptions{std::chrono::milliseconds(50), {}});
   writer.join();
 
-  REQUIRE(collect.lines.size() == 300);
-  for (int i = 0; i < 300; ++i)
-    CHECK(collect.lines[static_cast<std::size_t>(i)] == "line " + std::to_string(i + 1));
+  check_lines_once(collect.lines, 300);
   std::system(("rm -rf " + dir).c_str());
 }
 
@@ -150,9 +155,7 @@ TEST_CASE("follow-dir reads a rolling logger's files and picks up new ones", "[i
   follow_directory({dir, "pkgly.log"}, collect, FollowOptions{std::chrono::milliseconds(50), {}});
   writer.join();
 
-  REQUIRE(collect.lines.size() == 200);
-  for (int i = 0; i < 200; ++i)
-    CHECK(collect.lines[static_cast<std::size_t>(i)] == "line " + std::to_string(i + 1));
+  check_lines_once(collect.lines, 200);
   CHECK(collect.inputs.front() == day1);
   CHECK(collect.inputs.back() == day3);
   REQUIRE(collect.problems.size() == 1);  // the .gz there at start, once
@@ -198,9 +201,7 @@ TEST_CASE("follow-dir with logrotate copytruncate reads every line once", "[inpu
   // Anything read twice would be here before line 150.
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
 
-  REQUIRE(collect.lines.size() == 150);
-  for (int i = 0; i < 150; ++i)
-    CHECK(collect.lines[static_cast<std::size_t>(i)] == "line " + std::to_string(i + 1));
+  check_lines_once(collect.lines, 150);
   std::system(("rm -rf " + dir).c_str());
 }
 
@@ -228,9 +229,7 @@ TEST_CASE("follow-dir: a copy seen before its original is truncated gives no lin
   writer.join();
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   INFO("read: " << collect.lines.size() << " lines");
-  REQUIRE(collect.lines.size() == 120);
-  for (int i = 0; i < 120; ++i)
-    CHECK(collect.lines[static_cast<std::size_t>(i)] == "line " + std::to_string(i + 1));
+  check_lines_once(collect.lines, 120);
   std::system(("rm -rf " + dir).c_str());
 }
 
@@ -263,9 +262,7 @@ TEST_CASE("follow-dir: a copy of lines not read yet gives no line twice", "[inpu
   for (std::size_t i = 0; i < collect.lines.size(); ++i)
     sources += collect.inputs[i] + ": " + collect.lines[i] + "\n";
   INFO(sources);
-  REQUIRE(collect.lines.size() == 60);
-  for (int i = 0; i < 60; ++i)
-    CHECK(collect.lines[static_cast<std::size_t>(i)] == "line " + std::to_string(i + 1));
+  check_lines_once(collect.lines, 60);
   std::system(("rm -rf " + dir).c_str());
 }
 
@@ -320,9 +317,7 @@ TEST_CASE("follow reads a gzip file once decompressed and says so", "[input][fol
   collect.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
   follow_files({archive + ".gz", log}, collect, FollowOptions{std::chrono::milliseconds(50), {}});
 
-  REQUIRE(collect.lines.size() == 40);
-  for (int i = 0; i < 40; ++i)
-    CHECK(collect.lines[static_cast<std::size_t>(i)] == "line " + std::to_string(i + 1));
+  check_lines_once(collect.lines, 40);
   REQUIRE(collect.problems.size() == 1);
   CHECK(collect.problems[0].find("gzip-compressed: read once, decompressed") != std::string::npos);
   std::system(("rm -rf " + dir).c_str());
