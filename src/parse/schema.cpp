@@ -4,6 +4,7 @@
 #include <array>
 
 #include "debug_string.hpp"
+#include "text_search.hpp"
 
 namespace pkgly_trail {
 
@@ -278,13 +279,19 @@ const Schema* find_schema(std::string_view target) noexcept {
 
 bool ends_with_schema_tail(std::string_view line, const Schema& schema,
                            const FieldSyntax& syntax) noexcept {
+  // A record whose last field is a required integer ends in a digit (audit: the status
+  // code): most lines, every JSON object among them, are answered here.
+  const SchemaField& last = schema.fields.back();
+  if (!last.optional && last.type == FieldType::Int &&
+      (line.empty() || line.back() < '0' || line.back() > '9'))
+    return false;
   for (std::size_t field = 1; field < schema.fields.size(); ++field) {
     if (schema.fields[field - 1].type != FieldType::Text) continue;
     const std::string_view key = schema.fields[field].key;
     // The last few places where the field's key stands as a key.
     std::size_t tries = 0;
-    for (std::size_t at = line.rfind(key); at != std::string_view::npos && tries < 8;
-         at = at == 0 ? std::string_view::npos : line.rfind(key, at - 1), ++tries) {
+    for (std::size_t at = find_last_text(line, key); at != std::string_view::npos && tries < 8;
+         at = at == 0 ? std::string_view::npos : find_last_text(line, key, at - 1), ++tries) {
       const std::size_t before = syntax.separator.size() + syntax.key_open.size();
       if (at < before) continue;
       const std::size_t pos = at - before;

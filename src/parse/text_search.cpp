@@ -1,5 +1,6 @@
 #include "text_search.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #if defined(__SSE2__)
@@ -49,6 +50,20 @@ std::size_t find_text(std::string_view haystack, std::string_view needle) noexce
         matches_at(haystack, at, needle))
       return at;
   return std::string_view::npos;
+}
+
+std::size_t find_last_text(std::string_view haystack, std::string_view needle,
+                           std::size_t from) noexcept {
+  const std::size_t n = needle.size();
+  if (haystack.size() < n) return std::string_view::npos;
+  std::size_t at = std::min(from, haystack.size() - n);
+  if (n == 0) return at;
+  for (;; --at) {
+    if (haystack[at] == needle.front() && haystack[at + n - 1] == needle.back() &&
+        matches_at(haystack, at, needle))
+      return at;
+    if (at == 0) return std::string_view::npos;
+  }
 }
 
 }  // namespace pkgly_trail

@@ -13,4 +13,10 @@ namespace pkgly_trail {
 // compares the rest only where both match, which in log text is almost never a false hit.
 std::size_t find_text(std::string_view haystack, std::string_view needle) noexcept;
 
+// Position of the last `needle` that starts at or before `from` (npos: anywhere), or npos.
+// string_view::rfind calls memcmp at every position; this compares the needle's first and last
+// bytes first, as find_text does.
+std::size_t find_last_text(std::string_view haystack, std::string_view needle,
+                           std::size_t from = std::string_view::npos) noexcept;
+
 }  // namespace pkgly_trail
