@@ -111,6 +111,9 @@ std::string man_page(const CLI::App& app) {
       ".TP\n\\fBLESS\\fR\nThe options of \\fBless\\fR; when unset, the pager runs with "
       "\\fBLESS=FRX\\fR (quit when the output fits the screen, keep colours, leave it on the "
       "screen).\n"
+      ".TP\n\\fBSOURCE_DATE_EPOCH\\fR\nSeconds since 1970: the \\fBgenerated_at\\fR time of "
+      "\\fBreport\\fR, instead of the clock, so that the same inputs and options give the same "
+      "bytes.\n"
       ".SH SEE ALSO\n"
       "\\fBjq\\fR(1), \\fBdocker\\-compose\\fR(1), \\fBkubectl\\fR(1)\n";
   return out;

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
@@ -26,6 +28,39 @@ bool needs_related(const ReportOptions& report) {
   });
 }
 
+// When the report was made: SOURCE_DATE_EPOCH (seconds) when set, so that the same inputs give
+// the same bytes (reproducible-builds.org), else the clock.
+std::int64_t generated_us() {
+  const char* epoch = std::getenv("SOURCE_DATE_EPOCH");
+  if (epoch == nullptr || *epoch == '\0') return now_us();
+  char* end = nullptr;
+  errno = 0;
+  const long long seconds = std::strtoll(epoch, &end, 10);
+  constexpr long long kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+  if (*end != '\0' || errno != 0 || seconds < 0 || seconds > kMaxSeconds) {
+    report_warning(
+        fmt::format("SOURCE_DATE_EPOCH '{}' is not a number of seconds since 1970: "
+                    "the report says the time now",
+                    epoch));
+    return now_us();
+  }
+  return seconds * 1'000'000;
+}
+
+ReportScope scope_of(const Options& options, const Filter& filter, const ReadSummary& read) {
+  ReportScope scope;
+  const Filter::Period period = filter.period();
+  scope.since_us = period.since_us;
+  scope.until_us = period.until_us;
+  for (const InputRead& input : read.inputs)
+    scope.inputs.push_back({input.name, input.bytes, input.sha256});
+  if (!options.service.empty()) scope.filters.push_back("--service " + options.service);
+  for (std::string& argument : filter_arguments(options.filter))
+    scope.filters.push_back(std::move(argument));
+  scope.generated_us = generated_us();
+  return scope;
+}
+
 }  // namespace
 
 int run_report(const Options& options, const Filter& filter) {
@@ -45,11 +80,13 @@ int run_report(const Options& options, const Filter& filter) {
       },
       aggregator);
   TerminalObserver observer(options, correlator.stats().printed);
-  const ReadSummary read =
-      read_records(read_plan(options, AssemblerOptions{options.service, {}}), correlator, observer);
-  const Report report =
+  ReadPlan plan = read_plan(options, AssemblerOptions{options.service, {}});
+  plan.limits.sha256 = true;  // the report names each input by its SHA-256
+  const ReadSummary read = read_records(plan, correlator, observer);
+  Report report =
       aggregator.build({read.stats.unparsed_lines, read.stats.audit_marker_lines_not_events,
                         read.stats.suspect_records});
+  report.scope = scope_of(options, filter, read);
   const RenderOptions render{options.report_format, options.raw_csv, options.stdout_terminal};
   if (options.report_out_dir.empty()) {
     render_report(report, out, render);

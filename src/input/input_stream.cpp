@@ -67,6 +67,7 @@ InputStream::InputStream(InputStream&& other) noexcept
       peek_given_(other.peek_given_),
       bytes_read_(other.bytes_read_),
       ended_(other.ended_),
+      sha256_(std::move(other.sha256_)),
       error_(std::move(other.error_)) {}
 
 InputStream::~InputStream() {
@@ -108,6 +109,7 @@ ReadResult InputStream::read_fd(std::span<char> buffer, LineHandler& handler) {
     const ssize_t got = ::read(fd_, buffer.data(), buffer.size());
     if (got > 0) {
       bytes_read_ += static_cast<std::uint64_t>(got);
+      if (sha256_) sha256_->update({buffer.data(), static_cast<std::size_t>(got)});
       if (may_block_) last_news_ = Clock::now();
       return {ReadStatus::Data, static_cast<std::size_t>(got)};
     }

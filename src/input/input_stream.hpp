@@ -8,10 +8,12 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 
 #include "pkgly_trail/input/line_reader.hpp"
+#include "sha256.hpp"
 
 namespace pkgly_trail {
 
@@ -54,6 +56,11 @@ class InputStream {
   // At most buffer.size() bytes; never more.
   ReadResult read_some(std::span<char> buffer, LineHandler& handler);
   std::uint64_t bytes_read() const noexcept { return bytes_read_; }
+  // From now on, every byte read from the descriptor goes into a SHA-256 as well (the bytes as
+  // they are stored: a gzip file's compressed bytes). Before the first read.
+  void hash_bytes() { sha256_ = std::make_unique<Sha256>(); }
+  // The SHA-256 of the bytes read so far, in hex; "" unless hash_bytes() was called.
+  std::string sha256() const { return sha256_ ? sha256_->hex() : std::string(); }
   // Why the last read failed (strerror text).
   const std::string& error() const noexcept { return error_; }
   // For what a follower asks of the file itself (fstat, pread, lseek: its identity, size and
@@ -81,6 +88,7 @@ class InputStream {
   std::size_t peek_given_ = 0;  // of peek_size_, handed out by read_some
   std::uint64_t bytes_read_ = 0;
   bool ended_ = false;  // a pipe or terminal said end of input: never read again
+  std::unique_ptr<Sha256> sha256_;
   std::string error_;
 };
 

@@ -48,6 +48,7 @@ class FileLineReader final : public LineReader {
   const std::string& error() const override { return error_; }
   std::uint64_t bytes_read() const override { return input_.bytes_read(); }
   std::uint64_t lines_truncated() const override { return splitter_.lines_truncated(); }
+  std::string sha256() const override { return input_.sha256(); }
 
  private:
   // Looks at the first two bytes to tell gzip from text; they stay in the input stream, which
@@ -76,7 +77,9 @@ class FileLineReader final : public LineReader {
 }  // namespace
 
 std::unique_ptr<LineReader> LineReader::open(const std::string& name, ReadLimits limits) {
-  return std::make_unique<FileLineReader>(name, InputStream::open(name, limits.idle_after), limits);
+  InputStream input = InputStream::open(name, limits.idle_after);
+  if (limits.sha256) input.hash_bytes();
+  return std::make_unique<FileLineReader>(name, std::move(input), limits);
 }
 
 }  // namespace pkgly_trail

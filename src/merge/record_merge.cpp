@@ -295,6 +295,7 @@ class RecordMerge {
       if (!cursors_[lane].ended) report_error(input);  // stopped before reaching its end
       add(result.stats, input.stats());
       result.bytes += input.reader().bytes_read();
+      result.inputs.push_back(input.reader().facts());
       result.truncated_lines += input.reader().lines_truncated();
     }
     result.read_error = read_error_;

@@ -85,6 +85,7 @@ void one_after_another(const std::vector<std::string>& inputs, const ReadPlan& p
     }
     assembler.end_input();
     summary.bytes += reader->bytes_read();
+    summary.inputs.push_back(reader->facts());
     summary.truncated_lines += reader->lines_truncated();
   }
   assembler.finish();
@@ -107,6 +108,7 @@ void merged(const std::vector<std::string>& names, const ReadPlan& plan, RecordS
   summary.input_trouble = summary.input_trouble || result.read_error;
   summary.bytes = result.bytes;
   summary.truncated_lines = result.truncated_lines;
+  summary.inputs = std::move(result.inputs);
   summary.stats = std::move(result.stats);
 }
 

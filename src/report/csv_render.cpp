@@ -31,8 +31,12 @@ void render_delimited(const Report& report, OutputStream& out, bool tsv, bool ra
     render_delimited_table(report.sections.front(), out, tsv, raw, terminal);
     return;
   }
+  // The scope last: the columns of the sections before it keep their places.
+  const ReportTable scope = report.scope_table(), inputs = report.inputs_table();
   std::vector<const ReportTable*> tables{&report.totals};
   for (const ReportTable& table : report.sections) tables.push_back(&table);
+  tables.push_back(&scope);
+  tables.push_back(&inputs);
   std::vector<std::string> columns{"section"};
   for (const ReportTable* table : tables)
     for (const std::string& column : table->columns)

@@ -185,6 +185,8 @@ void render_html(const Report& report, OutputStream& out) {
   card(buf, report, "audit_marker_lines", "audit lines not events", true);
   card(buf, report, "suspect_records", "suspect records", true);
   buf.append(std::string_view("</div>\n"));
+  write_table(report.scope_table(), report.max_groups, out);
+  write_table(report.inputs_table(), report.max_groups, out);
   if (!report.group_by) write_charts(report, buf);
   write_table(report.totals, report.max_groups, out);
   for (const ReportTable& table : report.sections) write_table(table, report.max_groups, out);

@@ -41,6 +41,39 @@ void append_section(const ReportTable& table, OutputStream& out) {
   buf.append(std::string_view(table.rows.empty() ? "]}" : "\n  ]}"));
 }
 
+// "scope": what the report covers, as the text formats' Scope and Inputs tables say it.
+void append_scope(fmt::memory_buffer& buf, const ReportScope& scope) {
+  auto time = [&buf](const std::optional<std::int64_t>& at) {
+    if (at) {
+      append_json_string(buf, utc_time_text(*at));
+    } else {
+      buf.append(std::string_view("null"));
+    }
+  };
+  buf.append(std::string_view(",\n\"scope\":{\"period\":{\"since\":"));
+  time(scope.since_us);
+  buf.append(std::string_view(",\"until\":"));
+  time(scope.until_us);
+  buf.append(std::string_view("},\"filters\":"));
+  append_string_array(buf, scope.filters);
+  buf.append(std::string_view(",\"generated_at\":"));
+  time(scope.generated_us);
+  buf.append(std::string_view(",\"time_zone\":\"UTC\",\"inputs\":["));
+  for (std::size_t i = 0; i < scope.inputs.size(); ++i) {
+    const ReportInput& input = scope.inputs[i];
+    buf.append(std::string_view(i == 0 ? "\n  {\"name\":" : ",\n  {\"name\":"));
+    append_json_string(buf, input.name);
+    fmt::format_to(std::back_inserter(buf), ",\"bytes\":{},\"sha256\":", input.bytes);
+    if (input.sha256.empty()) {
+      buf.append(std::string_view("null"));
+    } else {
+      append_json_string(buf, input.sha256);
+    }
+    buf.push_back('}');
+  }
+  buf.append(std::string_view(scope.inputs.empty() ? "]}" : "\n]}"));
+}
+
 // --by: an array of objects whose keys are the fields and "count".
 void render_group_by(const ReportTable& table, OutputStream& out) {
   fmt::memory_buffer& buf = out.buffer();
@@ -69,6 +102,7 @@ void render_json(const Report& report, OutputStream& out) {
   fmt::memory_buffer& buf = out.buffer();
   buf.append(std::string_view("{\"generated_by\":"));
   append_json_string(buf, kReportGeneratedBy);
+  append_scope(buf, report.scope);
   buf.append(std::string_view(",\n\"totals\":{"));
   for (std::size_t i = 0; i < report.totals.rows.size(); ++i) {
     const auto& row = report.totals.rows[i];

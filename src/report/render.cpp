@@ -40,9 +40,14 @@ std::string write_report_files(const Report& report, const std::string& dir,
   const bool tsv = options.format == ReportFormat::Tsv;
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
     return fmt::format("cannot create directory {}: {}", dir, std::strerror(errno));
+  const ReportTable scope = report.scope_table(), inputs = report.inputs_table();
   std::vector<const ReportTable*> tables;
   if (!report.group_by) tables.push_back(&report.totals);
   for (const ReportTable& table : report.sections) tables.push_back(&table);
+  if (!report.group_by) {
+    tables.push_back(&scope);
+    tables.push_back(&inputs);
+  }
   for (const ReportTable* table : tables) {
     const std::string path = fmt::format("{}/{}.{}", dir, table->name, tsv ? "tsv" : "csv");
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

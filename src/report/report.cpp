@@ -21,6 +21,58 @@ const Cell& Report::total(std::string_view metric) const noexcept {
   return unknown;
 }
 
+ReportTable Report::scope_table() const {
+  ReportTable table;
+  table.name = "scope";
+  table.title = "Scope";
+  table.columns = {"item", "value"};
+  auto row = [&table](std::string_view item, std::string value) {
+    table.rows.push_back({Cell::string(item), Cell::string(value)});
+  };
+  row("period_since", scope.since_us ? utc_time_text(*scope.since_us)
+                                     : std::string("open: from the first event read"));
+  row("period_until", scope.until_us ? utc_time_text(*scope.until_us) + " (exclusive)"
+                                     : std::string("open: to the last event read"));
+  std::string filters;
+  for (const std::string& option : scope.filters) {
+    if (!filters.empty()) filters.push_back(' ');
+    filters += option;
+  }
+  row("filters", filters.empty() ? std::string("none: every audit event read") : filters);
+  row("generated_at", utc_time_text(scope.generated_us));
+  row("generated_by", std::string(kReportGeneratedBy));
+  row("time_zone",
+      "UTC: the period, the timeline and generated_at; event times as Pkgly logged them");
+  return table;
+}
+
+ReportTable Report::inputs_table() const {
+  ReportTable table;
+  table.name = "inputs";
+  table.title = "Inputs read";
+  table.columns = {"name", "bytes", "sha256"};
+  for (const ReportInput& input : scope.inputs)
+    table.rows.push_back({Cell::string(input.name == "-" ? "(standard input)" : input.name),
+                          Cell::count(input.bytes),
+                          input.sha256.empty() ? Cell::null() : Cell::string(input.sha256)});
+  return table;
+}
+
+std::string utc_time_text(std::int64_t time_us) {
+  using namespace std::chrono;
+  const sys_time<microseconds> at{microseconds{time_us}};
+  const sys_days day = floor<days>(at);
+  const year_month_day date{day};
+  const hh_mm_ss clock{floor<microseconds>(at - day)};
+  std::string text =
+      fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                  clock.hours().count(), clock.minutes().count(), clock.seconds().count());
+  if (clock.subseconds().count() != 0) text += fmt::format(".{:06}", clock.subseconds().count());
+  text.push_back('Z');
+  return text;
+}
+
 bool is_sensitive_action(std::string_view action) noexcept {
   if (action.find("delete") != std::string_view::npos ||
       action.find("permission") != std::string_view::npos)

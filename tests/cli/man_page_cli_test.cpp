@@ -38,8 +38,8 @@ TEST_CASE("the build writes pkgly-trail.1: every section and command", "[cli][ma
   for (const char* command : {"audit", "records", "join", "trace", "report", "completions"})
     CHECK(page.find(std::string(".SS ") + command + "\n") != std::string::npos);
   CHECK(page.find(".SS man\n") == std::string::npos);  // the generator itself stays hidden
-  for (const char* text :
-       {"\\-\\-outcome", "\\-\\-max\\-memory", "NO_COLOR", "TZ", "PAGER", "LESS=FRX"})
+  for (const char* text : {"\\-\\-outcome", "\\-\\-max\\-memory", "NO_COLOR", "TZ", "PAGER",
+                           "LESS=FRX", "SOURCE_DATE_EPOCH"})
     CHECK(page.find(text) != std::string::npos);
   // Not stale: the same bytes as the binary writes now.
   auto now = testing::run_trail("man");

@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "input/sha256.hpp"
 #include "support/process.hpp"
 #include "support/text_lines.hpp"
 #include "support/truth.hpp"
@@ -100,7 +101,7 @@ TEST_CASE("report -o csv --out-dir writes one file per section", "[cli][report]"
   }
   CHECK(files == std::set<std::string>{"totals.csv", "actions.csv", "actors.csv", "denied.csv",
                                        "repositories.csv", "storages.csv", "timeline.csv",
-                                       "sensitive.csv"});
+                                       "sensitive.csv", "scope.csv", "inputs.csv"});
   const auto actions = testing::read_lines(out + "/actions.csv");
   REQUIRE(!actions.empty());
   CHECK(actions.front() == "action,success,denied,total");
@@ -189,6 +190,54 @@ TEST_CASE("report: sensitive actions are changes - each with what it affected", 
     }
   }
   CHECK(rows > 0);
+}
+
+TEST_CASE("report: the scope says the period asked and the inputs with their SHA-256",
+          "[cli][report]") {
+  const std::string path = testing::fixture_path("full-ansi-compose-real.log");
+  Sha256 sha;
+  sha.update(testing::read_file(path));
+  const std::string digest = sha.hex();
+  const std::string args =
+      "report -o json --since 2025-11-20T10:00:00Z --until 2025-11-21 --actor admin "
+      "--where 'actor_username!=x y' " +
+      kLog;
+  const std::string epoch = "SOURCE_DATE_EPOCH=1764547200";  // 2025-12-01T00:00:00Z
+  auto first = run_trail(args, "", epoch + " TZ=UTC");
+  REQUIRE(first.status == 0);
+  simdjson::dom::parser parser;
+  const simdjson::dom::element scope = parser.parse(first.out)["scope"];
+  CHECK(std::string_view(scope["period"]["since"]) == "2025-11-20T10:00:00Z");
+  CHECK(std::string_view(scope["period"]["until"]) == "2025-11-21T00:00:00Z");
+  CHECK(std::string_view(scope["generated_at"]) == "2025-12-01T00:00:00Z");
+  CHECK(std::string_view(scope["time_zone"]) == "UTC");
+  std::vector<std::string> filters;
+  for (std::string_view filter : scope["filters"].get_array()) filters.emplace_back(filter);
+  CHECK(filters == std::vector<std::string>{"--actor admin", "--since 2025-11-20T10:00:00Z",
+                                            "--until 2025-11-21", "--where 'actor_username!=x y'"});
+  const simdjson::dom::array inputs = scope["inputs"];
+  REQUIRE(inputs.size() == 1);
+  CHECK(std::string_view(inputs.at(0)["name"]) == path);
+  CHECK(std::uint64_t(inputs.at(0)["bytes"]) == testing::read_file(path).size());
+  CHECK(std::string_view(inputs.at(0)["sha256"]) == digest);
+
+  // The same inputs and the same SOURCE_DATE_EPOCH: the same bytes, to diff two runs.
+  CHECK(run_trail(args, "", epoch + " TZ=UTC").out == first.out);
+
+  // Text says it before any count; standard input is named as such and hashed as read.
+  auto text = run_trail("report", testing::read_file(path), epoch);
+  REQUIRE(text.status == 0);
+  const std::size_t scope_at = text.out.find("Scope\n");
+  CHECK(scope_at < text.out.find("Totals\n"));
+  CHECK(text.out.find("period_since  open: from the first event read") != std::string::npos);
+  CHECK(text.out.find("filters       none: every audit event read") != std::string::npos);
+  CHECK(text.out.find("generated_at  2025-12-01T00:00:00Z") != std::string::npos);
+  CHECK(text.out.find("(standard input)") != std::string::npos);
+  CHECK(text.out.find(digest) != std::string::npos);
+
+  auto bad = run_trail("report " + kLog, "", "SOURCE_DATE_EPOCH=yesterday");
+  CHECK(bad.status == 0);
+  CHECK(bad.err.find("SOURCE_DATE_EPOCH") != std::string::npos);
 }
 
 }  // namespace pkgly_trail

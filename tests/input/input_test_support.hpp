@@ -98,6 +98,7 @@ struct ReadOutcome {
   std::string error;
   std::uint64_t bytes_read = 0;
   std::uint64_t lines_truncated = 0;
+  std::string sha256;  // "" unless ReadLimits::sha256
 };
 
 inline ReadOutcome read_named(const std::string& name, LineHandler& handler,
@@ -109,6 +110,7 @@ inline ReadOutcome read_named(const std::string& name, LineHandler& handler,
   outcome.error = reader->error();
   outcome.bytes_read = reader->bytes_read();
   outcome.lines_truncated = reader->lines_truncated();
+  outcome.sha256 = reader->sha256();
   return outcome;
 }
 

@@ -47,6 +47,9 @@ std::optional<std::int64_t> parse_time_option(std::string_view text, std::int64_
 std::optional<std::int64_t> parse_duration(std::string_view text) noexcept;
 // Shell-style glob: `*`, `?`, `[...]`.
 bool glob_match(std::string_view pattern, std::string_view text) noexcept;
+// The options as a person types them (`--actor bob`, `--where 'k=v'`: one element each), for a
+// report that says which events it counted. Values are quoted where a shell would need it.
+std::vector<std::string> filter_arguments(const FilterOptions& options);
 
 class Filter {
  public:
@@ -65,6 +68,13 @@ class Filter {
   std::vector<std::string> required_text() const;
   // The keys --where and --match name, as typed (`access.KEY` included).
   std::vector<std::string> keys() const;
+  // The time window (--since/--until or --around), microseconds since the epoch; `until` is
+  // exclusive. Each absent when open.
+  struct Period {
+    std::optional<std::int64_t> since_us;
+    std::optional<std::int64_t> until_us;
+  };
+  Period period() const noexcept;
 
  private:
   struct Compiled;

@@ -44,6 +44,15 @@ struct ReadLimits {
   // write(2), and `docker compose logs -f` relays it within milliseconds, so a second without
   // a byte means the record before is complete; shorter gaps are not a reason to flush.
   std::chrono::milliseconds idle_after{1000};
+  // Compute the SHA-256 of each input's bytes as they are read (`report` names its inputs).
+  bool sha256 = false;
+};
+
+// What one input gave, for a report that says what it read.
+struct InputRead {
+  std::string name;         // as given ("-" = standard input)
+  std::uint64_t bytes = 0;  // as stored: a gzip file's compressed bytes
+  std::string sha256;       // of those bytes, lower-case hex; "" unless ReadLimits::sha256
 };
 
 class LineReader {
@@ -61,6 +70,9 @@ class LineReader {
   virtual const std::string& error() const = 0;
   virtual std::uint64_t bytes_read() const = 0;  // bytes of input consumed (compressed)
   virtual std::uint64_t lines_truncated() const = 0;
+  // SHA-256 of the bytes read so far (hex), when ReadLimits::sha256 asked for it; else "".
+  virtual std::string sha256() const { return {}; }
+  InputRead facts() const { return {name(), bytes_read(), sha256()}; }
 };
 
 class InputError : public std::exception {

@@ -25,6 +25,7 @@ struct MergeResult {
   std::uint64_t bytes = 0;
   std::uint64_t truncated_lines = 0;
   bool read_error = false;
+  std::vector<InputRead> inputs;  // in the order given
 };
 
 // Hands every record of `inputs` to `next`, on the calling thread, ordered by timestamp, and

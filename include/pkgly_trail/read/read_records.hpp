@@ -41,7 +41,8 @@ struct ReadSummary {
   std::uint64_t bytes = 0;
   std::uint64_t truncated_lines = 0;
   double seconds = 0;
-  ParseStats stats;  // of every input (merged inputs are assembled apart: their sum)
+  std::vector<InputRead> inputs;  // each input read (opened), in order
+  ParseStats stats;               // of every input (merged inputs are assembled apart: their sum)
 };
 
 // Reads what `plan` says and hands every record to `chain`; calls chain.finish() at the end,

@@ -2,6 +2,7 @@
 // report stage: what `pkgly-trail report` computed from the joined audit events, as tables
 // that every renderer (text, csv, json, markdown, html) writes the same way.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,7 +59,26 @@ struct ReportTable {
   std::size_t omitted_rows = 0;      // rows left out by --top
 };
 
+// One input the report read, as stored (a gzip file's compressed bytes).
+struct ReportInput {
+  std::string name;  // as given; "-" is standard input
+  std::uint64_t bytes = 0;
+  std::string sha256;  // of those bytes, hex, as sha256sum prints it
+};
+
+// What the report covers and how to make it again: an auditor reads it before any count.
+struct ReportScope {
+  // The period asked (--since/--until, or --around), microseconds since the epoch; `until` is
+  // exclusive. Absent: the period is open on that side (the events read decide).
+  std::optional<std::int64_t> since_us;
+  std::optional<std::int64_t> until_us;
+  std::vector<ReportInput> inputs;   // in the order read
+  std::vector<std::string> filters;  // the options that chose the events, as typed
+  std::int64_t generated_us = 0;     // SOURCE_DATE_EPOCH when set, else the clock
+};
+
 struct Report {
+  ReportScope scope;
   // Two columns, metric and value: events, success, denied, distinct_actors, ...
   ReportTable totals;
   std::vector<ReportTable> sections;
@@ -70,6 +90,11 @@ struct Report {
   std::vector<std::pair<Cell, std::uint64_t>> denied_by_address;
 
   const ReportTable* section(std::string_view name) const noexcept;
+  // The scope as tables every renderer writes like the others: `scope` (item, value:
+  // period_since, period_until, filters, generated_at, generated_by, time_zone) and `inputs`
+  // (name, bytes, sha256).
+  ReportTable scope_table() const;
+  ReportTable inputs_table() const;
   // "first" and "last" of the totals, Null when no event had a timestamp.
   const Cell& total(std::string_view metric) const noexcept;
 };
@@ -78,5 +103,8 @@ struct Report {
 // creates, updates, revokes... (the last word of the name) of users, tokens, security settings,
 // repositories and storages. Reads (user.list, auth.me, package.download) are not.
 bool is_sensitive_action(std::string_view action) noexcept;
+
+// A time of the report's scope: `2026-11-01T00:00:00Z`, with microseconds when it has some.
+std::string utc_time_text(std::int64_t time_us);
 
 }  // namespace pkgly_trail
