@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -35,6 +36,7 @@ struct Options {
   u64 size = 0;
   u64 seed = 0;
   bool real_trace_ids = false;
+  u64 days = 0;  // 0: records 20-600 us apart (a busy server); else spread over about this many
 };
 
 class Generator {
@@ -99,8 +101,9 @@ class Generator {
   // --- emission ------------------------------------------------------------------------------
 
   void emit(std::string_view record, bool glued) {
-    clock_.advance(glued ? static_cast<u64>(rng_.between(15, 60))
-                         : static_cast<u64>(rng_.between(20, 600)));
+    const u64 gap =
+        glued ? static_cast<u64>(rng_.between(15, 60)) : static_cast<u64>(rng_.between(20, 600));
+    clock_.advance(glued ? gap : gap * gap_scale_);
     std::string& buf = out_.buffer();
     const std::size_t at = buf.size();
     buf.append(record);
@@ -231,6 +234,12 @@ class Generator {
   Rng rng_;
   RecordWriter writer_;
   Clock clock_;
+  // --days: the gaps between records stretched so that the log spans about that many days (a
+  // record is about 1450 bytes, and the unstretched gaps average 310 us).
+  u64 gap_scale_ =
+      options_.days == 0
+          ? 1
+          : std::max<u64>(1, options_.days * 86400 * 1000000 / (options_.size / 1450 + 1) / 310);
   std::size_t timestamp_offset_;
   Output out_;
   std::string scratch_;
@@ -250,7 +259,9 @@ constexpr std::string_view kUsage =
     "  --size     at least this many bytes (suffix K, M, G: powers of 1024); the requests in\n"
     "             flight are finished, so the output is a few KB longer\n"
     "  --seed     the same seed and options give the same bytes\n"
-    "  --trace-ids zero (Pkgly's default, no OpenTelemetry) or real (random W3C id per request)\n";
+    "  --trace-ids zero (Pkgly's default, no OpenTelemetry) or real (random W3C id per request)\n"
+    "  --days     spread the records over about this many days (a month of traffic for a\n"
+    "             report); without it they are 20-600 us apart, as on a busy server\n";
 
 bool parse_u64(std::string_view s, u64& out) {
   if (s.empty()) return false;
@@ -321,6 +332,9 @@ int run(int argc, char** argv) {
     } else if (arg == "--seed") {
       if (!parse_u64(value, options.seed)) return usage_error(fmt::format("bad seed '{}'", value));
       have_seed = true;
+    } else if (arg == "--days") {
+      if (!parse_u64(value, options.days) || options.days > 3650)
+        return usage_error(fmt::format("--days is a number of days up to 3650, not '{}'", value));
     } else if (arg == "--trace-ids") {
       if (value != "zero" && value != "real")
         return usage_error(fmt::format("--trace-ids is zero or real, not '{}'", value));
