@@ -89,18 +89,21 @@ class InputLane final : public LineHandler {
            abandoned_.load(std::memory_order_relaxed);
   }
 
-  // The assembler's records, into the batch being filled.
-  void collect(const Record& record) {
+  // The assembler's records, into the batch being filled. The record owns its text (the
+  // stage contract), so it is swapped into its slot, not copied: the assembler gets the slot's
+  // old record back, with its arena, to fill with a later record.
+  void collect(Record& record) {
     RecordBatch& batch = *filling_;
     if (batch.size == batch.records.size()) {
       batch.records.emplace_back().arena = TextArena(kSlotArenaBytes);
       batch.times.push_back(0);
     }
-    batch.records[batch.size].copy_from(record);
-    if (std::optional<std::int64_t> time = parse_log_time(record.timestamp)) last_time_ = *time;
+    Record& slot = batch.records[batch.size];
+    std::swap(slot, record);
+    if (std::optional<std::int64_t> time = parse_log_time(slot.timestamp)) last_time_ = *time;
     batch.times[batch.size] = last_time_;
     ++batch.size;
-    batch.bytes += record.text_size();
+    batch.bytes += slot.text_size();
     if (batch.size == kBatchRecords || batch.bytes >= kBatchBytes) publish();
   }
 
