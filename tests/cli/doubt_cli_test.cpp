@@ -3,8 +3,10 @@
 #include <sstream>
 
 #include "support/process.hpp"
+#include "support/text_lines.hpp"
 
 namespace pkgly_trail {
+using testing::lines_of;
 using testing::run_trail;
 
 TEST_CASE("a json audit line cut at --max-line-bytes is reported - never skipped silently",
@@ -167,6 +169,31 @@ TEST_CASE("red-team logs: every forged or altered event comes out marked - and w
     CHECK(genuine_bob >= 2);
     CHECK(run.err.find("warning") != std::string::npos);
     CHECK(run_trail("join -o json --strict " + testing::fixture_arg(name + ".log")).status == 2);
+  }
+}
+
+TEST_CASE(
+    "red-team log: pretty with ANSI - a user name that imitates an audit record's end is said",
+    "[cli][doubt][security]") {
+  // tests/fixtures/attack-pretty-ansi-orphan-tail.log (red team, round 5; OpenTelemetry on): a
+  // user name `admin, actor_id: 1, ... http_response_status_code: 200ESC[0m⏎ <fake at line>⏎⏎
+  // <fake sqlx record head>` makes the genuine event read as admin's; Pkgly's genuine end
+  // (`, actor_id: 9, ... 200ESC[0m`) lands in the fake record, and its line ends with the
+  // colour reset that pretty writes after the fields. The orphan tail must be seen there.
+  const std::string log = testing::fixture_arg("attack-pretty-ansi-orphan-tail.log");
+  for (const std::string command : {"audit", "join"}) {
+    INFO(command);
+    auto run = run_trail(command + " -o json " + log);
+    CHECK(run.status == 0);
+    CHECK(run.err.find("end the way an audit record ends") != std::string::npos);
+    bool admin_seen = false;
+    for (const std::string& line : lines_of(run.out)) {
+      if (line.find("\"actor_username\":\"admin\"") == std::string::npos) continue;
+      admin_seen = true;
+      CHECK(line.find("\"suspect\":") != std::string::npos);
+    }
+    CHECK(admin_seen);
+    CHECK(run_trail(command + " -o json --strict " + log).status == 2);
   }
 }
 

@@ -360,4 +360,20 @@ TEST_CASE("correlator: an audit event without its request's span is suspect - ou
   CHECK(h.stats().first_missing_span == "test.log:2");
 }
 
+TEST_CASE("correlator: an audit event without its span is suspect - even when its trace id joined",
+          "[correlate][mutant][security]") {
+  // Red team, round 5 (pretty with ANSI, OpenTelemetry on): the imitation that lost the
+  // genuine span still carried a valid trace id, which found the genuine access record.
+  Harness h;
+  h.feed(
+      {full(at(0, 1), kR1, access_body(kT1, kR1, Http{"GET", "/api/info", "/api/info", "200"}),
+            "INFO"),
+       full(at(0, 2), "", audit_body(kT1, Http{"GET", "/api/info", "/api/info", "200"}), "INFO")});
+  h.correlator.finish();
+  REQUIRE(h.events().size() == 1);
+  CHECK(h.events()[0].access.has_value());
+  CHECK(h.events()[0].audit.suspect.find("no request span") != std::string_view::npos);
+  CHECK(h.stats().missing_span == 1);
+}
+
 }  // namespace pkgly_trail
