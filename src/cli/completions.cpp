@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/command_spec.hpp"
+#include "cli/shell_words.hpp"
 
 namespace pkgly_trail::cli {
 
@@ -17,13 +18,6 @@ std::string join(const std::vector<std::string>& words, std::string_view separat
     out += word;
   }
   return out;
-}
-
-// A shell word in single quotes ('\'' for a quote): bash and zsh.
-std::string single_quoted(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
 }
 
 // fish: inside single quotes, \ and ' are escaped with a backslash.

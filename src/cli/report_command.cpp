@@ -11,6 +11,7 @@
 #include "cli/common.hpp"
 #include "cli/reading.hpp"
 #include "cli/report_error.hpp"
+#include "cli/shell_words.hpp"
 #include "cli/stats_report.hpp"
 #include "pkgly_trail/correlate/correlator.hpp"
 #include "pkgly_trail/report/aggregator.hpp"

@@ -6,8 +6,6 @@
 #include <re2/re2.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cstring>
 #include <limits>
 
 #include "pkgly_trail/record/log_time.hpp"
@@ -263,55 +261,6 @@ std::vector<std::string> Filter::keys() const {
 Filter::Period Filter::period() const noexcept {
   if (!compiled_) return {};
   return {compiled_->since_us, compiled_->until_us};
-}
-
-namespace {
-
-// 'It''s' for a POSIX shell when the value holds anything but plain characters.
-std::string shell_word(std::string_view value) {
-  const bool plain = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::strchr("-_.:/=@+,%", c);
-  });
-  if (plain) return std::string(value);
-  std::string quoted = "'";
-  for (char c : value) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted.push_back(c);
-    }
-  }
-  quoted.push_back('\'');
-  return quoted;
-}
-
-}  // namespace
-
-std::vector<std::string> filter_arguments(const FilterOptions& options) {
-  std::vector<std::string> out;
-  auto one = [&out](std::string_view option, std::string_view value) {
-    out.push_back(fmt::format("{} {}", option, shell_word(value)));
-  };
-  auto each = [&one](std::string_view option, const std::vector<std::string>& values) {
-    for (const std::string& value : values) one(option, value);
-  };
-  each("--target", options.target_prefixes);
-  if (options.min_level) one("--level", to_string(*options.min_level));
-  each("--action", options.actions);
-  each("--not-action", options.not_actions);
-  if (options.outcome) one("--outcome", *options.outcome);
-  each("--actor", options.actors);
-  each("--not-actor", options.not_actors);
-  each("--repository", options.repositories);
-  each("--storage", options.storages);
-  each("--path", options.paths);
-  if (options.since) one("--since", *options.since);
-  if (options.until) one("--until", *options.until);
-  if (options.around) one("--around", *options.around);
-  if (options.context) one("--context", *options.context);
-  each("--where", options.where);
-  each("--match", options.match);
-  return out;
 }
 
 bool Filter::empty() const noexcept {

@@ -29,6 +29,7 @@
 #include "line_format.hpp"
 #include "pkgly_trail/envelope/envelope.hpp"
 #include "pkgly_trail/record/log_time.hpp"
+#include "pkgly_trail/record/sgr.hpp"
 #include "pretty_format.hpp"
 #include "schema.hpp"
 #include "span_cache.hpp"
@@ -109,7 +110,6 @@ constexpr std::string_view kSuspectUrlBreak =
 constexpr std::string_view kSuspectMisfit =
     "does not fit the fields Pkgly writes for its target (split generically)";
 
-constexpr std::string_view kAnsiReset = "\x1b[0m";
 constexpr std::string_view kPrettyAt = "    at ";
 constexpr std::string_view kPrettyAnsiAt = "    \x1b[2;3mat\x1b[0m ";
 
@@ -436,17 +436,15 @@ void RecordAssembler::place_line(Pending& pending, std::string_view body, std::u
 // record ends after one of its free-text values: the genuine end of an earlier record whose
 // value held newlines, so the records in between may be imitations.
 bool RecordAssembler::orphan_tail(std::string_view body) const noexcept {
+  for (const FieldSyntax* syntax :
+       {&kPlainSyntax, &kAnsiSyntax, &kPrettySyntax, &kPrettyInfoSyntax, &kPrettyWarnSyntax})
+    if (ends_with_schema_tail(body, *audit_schema_, *syntax)) return true;
   // pretty with ANSI closes the fields' colour at the end of their line (`... status_code
   // ESC[0mESC[32m: 200ESC[0m`): the tail ends before that reset (red team, round 5).
-  std::string_view styled = body;
-  if (styled.ends_with(kAnsiReset)) styled.remove_suffix(kAnsiReset.size());
-  for (const FieldSyntax* syntax :
-       {&kPlainSyntax, &kAnsiSyntax, &kPrettySyntax, &kPrettyInfoSyntax, &kPrettyWarnSyntax}) {
+  if (!body.ends_with(sgr::kReset)) return false;
+  body.remove_suffix(sgr::kReset.size());
+  for (const FieldSyntax* syntax : {&kPrettyInfoSyntax, &kPrettyWarnSyntax})
     if (ends_with_schema_tail(body, *audit_schema_, *syntax)) return true;
-    if (!syntax->key_open.empty() && syntax->separator == kPrettySyntax.separator &&
-        styled.size() != body.size() && ends_with_schema_tail(styled, *audit_schema_, *syntax))
-      return true;
-  }
   return false;
 }
 

@@ -47,9 +47,6 @@ std::optional<std::int64_t> parse_time_option(std::string_view text, std::int64_
 std::optional<std::int64_t> parse_duration(std::string_view text) noexcept;
 // Shell-style glob: `*`, `?`, `[...]`.
 bool glob_match(std::string_view pattern, std::string_view text) noexcept;
-// The options as a person types them (`--actor bob`, `--where 'k=v'`: one element each), for a
-// report that says which events it counted. Values are quoted where a shell would need it.
-std::vector<std::string> filter_arguments(const FilterOptions& options);
 
 class Filter {
  public:
