@@ -7,6 +7,7 @@
 
 #include "field_syntax.hpp"
 #include "pkgly_trail/record/utf8.hpp"
+#include "text_search.hpp"
 
 namespace pkgly_trail {
 
@@ -31,6 +32,27 @@ namespace {
 // a small multiple of its text (docs/security.md, bounded cost), and says so.
 constexpr std::string_view kTooManyFields =
     "more than 256 fields in an object: the rest were not kept";
+// Pkgly's JSON writer (serde_json) escapes only quotes, backslashes and control characters, so
+// the target of its audit, access and upstream records is always spelled out as is. The same
+// target written with escapes (`pkgly\u003a:audit`) is a value imitating a record while
+// hiding from the audit marker count (red team round 6).
+constexpr std::string_view kEscapedTarget =
+    "its target is spelled with JSON escapes, which Pkgly's JSON writer never writes";
+
+bool target_spelled_out(std::string_view text, std::string_view target) {
+  // The member as the writer puts it, after "fields": looked for from the end.
+  std::string_view member;
+  if (target == kAuditTarget) {
+    member = "\"target\":\"pkgly::audit\"";
+  } else if (target == kAccessTarget) {
+    member = "\"target\":\"pkgly::access\"";
+  } else if (target == kUpstreamAccessTarget) {
+    member = "\"target\":\"pkgly::upstream_access\"";
+  } else {
+    return true;
+  }
+  return find_last_text(text, member) != std::string_view::npos;
+}
 
 // An object or an array inside a field is kept as its JSON text.
 template <class Nested>
@@ -207,6 +229,7 @@ bool JsonRecordParser::parse_once(std::string_view text, Record& out) {
     // "span" repeats the innermost entry of "spans"; threadId, filename... are not used.
   }
   if (!has_level || !has_target) return fail("no \"level\" or no \"target\"");
+  if (!target_spelled_out(text, out.target)) out.suspect = kEscapedTarget;
   out.format = Format::Json;
   out.derive_ids();
   return true;

@@ -852,10 +852,10 @@ void append_percent_decoded(std::string& out, std::string_view text) {
 // query, messages) of at most k+1 lines, and every byte of them is in the URL. Pkgly writes
 // the URL, encoded, in the span of every record of the request. So a record that starts
 // within k lines of such a record (after it: full and compact put spans first; before it:
-// pretty puts them last) and whose timestamp is in the decoded URL may be text of that
-// value, however well it fits (docs/security.md): it is marked, and so is the record that
-// showed the URL (a piece of the genuine record). complete() checks the records after it,
-// this function the ones before it that still wait.
+// pretty puts them last) and whose timestamp is in the decoded URL (or that has none) may be
+// text of that value, however well it fits (docs/security.md): it is marked, and so is the record
+// that showed the URL (a piece of the genuine record). complete() checks the records after it, this
+// function the ones before it that still wait.
 void RecordAssembler::reach_of_url_breaks(Pending& pending) {
   Pending& slot = *pending.slot;
   const std::uint64_t first = pending.first_service_line;
@@ -916,8 +916,11 @@ void RecordAssembler::reach_of_url_breaks(Pending& pending) {
   if (found) pending.suspect = pending.suspect.empty() ? kSuspectUrlBreak : pending.suspect;
 }
 
+// A record in reach is the URL's text when its timestamp is written in the URL, and also when
+// it has none: a record without a time cannot show it was not (red team round 6: a json fake
+// without "timestamp"), and Pkgly writes every record of a log with a time, or none of them.
 bool RecordAssembler::in_url(const Pending& slot, const Record& record) const noexcept {
-  return !record.timestamp.empty() && slot.url_times.find(record.timestamp) != slot.url_times.end();
+  return record.timestamp.empty() || slot.url_times.find(record.timestamp) != slot.url_times.end();
 }
 
 // A record after one whose URL reaches it, written by that URL's value: both are marked.

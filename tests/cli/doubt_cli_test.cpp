@@ -197,6 +197,32 @@ TEST_CASE(
   }
 }
 
+TEST_CASE("red-team log: a json record without a time inside a URL's line breaks is said",
+          "[cli][doubt][security]") {
+  // tests/fixtures/attack-url-json.sh (red team, round 6): in a full+ANSI compose log, one
+  // anonymous request's path carries `ESC[1m}ESC[0m...: b` LF <a json websocket audit event by
+  // admin, without "timestamp"> LF. Pkgly logs the decoded path unquoted in several places, so
+  // five fakes came out as genuine: the URL check looked for their time in the URL, and they
+  // had none; websocket events have no access record for the join to compare. In the second
+  // log the fake's target is also spelled with JSON escapes, past the audit marker count.
+  for (const std::string name :
+       {"attack-url-json-no-timestamp", "attack-url-json-escaped-target"}) {
+    INFO(name);
+    const std::string log = testing::fixture_arg(name + ".log.gz");
+    auto run = run_trail("join -o json " + log);
+    CHECK(run.status == 0);
+    int fakes = 0;
+    for (const std::string& line : lines_of(run.out)) {
+      if (line.find("\"path\":\"secrets/\"") == std::string::npos) continue;
+      ++fakes;
+      CHECK(line.find("\"suspect\":") != std::string::npos);
+    }
+    CHECK(fakes == 5);
+    CHECK(run.err.find("warning") != std::string::npos);
+    CHECK(run_trail("join --strict " + log).status == 2);
+  }
+}
+
 TEST_CASE("red-team log: a value's lines under docker's receive time do not pass for records",
           "[cli][doubt][security]") {
   // tests/fixtures/attack-receive-time-request.log (red team, round 3): `docker compose logs
