@@ -285,6 +285,14 @@ bench_job 8 \
   "pkgly-trail trace ID|$J|$json_bytes|1|$trail trace $json_id $json" \
   "grep -F ID|$J|$json_bytes|1|LC_ALL=C grep -F $json_id $json"
 
+# hunt with the shipped rules, in the same hyperfine run as the join it stands on: issue #15's
+# goal is at most 1.5x the time of join -o json.
+bench_job 9 \
+  "pkgly-trail join -o json|$F|$full_bytes|1|$trail join -o json $full" \
+  "pkgly-trail hunt -o json|$F|$full_bytes|1|$trail hunt -o json $full" \
+  "pkgly-trail join -o json|$J|$json_bytes|1|$trail join -o json $json" \
+  "pkgly-trail hunt -o json|$J|$json_bytes|1|$trail hunt -o json $json"
+
 # --- memory and linearity ------------------------------------------------------------------------
 
 # /usr/bin/time -v around one pkgly-trail run, fed by an optional producer: "wall_s rss_kb".
@@ -308,7 +316,8 @@ ten() { local f=$1 s="" i; for i in 1 2 3 4 5 6 7 8 9 10; do s+=" $f"; done; pri
 for spec in "audit -o json|audit -o json|$F|$full" "audit -o json|audit -o json|$J|$json" \
   "join -o json|join -o json|$F|$full" "join -o json|join -o json|$J|$json" \
   "report|report|$F|$full" "report|report|$J|$json" \
-  "trace ID|trace $full_id|$F|$full" "trace ID|trace $json_id|$J|$json"; do
+  "trace ID|trace $full_id|$F|$full" "trace ID|trace $json_id|$J|$json" \
+  "hunt -o json|hunt -o json|$F|$full" "hunt -o json|hunt -o json|$J|$json"; do
   IFS='|' read -r cmd args label file <<<"$spec"
   read -r _ rss_file <<<"$(measure "" "$trail $args $file")"
   # time -v wraps pkgly-trail only, not cat
@@ -364,7 +373,7 @@ report=$tmp/report.md
     { job[NR] = $1; input[NR] = $2; name[NR] = $3; bytes[NR] = $5; scale[NR] = $6; mean[NR] = $7; sd[NR] = $8; rss[NR] = $9
       if ($3 ~ /^grep -F/) { grep_job[$1 "|" $2] = $7 * $6; if (!($2 in grep)) grep[$2] = $7 * $6 } }
     END {
-      jobname[1] = "1 audit filter"; jobname[2] = "2 audit filter"; jobname[3] = "3 join"; jobname[4] = "4 read floor"; jobname[5] = "5 merge"; jobname[6] = "6 sqlite"; jobname[7] = "7 report"; jobname[8] = "8 trace"
+      jobname[1] = "1 audit filter"; jobname[2] = "2 audit filter"; jobname[3] = "3 join"; jobname[4] = "4 read floor"; jobname[5] = "5 merge"; jobname[6] = "6 sqlite"; jobname[7] = "7 report"; jobname[8] = "8 trace"; jobname[9] = "9 hunt"
       # the goals of issue #18, as the most × grep -F each job may take
       goal["1|pkgly-trail audit -o json|" F] = 1.0; goal["2|pkgly-trail audit -o json|" J] = 1.0
       goal["3|pkgly-trail join -o json|" F] = 2.5; goal["3|pkgly-trail join -o json|" J] = 2.5
@@ -392,6 +401,9 @@ report=$tmp/report.md
   echo
   awk -F'\t' -v db_bytes="$db_bytes" '$1 == 6 && $3 ~ /--sqlite/ { db = $7 } $1 == 6 && $3 !~ /--sqlite/ { json = $7; bytes = $5 }
     END { if (json > 0) printf "Cost of `--sqlite` (job 6): writing the joined events, their access and related records to a new SQLite database takes %.2f× the wall time of `join -o json` on the same file (same hyperfine run); the database is %.0f MB for %.0f MB of log.\n", db / json, db_bytes / 1e6, bytes / 1e6 }' "$rows"
+  echo
+  awk -F'\t' '$1 == 9 && $3 ~ /hunt/ { hunt[$2] = $7 } $1 == 9 && $3 ~ /join/ { join[$2] = $7 }
+    END { for (input in hunt) if (join[input] > 0) printf "Cost of `hunt` (job 9) on %s: %.2f× the wall time of `join -o json` on the same file (same hyperfine run; issue #15 goal: at most 1.5×, %s).\n", input, hunt[input] / join[input], hunt[input] / join[input] <= 1.5 ? "met" : "**not met**" }' "$rows"
   echo
   echo "Memory and linearity: the same log streamed through a pipe once and 10 times (\`cat FILE ×10 | pkgly-trail CMD -\`), timed and measured with \`/usr/bin/time -v\` around pkgly-trail."
   echo

@@ -54,6 +54,19 @@ Examples:
 
 Exit status: 0 when something was printed, 1 when nothing matched, 2 on trouble.)";
 
+constexpr const char* kHuntExamples = R"(
+Examples:
+  docker compose logs -f pkgly | pkgly-trail hunt
+  pkgly-trail hunt --state hunt.db /var/log/pkgly/pkgly.log.*
+  pkgly-trail hunt --rules rules/ --rules my-rules/ -o json pkgly.log
+  pkgly-trail hunt --list-rules
+  TZ=Europe/Berlin pkgly-trail hunt -o ecs pkgly.log > alerts.ecs.ndjson
+
+Rules: Sigma detection and correlation rules (docs/hunt.md); without --rules, the set shipped
+in the binary (rules/ of the source).
+Exit status: 0 when an alert fired, 1 when none did, 2 on trouble (a rule file that is not
+valid Sigma included).)";
+
 constexpr const char* kTraceExamples = R"(
 Examples:
   pkgly-trail trace 54b87071 pkgly.log
@@ -290,6 +303,36 @@ void add_report_options(CLI::App& app, Options& o) {
   add_run_flags(app, o);
 }
 
+// --rules and --state: `hunt`, and `report` for its Alerts section.
+void add_rule_options(CLI::App& app, Options& o) {
+  app.add_option("--rules", o.rules,
+                 "Sigma rule file, or a directory of *.yml rules; repeat to add (default: the "
+                 "rules shipped in the binary)")
+      ->type_name("PATH")
+      ->allow_extra_args(false)
+      ->group("Hunt");
+  app.add_option("--state", o.hunt_state,
+                 "Keep what rules learn across runs in this SQLite file (each account's "
+                 "addresses, open correlation windows); created if missing")
+      ->type_name("FILE")
+      ->group("Hunt");
+  add_choice<hunt::RuleLevel>(app, "--min-level", o.min_level,
+                              {{"informational", hunt::RuleLevel::Informational},
+                               {"low", hunt::RuleLevel::Low},
+                               {"medium", hunt::RuleLevel::Medium},
+                               {"high", hunt::RuleLevel::High},
+                               {"critical", hunt::RuleLevel::Critical}},
+                              "Only alerts of rules at this level or above (default: all)", "LEVEL")
+      ->group("Hunt");
+}
+
+void add_hunt_options(CLI::App& app, Options& o) {
+  add_rule_options(app, o);
+  app.add_flag("--list-rules", o.list_rules,
+               "Print the rules loaded (level, kind, title, file) and read no log")
+      ->group("Hunt");
+}
+
 }  // namespace
 
 CommandLine::CommandLine(Options& options) : app_(kDescription, "pkgly-trail") {
@@ -309,6 +352,11 @@ CommandLine::CommandLine(Options& options) : app_(kDescription, "pkgly-trail") {
       "Compliance report of the joined audit events: totals, actions, actors, denied "
       "attempts, repositories, timeline, sensitive actions (text, csv, json, markdown, "
       "html)");
+  CLI::App* hunt = app.add_subcommand(
+      "hunt",
+      "Sigma detection and correlation rules over the joined audit events: brute force, new "
+      "addresses, destructive and out-of-hours changes... one alert per rule hit");
+  hunt->footer(kHuntExamples);
   report->footer(kReportExamples);
   audit->footer(kAuditExamples);
   join->footer(kJoinExamples);
@@ -326,17 +374,24 @@ CommandLine::CommandLine(Options& options) : app_(kDescription, "pkgly-trail") {
   OptionText& text = text_;
   trace->add_option("ID", options.trace_id, "trace_id, request_id, or a prefix of either")
       ->required();
-  for (CLI::App* sub : {audit, records, join, trace}) {
+  for (CLI::App* sub : {audit, records, join, trace, hunt}) {
     add_input_options(*sub, options);
     add_output_options(*sub, options);
   }
-  for (CLI::App* sub : {audit, records, join, report})
+  for (CLI::App* sub : {audit, records, join, report, hunt})
     add_filter_options(*sub, options.filter, text);
-  for (CLI::App* sub : {join, trace, report})
+  for (CLI::App* sub : {join, trace, report, hunt})
     add_join_options(*sub, options, text.window, text.memory);
   add_input_options(*report, options);
   add_report_options(*report, options);
   add_terminal_options(*report, options);
+  add_hunt_options(*hunt, options);
+  report
+      ->add_flag("--hunt", options.report_hunt,
+                 "Add an Alerts section: the hunt rules (--rules, or the shipped ones) over the "
+                 "same events")
+      ->group("Hunt");
+  add_rule_options(*report, options);
   join->add_flag("--access-only", options.join.access_only,
                  "Join the access record only, no related records")
       ->group("Join");

@@ -7,5 +7,6 @@ namespace pkgly_trail::cli {
 int run_join(const Options& options, const Filter& filter);
 int run_trace(const Options& options);
 int run_report(const Options& options, const Filter& filter);
+int run_hunt(const Options& options, const Filter& filter);
 
 }  // namespace pkgly_trail::cli

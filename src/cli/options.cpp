@@ -201,8 +201,18 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   } else if (command_line.command("report").parsed()) {
     options.command = Command::Report;
     options.filter.audit_only = true;
+    options.report_hunt = options.report_hunt || !options.rules.empty();
     if (std::string error = check_report_options(options); !error.empty()) {
       report_error(error);
+      return 2;
+    }
+  } else if (command_line.command("hunt").parsed()) {
+    options.command = Command::Hunt;
+    options.filter.audit_only = true;
+    if (!options.fields.empty()) {
+      report_error(
+          "hunt writes alerts, whose columns are fixed (docs/hunt.md); --fields chooses the "
+          "columns of audit, join and records");
       return 2;
     }
   } else if (command_line.command("trace").parsed()) {

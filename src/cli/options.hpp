@@ -6,13 +6,14 @@
 
 #include "pkgly_trail/correlate/correlator.hpp"
 #include "pkgly_trail/filter/filter.hpp"
+#include "pkgly_trail/hunt/rule.hpp"
 #include "pkgly_trail/report/render.hpp"
 #include "pkgly_trail/report/report.hpp"
 #include "pkgly_trail/sink/record_sink.hpp"
 
 namespace pkgly_trail::cli {
 
-enum class Command { Records, Audit, Join, Trace, Report, Completions, Man };
+enum class Command { Records, Audit, Join, Trace, Report, Hunt, Completions, Man };
 enum class ColorMode { Auto, Always, Never };
 
 struct Options {
@@ -48,6 +49,13 @@ struct Options {
   ReportFormat report_format = ReportFormat::Text;
   std::string report_out_dir;  // report -o csv --out-dir: one file per section
   std::string shell;           // completions: bash, zsh or fish
+  // hunt: rule files and directories (empty: the shipped rules), the state file, and
+  // --list-rules (print the rules loaded, read no log)
+  std::vector<std::string> rules;
+  std::string hunt_state;
+  bool list_rules = false;
+  hunt::RuleLevel min_level = hunt::RuleLevel::Informational;  // --min-level
+  bool report_hunt = false;  // report --hunt (or --rules): add the alerts section
 };
 
 // --window: "20000" (records), "120s"/"5m"/"1h" (log time), or both "20000,120s".

@@ -22,7 +22,7 @@ ReadPlan read_plan(const Options& options, AssemblerOptions assembler) {
   // input is parsed on a second thread while this one joins, about a third faster on two
   // cores. Not for the filters, whose parse is most of their work.
   plan.parse_ahead = options.command == Command::Join || options.command == Command::Report ||
-                     options.command == Command::Trace;
+                     options.command == Command::Hunt || options.command == Command::Trace;
   return plan;
 }
 

@@ -9,12 +9,15 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/hunt_setup.hpp"
 #include "cli/reading.hpp"
 #include "cli/report_error.hpp"
 #include "cli/shell_words.hpp"
 #include "cli/stats_report.hpp"
 #include "pkgly_trail/correlate/correlator.hpp"
+#include "pkgly_trail/hunt/hunter.hpp"
 #include "pkgly_trail/report/aggregator.hpp"
+#include "pkgly_trail/report/alert_table.hpp"
 #include "pkgly_trail/report/render.hpp"
 
 namespace pkgly_trail::cli {
@@ -65,21 +68,37 @@ ReportScope scope_of(const Options& options, const Filter& filter, const ReadSum
 }  // namespace
 
 int run_report(const Options& options, const Filter& filter) {
+  // --hunt: the rules see the events the report counts, before it (the chain: correlator ->
+  // hunter -> aggregator), and their alerts become a section.
+  std::optional<hunt::RuleSet> rules;
+  std::optional<hunt::HuntState> state;
+  if (options.report_hunt) {
+    rules = load_rule_set(options);
+    if (!rules) return 2;
+    state = open_hunt_state(options);
+    if (!state) return 2;
+  }
   OutputStream out(STDOUT_FILENO);
   ReportAggregator aggregator(options.report);
+  AlertTable alerts(options.report.max_groups);
+  std::optional<hunt::Hunter> hunter;
+  if (rules)
+    hunter.emplace(*rules, hunt::HuntOptions{{}, options.min_level}, *state, alerts, &aggregator);
+  JoinedEventSink& first = hunter ? static_cast<JoinedEventSink&>(*hunter) : aggregator;
   // --by names fields as --fields does.
   Options asked = options;
   asked.fields = options.report.by;
   NameWatch names = watch_names(asked, filter);
   JoinLimits limits = options.join;
-  limits.access_only = limits.access_only || !needs_related(options.report);
+  // Rules may read the related counts (docs/hunt.md): with them, the join is hunt's.
+  limits.access_only = limits.access_only || (!needs_related(options.report) && !rules);
   Correlator correlator(
       limits,
       [&filter, &names](const Record& audit, const Record* access) {
         names.look_at(audit, access);
         return filter.matches(audit, access);
       },
-      aggregator);
+      first);
   TerminalObserver observer(options, correlator.stats().printed);
   ReadPlan plan = read_plan(options, AssemblerOptions{options.service, {}});
   plan.limits.sha256 = true;  // the report names each input by its SHA-256
@@ -88,6 +107,10 @@ int run_report(const Options& options, const Filter& filter) {
       aggregator.build({read.stats.unparsed_lines, read.stats.audit_marker_lines_not_events,
                         read.stats.suspect_records});
   report.scope = scope_of(options, filter, read);
+  if (hunter) {
+    if (!save_hunt_state(*state)) return 2;
+    report.sections.push_back(alerts.take());
+  }
   const RenderOptions render{options.report_format, options.raw_csv, options.stdout_terminal};
   if (options.report_out_dir.empty()) {
     render_report(report, out, render);

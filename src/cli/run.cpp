@@ -87,6 +87,8 @@ int run(const Options& requested) {
       return run_trace(options);
     case Command::Report:
       return run_report(options, *filter);
+    case Command::Hunt:
+      return run_hunt(options, *filter);
     default:
       return run_records(options, *filter);
   }

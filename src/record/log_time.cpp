@@ -1,5 +1,8 @@
 #include "pkgly_trail/record/log_time.hpp"
 
+#include <fmt/format.h>
+
+#include <chrono>
 #include <ctime>
 
 namespace pkgly_trail {
@@ -161,6 +164,21 @@ std::optional<std::int64_t> parse_date_time(std::string_view text, TimeSyntax sy
 
 std::optional<std::int64_t> parse_log_time(std::string_view timestamp) noexcept {
   return parse_date_time(timestamp, TimeSyntax{});
+}
+
+std::string utc_time_text(std::int64_t time_us) {
+  using namespace std::chrono;
+  const sys_time<microseconds> at{microseconds{time_us}};
+  const sys_days day = floor<days>(at);
+  const year_month_day date{day};
+  const hh_mm_ss clock{floor<microseconds>(at - day)};
+  std::string text =
+      fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(date.year()),
+                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                  clock.hours().count(), clock.minutes().count(), clock.seconds().count());
+  if (clock.subseconds().count() != 0) text += fmt::format(".{:06}", clock.subseconds().count());
+  text.push_back('Z');
+  return text;
 }
 
 }  // namespace pkgly_trail

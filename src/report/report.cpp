@@ -58,21 +58,6 @@ ReportTable Report::inputs_table() const {
   return table;
 }
 
-std::string utc_time_text(std::int64_t time_us) {
-  using namespace std::chrono;
-  const sys_time<microseconds> at{microseconds{time_us}};
-  const sys_days day = floor<days>(at);
-  const year_month_day date{day};
-  const hh_mm_ss clock{floor<microseconds>(at - day)};
-  std::string text =
-      fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", static_cast<int>(date.year()),
-                  static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                  clock.hours().count(), clock.minutes().count(), clock.seconds().count());
-  if (clock.subseconds().count() != 0) text += fmt::format(".{:06}", clock.subseconds().count());
-  text.push_back('Z');
-  return text;
-}
-
 bool is_sensitive_action(std::string_view action) noexcept {
   if (action.find("delete") != std::string_view::npos ||
       action.find("permission") != std::string_view::npos)

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace pkgly_trail {
@@ -26,6 +27,10 @@ struct TimeSyntax {
   bool zone_optional = false;      // no zone = the local time zone (TZ)
 };
 std::optional<std::int64_t> parse_date_time(std::string_view text, TimeSyntax syntax) noexcept;
+
+// A time as text on the UTC axis: `2026-11-01T00:00:00Z`, with microseconds when it has some
+// (a report's scope, an alert's first and last event).
+std::string utc_time_text(std::int64_t time_us);
 
 inline constexpr std::int64_t kMicrosPerSecond = 1'000'000;
 inline constexpr std::int64_t kSecondsPerDay = 86'400;

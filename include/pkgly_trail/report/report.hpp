@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pkgly_trail/record/log_time.hpp"
 #include "pkgly_trail/record/record.hpp"
 
 namespace pkgly_trail {
@@ -103,8 +104,5 @@ struct Report {
 // creates, updates, revokes... (the last word of the name) of users, tokens, security settings,
 // repositories and storages. Reads (user.list, auth.me, package.download) are not.
 bool is_sensitive_action(std::string_view action) noexcept;
-
-// A time of the report's scope: `2026-11-01T00:00:00Z`, with microseconds when it has some.
-std::string utc_time_text(std::int64_t time_us);
 
 }  // namespace pkgly_trail

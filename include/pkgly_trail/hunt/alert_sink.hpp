@@ -1,0 +1,29 @@
+#pragma once
+// Where `hunt` sends its alerts (the stage contract of pkgly_trail/record/stage.hpp, for
+// alerts), and the printers for each output format (docs/hunt.md, "Output").
+#include <memory>
+
+#include "pkgly_trail/hunt/alert.hpp"
+#include "pkgly_trail/sink/record_sink.hpp"
+
+namespace pkgly_trail::hunt {
+
+class AlertSink {
+ public:
+  virtual ~AlertSink() = default;
+  // false: nothing more can be delivered (the output is gone); the pipeline stops reading.
+  virtual bool on_alert(const Alert& alert) = 0;
+  // The input is idle: make what was delivered visible now.
+  virtual void on_idle() {}
+  // The input ended: write any trailer and flush. Called once.
+  virtual void finish() {}
+};
+
+// The version of the alert contract of `hunt -o json` (docs/hunt.md): the first member of
+// every line, as in the record contract. A member renamed, removed or retyped changes it.
+inline constexpr int kAlertContractVersion = 1;
+
+// text, json (NDJSON), ecs (NDJSON, event.kind alert), csv and tsv; options as for join.
+std::unique_ptr<AlertSink> make_alert_sink(OutputStream& out, const SinkOptions& options);
+
+}  // namespace pkgly_trail::hunt
