@@ -37,6 +37,21 @@ void TextArena::reset() noexcept {
   used_ = 0;
 }
 
+char* TextArena::reset_to_block(std::size_t size) {
+  // Waste allowed in a recycled chunk: up to twice the block plus a little.
+  constexpr std::size_t kSlack = 1024;
+  if (chunks_.empty() || chunks_.front().size < size || chunks_.front().size > 2 * size + kSlack) {
+    chunks_.clear();
+    const std::size_t chunk_size = std::max<std::size_t>(size, 64);
+    chunks_.push_back(Chunk{std::make_unique<char[]>(chunk_size), chunk_size});
+  } else if (chunks_.size() > 1) {
+    chunks_.resize(1);
+  }
+  current_ = 0;
+  used_ = size;
+  return chunks_.front().data.get();
+}
+
 std::size_t TextArena::capacity() const noexcept {
   std::size_t total = 0;
   for (const Chunk& chunk : chunks_) total += chunk.size;
