@@ -1,9 +1,13 @@
 // `trace ID`: every record of one request, as a timeline (text) or records (json, csv, tsv).
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/reading.hpp"
 #include "cli/report_error.hpp"
 #include "cli/stats_report.hpp"
@@ -38,21 +42,66 @@ class TimelineSink final : public RecordSink {
   std::optional<std::int64_t> start_;
 };
 
+// Named regular files can be read again, streams (stdin, a FIFO, -f) cannot.
+bool inputs_rereadable(const Options& options) {
+  if (options.follow || !options.follow_dir.empty() || options.inputs.empty()) return false;
+  for (const std::string& input : options.inputs) {
+    struct stat info {};
+    if (input == "-" || ::stat(input.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return false;
+  }
+  return true;
+}
+
+// Past this many passes (a chain of ids tying ever more requests), one pass parses everything.
+constexpr int kMaxFilteredPasses = 4;
+
+// Reads the inputs into `trace`. Every record of the answer carries one of the request's ids
+// (its request_id, or its trace_id) as text. So files are read in passes that parse only the
+// records containing the id asked or an id found so far (the access record ties a request id
+// to a trace id, which compact records carry alone): a substring search skips the rest, as
+// `audit` skips what its filter cannot accept. Once a pass finds no id it did not search for,
+// it has parsed every record of the answer. A stream is read once, every record parsed.
+ReadSummary read_request(const Options& options, std::unique_ptr<RequestTrace>& trace,
+                         ReadObserver& observer) {
+  ReadPlan plan = read_plan(options, AssemblerOptions{options.service, {}});
+  if (!inputs_rereadable(options)) return read_records(plan, *trace, observer);
+  std::vector<std::string> needles{trace->id()};
+  for (int pass = 0;; ++pass) {
+    if (pass == kMaxFilteredPasses) {
+      needles.clear();  // parse everything
+      trace = std::make_unique<RequestTrace>(options.trace_id, options.join.window);
+    }
+    plan.assembler.required_text = needles;
+    ReadSummary read = read_records(plan, *trace, observer);
+    if (needles.empty() || interrupted()) return read;
+    bool complete = true;
+    for (const std::string& id : trace->wanted_ids()) {
+      // An id that starts with the one asked was searched for through it.
+      if (id.starts_with(trace->id()) ||
+          std::find(needles.begin(), needles.end(), id) != needles.end())
+        continue;
+      needles.push_back(id);
+      complete = false;
+    }
+    if (complete) return read;
+    trace = std::make_unique<RequestTrace>(options.trace_id, options.join.window);
+  }
+}
+
 }  // namespace
 
 int run_trace(const Options& options) {
-  RequestTrace trace(options.trace_id, options.join.window);
+  auto trace = std::make_unique<RequestTrace>(options.trace_id, options.join.window);
   static constexpr std::uint64_t kNothingPrintedWhileReading = 0;
   TerminalObserver observer(options, kNothingPrintedWhileReading);
-  const ReadSummary read =
-      read_records(read_plan(options, AssemblerOptions{options.service, {}}), trace, observer);
-  if (trace.matched_ids().size() > 1) {
+  const ReadSummary read = read_request(options, trace, observer);
+  if (trace->matched_ids().size() > 1) {
     report_error(fmt::format("'{}' is ambiguous; it starts {} ids:", options.trace_id,
-                             trace.matched_ids().size()));
-    for (const std::string& id : trace.matched_ids()) fmt::print(stderr, "  {}\n", id);
+                             trace->matched_ids().size()));
+    for (const std::string& id : trace->matched_ids()) fmt::print(stderr, "  {}\n", id);
     return 2;
   }
-  std::vector<Record> records = trace.take_records();
+  std::vector<Record> records = trace->take_records();
   OutputStream out(STDOUT_FILENO);
   std::unique_ptr<RecordSink> printer = make_record_sink(out, sink_options(options));
   if (options.output == OutputFormat::Text && options.fields.empty())

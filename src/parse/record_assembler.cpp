@@ -603,7 +603,11 @@ void RecordAssembler::evaluate(Pending& pending) {
   pending.cut_in_spans = false;
   if (pending.format == Format::Json) return;
   if (pending.schema == nullptr) pending.schema = named_schema(pending.text);
-  if (pending.schema && (can_be_unfinished(*pending.schema) || may_match(pending.text))) {
+  // What continues a record must not depend on what the command shows: a record that may be
+  // an audit record is parsed even when the filter skips it, so its real target decides (the
+  // first `pkgly::` in the text may be in a value: a URL holding `pkgly::access`).
+  if (pending.schema && (can_be_unfinished(*pending.schema) || may_match(pending.text) ||
+                         find_text(pending.text, kAuditTarget) != std::string_view::npos)) {
     if (parse(pending)) {
       // The text only hinted at a schema; the parsed target decides (a value may name one).
       pending.schema = find_schema(record_.target);
@@ -797,7 +801,9 @@ void RecordAssembler::complete(Pending& pending) {
     ++stats_.records_by_format[static_cast<std::size_t>(pending.format)];
     stats_.record_lines += 1;
     stats_.continuation_lines += pending.lines - 1;
-    count_marker_lines(pending, false);
+    // Not read, so not doubted: a command skips only what it does not show (`audit` requires
+    // the audit marker itself, so no audit record is ever skipped; `trace` skips the records
+    // of other requests).
     return;
   }
   const bool parsed_already =

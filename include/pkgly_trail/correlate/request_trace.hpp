@@ -24,6 +24,11 @@ class RequestTrace final : public RecordStage {
   const std::set<std::string>& matched_ids() const noexcept { return matched_ids_; }
   // The records found, in log order.
   std::vector<Record> take_records();
+  // The ids (request and trace) of the request found so far: every record of the answer
+  // carries one of them.
+  const std::set<std::string, std::less<>>& wanted_ids() const noexcept { return wanted_ids_; }
+  // The id asked, in lower case (ids are matched by this prefix).
+  const std::string& id() const noexcept { return id_; }
 
  private:
   struct Kept {
