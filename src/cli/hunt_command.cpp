@@ -59,6 +59,7 @@ int run_hunt(const Options& options, const Filter& filter) {
   std::optional<hunt::RuleSet> rules = load_rule_set(options);
   if (!rules) return 2;
   if (options.list_rules) return list_rules(*rules);
+  warn_unknown_time_zone();
   std::optional<hunt::HuntState> state = open_hunt_state(options);
   if (!state) return 2;
   OutputStream out(STDOUT_FILENO);
@@ -82,6 +83,7 @@ int run_hunt(const Options& options, const Filter& filter) {
     print_join_stats(join);
     print_hunt_stats(hunter, *state);
   }
+  warn_uncounted_hits(hunter);
   warn_join_evictions(join, options.join.max_memory);
   warn_missing_names(names, true);
   return finish_run(options, out, read, hunter.stats().alerts, &join);

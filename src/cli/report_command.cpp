@@ -77,6 +77,7 @@ int run_report(const Options& options, const Filter& filter) {
     if (!rules) return 2;
     state = open_hunt_state(options);
     if (!state) return 2;
+    warn_unknown_time_zone();
   }
   OutputStream out(STDOUT_FILENO);
   ReportAggregator aggregator(options.report);
@@ -108,6 +109,7 @@ int run_report(const Options& options, const Filter& filter) {
                         read.stats.suspect_records});
   report.scope = scope_of(options, filter, read);
   if (hunter) {
+    warn_uncounted_hits(*hunter);
     if (!save_hunt_state(*state)) return 2;
     report.sections.push_back(alerts.take());
   }

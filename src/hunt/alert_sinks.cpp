@@ -47,16 +47,13 @@ std::string source_text(const AlertEvent& event) {
   return fmt::format("{}:{}", event.input, event.line);
 }
 
-// The group as `field=value` pairs separated by spaces (csv, text).
-std::string group_text(const Alert& alert) {
-  std::string text;
-  for (const auto& [field, value] : alert.group) {
-    if (!text.empty()) text.push_back(' ');
-    text += field;
-    text.push_back('=');
-    text += value;
+// An alert time, or null when its events had none.
+void write_time(JsonWriter& json, std::int64_t time_us) {
+  if (time_us == kAlertWithoutTime) {
+    json.null();
+  } else {
+    json.string(utc_time_text(time_us));
   }
-  return text;
 }
 
 void write_events(JsonWriter& json, const Alert& alert) {
@@ -114,8 +111,10 @@ class AlertJsonSink final : public AlertPrinter {
     json.key("file").string(rule.place.path);
     json.key("line").number(static_cast<std::uint64_t>(rule.place.line));
     json.end_object();
-    json.key("first").string(utc_time_text(alert.first_us));
-    json.key("last").string(utc_time_text(alert.last_us));
+    json.key("first");
+    write_time(json, alert.first_us);
+    json.key("last");
+    write_time(json, alert.last_us);
     write_alert_body(json, alert);
     json.end_object();
     out_.buffer().push_back('\n');
@@ -130,14 +129,17 @@ class AlertEcsSink final : public AlertPrinter {
     JsonWriter json(out_.buffer());
     const RuleInfo& rule = *alert.rule;
     json.begin_object();
-    json.key("@timestamp").string(utc_time_text(alert.last_us));
+    json.key("@timestamp");
+    write_time(json, alert.last_us);
     json.key("ecs").begin_object().key("version").string("8.11.0").end_object();
     json.key("event").begin_object();
     json.key("kind").string("alert");
     json.key("category").begin_array().string("intrusion_detection").end_array();
     json.key("severity").number(severity(rule.level));
-    json.key("start").string(utc_time_text(alert.first_us));
-    json.key("end").string(utc_time_text(alert.last_us));
+    json.key("start");
+    write_time(json, alert.first_us);
+    json.key("end");
+    write_time(json, alert.last_us);
     json.key("dataset").string("pkgly.audit");
     json.end_object();
     json.key("rule").begin_object();
@@ -172,9 +174,10 @@ class AlertDelimitedSink final : public AlertPrinter {
                  "sources"},
                 options.format == OutputFormat::Tsv, options.raw_csv, options.terminal) {}
   void write(const Alert& alert) override {
-    const std::string first = utc_time_text(alert.first_us);
-    const std::string last = utc_time_text(alert.last_us);
-    const std::string group = group_text(alert);
+    const bool timed = alert.first_us != kAlertWithoutTime;
+    const std::string first = timed ? utc_time_text(alert.first_us) : std::string();
+    const std::string last = timed ? utc_time_text(alert.last_us) : std::string();
+    const std::string group = alert_group_text(alert);
     const std::string count = std::to_string(alert.count);
     std::string sources;
     for (const AlertEvent& event : alert.events) {
@@ -184,8 +187,8 @@ class AlertDelimitedSink final : public AlertPrinter {
     if (alert.events_omitted > 0) sources += fmt::format(" (+{} more)", alert.events_omitted);
     const RuleInfo& rule = *alert.rule;
     writer_.row([&](std::string_view column) -> std::optional<Value> {
-      if (column == "first") return Value::string(first);
-      if (column == "last") return Value::string(last);
+      if (column == "first") return timed ? Value::string(first) : Value::null();
+      if (column == "last") return timed ? Value::string(last) : Value::null();
       if (column == "level") return Value::string(to_string(rule.level));
       if (column == "rule_id") return Value::string(rule.id);
       if (column == "title") return Value::string(rule.title);
@@ -291,6 +294,27 @@ class AlertTextSink final : public AlertPrinter {
 };
 
 }  // namespace
+
+std::string alert_group_text(const Alert& alert) {
+  std::string text;
+  for (const auto& [field, value] : alert.group) {
+    if (!text.empty()) text.push_back(' ');
+    text += field;
+    text.push_back('=');
+    const bool quote = value.empty() || value.find_first_of(" \t\n\r\"\\=") != std::string::npos;
+    if (!quote) {
+      text += value;
+      continue;
+    }
+    text.push_back('"');
+    for (const char c : value) {
+      if (c == '"' || c == '\\') text.push_back('\\');
+      text.push_back(c);
+    }
+    text.push_back('"');
+  }
+  return text;
+}
 
 std::unique_ptr<AlertSink> make_alert_sink(OutputStream& out, const SinkOptions& options) {
   switch (options.format) {

@@ -55,11 +55,13 @@ bool Hunter::on_event(const JoinedEvent& event) {
   }
   JoinedFields fields(event, local, std::nullopt);
   // Every authenticated event teaches the state an (actor, address) pair, whether a rule asks
-  // or not, so that tomorrow's run knows today's addresses.
+  // or not, so that tomorrow's run knows today's addresses. Not a suspect one: its time and
+  // pair may be forged (a pair dated 2099 would make the state forget every genuine one).
   const std::string actor = text_of(fields, "actor_username");
   const std::string address = text_of(fields, "client.address");
   const std::optional<Value> authenticated = fields.field("actor_authenticated");
-  if (at && authenticated && authenticated->text == "true" && !actor.empty() && !address.empty())
+  if (at && event.audit.suspect.empty() && authenticated && authenticated->text == "true" &&
+      !actor.empty() && !address.empty())
     fields.set_address_new(state_.address_is_new(actor, address, *at));
 
   std::optional<AlertEvent> summary;
@@ -71,7 +73,7 @@ bool Hunter::on_event(const JoinedEvent& event) {
       Alert alert;
       alert.rule = &rules_.detections[i].info;
       alert.correlation = false;
-      alert.first_us = alert.last_us = at.value_or(0);
+      alert.first_us = alert.last_us = at.value_or(kAlertWithoutTime);
       alert.count = 1;
       alert.events.push_back(*summary);
       fired_.push_back(std::move(alert));

@@ -37,6 +37,7 @@ WildcardPattern WildcardPattern::from_sigma(std::string_view value, bool cased) 
       pattern.push_literal(c);
     }
   }
+  pattern.rebuild_segments();
   return pattern;
 }
 
@@ -44,6 +45,7 @@ WildcardPattern WildcardPattern::literal(std::string_view text, bool cased) {
   WildcardPattern pattern;
   pattern.cased_ = cased;
   for (const char c : text) pattern.push_literal(c);
+  pattern.rebuild_segments();
   return pattern;
 }
 
@@ -62,10 +64,75 @@ void WildcardPattern::star_before() {
   if (elements_.empty() || elements_.front().kind != Kind::AnyRun)
     elements_.insert(elements_.begin(), {Kind::AnyRun, 0});
   has_wildcard_ = true;
+  rebuild_segments();
 }
 
 void WildcardPattern::star_after() {
   push_run();
+  rebuild_segments();
+}
+
+void WildcardPattern::rebuild_segments() {
+  segments_.clear();
+  segmented_ = has_wildcard_;
+  for (const Element& e : elements_)
+    if (e.kind == Kind::AnyOne) segmented_ = false;
+  if (!segmented_) return;
+  anchored_start_ = elements_.empty() || elements_.front().kind != Kind::AnyRun;
+  anchored_end_ = elements_.empty() || elements_.back().kind != Kind::AnyRun;
+  for (std::size_t i = 0; i < elements_.size(); ++i) {
+    if (elements_[i].kind == Kind::AnyRun) continue;
+    if (i == 0 || elements_[i - 1].kind == Kind::AnyRun) segments_.emplace_back();
+    segments_.back().bytes.push_back(elements_[i].byte);
+  }
+  for (Segment& segment : segments_) {
+    const std::string& b = segment.bytes;
+    segment.fail.assign(b.size(), 0);
+    for (std::size_t i = 1, k = 0; i < b.size(); ++i) {
+      while (k > 0 && b[i] != b[k]) k = segment.fail[k - 1];
+      if (b[i] == b[k]) ++k;
+      segment.fail[i] = k;
+    }
+  }
+}
+
+bool WildcardPattern::matches_segments(std::string_view text) const noexcept {
+  std::size_t t = 0;
+  const std::size_t count = segments_.size();
+  for (std::size_t s = 0; s < count; ++s) {
+    const Segment& segment = segments_[s];
+    const std::string& b = segment.bytes;
+    const std::size_t m = b.size();
+    const bool first = s == 0 && anchored_start_;
+    const bool last = s + 1 == count && anchored_end_;
+    auto equal_at = [&](std::size_t at) {
+      for (std::size_t i = 0; i < m; ++i)
+        if ((cased_ ? text[at + i] : fold(text[at + i])) != b[i]) return false;
+      return true;
+    };
+    if (first || last) {
+      // Anchored: one place only (the end's place must not overlap what came before).
+      const std::size_t at = first ? 0 : text.size() - std::min(text.size(), m);
+      if (text.size() < m || at < t || !equal_at(at)) return false;
+      t = at + m;
+      continue;
+    }
+    // Unanchored: the leftmost occurrence at or after t (KMP, linear).
+    std::size_t k = 0;
+    std::size_t found = std::string_view::npos;
+    for (std::size_t i = t; i < text.size(); ++i) {
+      const char c = cased_ ? text[i] : fold(text[i]);
+      while (k > 0 && c != b[k]) k = segment.fail[k - 1];
+      if (c == b[k]) ++k;
+      if (k == m) {
+        found = i + 1 - m;
+        break;
+      }
+    }
+    if (found == std::string_view::npos) return false;
+    t = found + m;
+  }
+  return true;
 }
 
 // The classic greedy matcher: on a mismatch it returns to the last `*` seen and lets it take
@@ -82,6 +149,7 @@ bool WildcardPattern::matches(std::string_view text) const noexcept {
     }
     return true;
   }
+  if (segmented_) return matches_segments(text);
   constexpr std::size_t kNone = static_cast<std::size_t>(-1);
   std::size_t t = 0;
   std::size_t p = 0;

@@ -38,10 +38,27 @@ class WildcardPattern {
 
   void push_literal(char byte);
   void push_run();
+  // After every change: the literal runs between stars, when the pattern has no `?`.
+  void rebuild_segments();
+  // A pattern of literal runs and stars only (`contains`, `startswith`, `endswith`, `a*b`):
+  // each run is found at its leftmost place after the one before, which is exact for stars,
+  // with a Knuth-Morris-Pratt search: linear in the text, whatever the run (an adversarial
+  // review took 28 s for 100 values of 30 KB against a 5,000-character `contains`).
+  bool matches_segments(std::string_view text) const noexcept;
+
+  // One literal run between stars, and its KMP failure table.
+  struct Segment {
+    std::string bytes;              // folded unless cased_
+    std::vector<std::size_t> fail;  // fail[i]: the longest proper border of bytes[0..i]
+  };
 
   std::vector<Element> elements_;
   bool cased_ = false;
   bool has_wildcard_ = false;
+  bool segmented_ = false;       // no `?`: matches_segments decides
+  bool anchored_start_ = false;  // the first segment starts the text
+  bool anchored_end_ = false;    // the last segment ends the text
+  std::vector<Segment> segments_;
 };
 
 }  // namespace pkgly_trail::hunt

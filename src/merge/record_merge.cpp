@@ -100,7 +100,10 @@ class InputLane final : public LineHandler {
     }
     Record& slot = batch.records[batch.size];
     std::swap(slot, record);
-    if (std::optional<std::int64_t> time = parse_log_time(slot.timestamp)) last_time_ = *time;
+    // A suspect record's time may be forged (a value imitating a record dated 2099 would hold
+    // back the rest of its file): it keeps its place in its file, at the time before it.
+    if (slot.suspect.empty())
+      if (std::optional<std::int64_t> time = parse_log_time(slot.timestamp)) last_time_ = *time;
     batch.times[batch.size] = last_time_;
     ++batch.size;
     batch.bytes += slot.text_size();
@@ -197,7 +200,8 @@ class InputLane final : public LineHandler {
   std::unique_ptr<LineReader> reader_;
   RecordAssembler assembler_;
   std::unique_ptr<RecordBatch> filling_;
-  // A record without a timestamp takes the one of the record before it, so it stays with it.
+  // A record without a timestamp (or a suspect one) takes the one of the record before it, so
+  // it stays with it.
   std::int64_t last_time_ = std::numeric_limits<std::int64_t>::min();
 
   std::atomic<bool> stop_reading_{false};

@@ -12,6 +12,14 @@ ReportTable AlertTable::empty_table() {
   return table;
 }
 
+namespace {
+
+Cell time_cell(std::int64_t time_us) {
+  return time_us == hunt::kAlertWithoutTime ? Cell::null() : Cell::string(utc_time_text(time_us));
+}
+
+}  // namespace
+
 bool AlertTable::on_alert(const hunt::Alert& alert) {
   ++alerts_;
   if (table_.rows.size() >= max_rows_) {
@@ -20,11 +28,7 @@ bool AlertTable::on_alert(const hunt::Alert& alert) {
     table_.omitted_events += alert.events.size() + static_cast<std::uint64_t>(alert.events_omitted);
     return true;
   }
-  std::string group;
-  for (const auto& [field, value] : alert.group) {
-    if (!group.empty()) group.push_back(' ');
-    group += field + "=" + value;
-  }
+  const std::string group = hunt::alert_group_text(alert);
   // Where to start reading: the first event's place (hunt -o json lists them all).
   std::string sources;
   bool suspect = false;
@@ -39,7 +43,7 @@ bool AlertTable::on_alert(const hunt::Alert& alert) {
   table_.rows.push_back(
       {Cell::string(hunt::to_string(alert.rule->level)), Cell::string(alert.rule->title),
        Cell::string(alert.correlation ? hunt::to_string(alert.type) : "detection"),
-       Cell::string(utc_time_text(alert.first_us)), Cell::string(utc_time_text(alert.last_us)),
+       time_cell(alert.first_us), time_cell(alert.last_us),
        group.empty() ? Cell::null() : Cell::string(group),
        Cell::count(static_cast<std::uint64_t>(alert.count)), Cell::string(suspect ? "yes" : "no"),
        Cell::string(sources)});

@@ -23,6 +23,8 @@ const std::map<std::string, std::string> kScenarioRule = {
     {"many-accounts-one-address", "4e853a3b-c129-4e1e-96bd-1aaff21af974"},
     {"account-new-address", "0f4c7b50-d4b0-4030-9994-08ad76401ff1"},
     {"token-then-new-address", "aee5de29-090d-4b8f-861f-522082626691"},
+    {"token-minted-from-new-address", "aee5de29-090d-4b8f-861f-522082626691"},
+    {"denied-burst", "6bfc934e-1a8c-4018-9183-c1577ae8904b"},
     {"admin-permission-change", "eaa32cbb-b9f2-4eb3-a84d-980ff00d18ed"},
     {"destructive-action", "10b16b70-f196-4c68-a835-695edf4ebcb6"},
     {"mass-download", "1c4b5a28-b18a-455e-a544-fc8f3120b57e"},
@@ -129,7 +131,8 @@ TEST_CASE("hunt --list-rules names every shipped rule and reads no log", "[cli][
   CHECK(run.status == 0);
   for (const std::string title :
        {"Brute force of the login from one address", "Mass download by one account",
-        "Administration outside working hours", "Token created, then the account acts from"})
+        "Administration outside working hours", "Token created around the account's use of a new",
+        "Burst of denied requests from one address"})
     CHECK(run.out.find(title) != std::string::npos);
   CHECK(run.out.find("[counted only]") != std::string::npos);
 }
@@ -219,6 +222,47 @@ TEST_CASE("hunt --min-level keeps the alerts of rules at that level or above", "
       run_trail("hunt -o json --min-level high " + scenario("brute-force-login", true), "", kUtc);
   CHECK(brute.status == 0);
   CHECK(alert_rules(brute.out).size() == 1);
+}
+
+}  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("a forged far-future record cannot hold back a replica's brute force under --merge",
+          "[cli][hunt][security]") {
+  // tests/fixtures/hunt/builders/attack-forged-future-merge.py (red team of hunt): a brute force
+  // load-balanced over two replicas; one anonymous request's URL carries a whole fake request
+  // dated 2099 into replica 0's log (marked suspect). Ordered by that time, replica 0 came
+  // after all of replica 1, too late for the window: no alert, exit 1.
+  auto run =
+      run_trail("hunt -o json --merge " + fixture_arg("hunt/attack-forged-future-merge-0.log") +
+                    " " + fixture_arg("hunt/attack-forged-future-merge-1.log"),
+                "", kUtc);
+  CHECK(run.status == 0);
+  CHECK(alert_rules(run.out).count(kScenarioRule.at("brute-force-login")) == 1);
+  CHECK(run.err.find("not counted") == std::string::npos);
+}
+
+TEST_CASE("a forged far-future record does not make --state forget genuine addresses",
+          "[cli][hunt][security]") {
+  // tests/fixtures/hunt/builders/attack-forged-future-state.py: alice and admin act, then a
+  // URL carries a fake `auth.me` by mallory dated 2099 (suspect). The state once learnt the
+  // fake pair and, 90 days being measured from 2099, forgot alice's and admin's.
+  char dir_template[] = "/tmp/pkgly-trail-state-XXXXXX";
+  const std::string dir = mkdtemp(dir_template);
+  const std::string state = shell_quote(dir + "/hunt.db");
+  auto attacked = run_trail(
+      "hunt --stats --state " + state + " " + fixture_arg("hunt/attack-forged-future-state.log"),
+      "", kUtc);
+  // The next night alice acts from an address she never used: new, as she is known.
+  const std::vector<std::string> lines =
+      testing::read_lines(testing::fixture_path("hunt/account-new-address-fires.log"));
+  REQUIRE(lines.size() == 8);
+  auto next = run_trail("hunt -o json --state " + state, lines[6] + "\n" + lines[7] + "\n", kUtc);
+  std::system(("rm -rf " + shell_quote(dir)).c_str());
+  CHECK(attacked.err.find("forgotten 0") != std::string::npos);
+  CHECK(attacked.err.find("addresses held 2 ") != std::string::npos);
+  CHECK(alert_rules(next.out).count(kScenarioRule.at("account-new-address")) == 1);
 }
 
 }  // namespace pkgly_trail

@@ -102,9 +102,33 @@ TEST_CASE("hunt csv alerts quote hostile cells", "[hunt][sink]") {
   const RuleInfo rule = brute_force_rule();
   const std::string csv = print(hostile_alert(rule), OutputFormat::Csv);
   CHECK(csv.rfind("first,last,level,rule_id,title,kind,group,count,suspect,sources\n", 0) == 0);
-  // The group cell holds a newline and a quote: quoted, the quote doubled.
-  CHECK(csv.find("\"actor_username=eve\x1b[2J\n\"\"x\"") != std::string::npos);
+  // The group's value holds a newline and a quote: quoted in the group text (the quote and
+  // backslash escaped), and the cell quoted for CSV (every quote doubled).
+  CHECK(csv.find("\"actor_username=\"\"eve\x1b[2J\n\\\"\"x\"\"\"") != std::string::npos);
   CHECK(csv.find("pkgly.log:12 (+9 more)") != std::string::npos);
+}
+
+TEST_CASE("hunt alert groups cannot pass for other pairs", "[hunt][sink]") {
+  RuleInfo rule = brute_force_rule();
+  Alert alert = hostile_alert(rule);
+  alert.group = {{"user_agent.original", "curl/8 actor_username=admin"},
+                 {"actor_username", "mallory"},
+                 {"client.address", ""}};
+  CHECK(alert_group_text(alert) ==
+        "user_agent.original=\"curl/8 actor_username=admin\" actor_username=mallory "
+        "client.address=\"\"");
+}
+
+TEST_CASE("hunt alerts of events without a time write null not 1970", "[hunt][sink]") {
+  const RuleInfo rule = brute_force_rule();
+  Alert alert = hostile_alert(rule);
+  alert.first_us = alert.last_us = kAlertWithoutTime;
+  const std::string json = print(alert, OutputFormat::Json);
+  CHECK(json.find("\"first\":null,\"last\":null") != std::string::npos);
+  CHECK(json.find("1970") == std::string::npos);
+  const std::string ecs = print(alert, OutputFormat::Ecs);
+  CHECK(ecs.find("\"@timestamp\":null") != std::string::npos);
+  CHECK(ecs.find("1970") == std::string::npos);
 }
 
 }  // namespace pkgly_trail::hunt

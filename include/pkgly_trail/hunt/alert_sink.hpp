@@ -1,7 +1,9 @@
 #pragma once
 // Where `hunt` sends its alerts (the stage contract of pkgly_trail/record/stage.hpp, for
 // alerts), and the printers for each output format (docs/hunt.md, "Output").
+#include <cstdint>
 #include <memory>
+#include <string>
 
 #include "pkgly_trail/hunt/alert.hpp"
 #include "pkgly_trail/sink/record_sink.hpp"
@@ -22,6 +24,15 @@ class AlertSink {
 // The version of the alert contract of `hunt -o json` (docs/hunt.md): the first member of
 // every line, as in the record contract. A member renamed, removed or retyped changes it.
 inline constexpr int kAlertContractVersion = 1;
+
+// The first and last time of an alert of events without a time (none in a genuine log):
+// written as null, not as 1970.
+inline constexpr std::int64_t kAlertWithoutTime = INT64_MIN;
+
+// The group as `field=value` pairs separated by spaces, each value in double quotes (with \"
+// and \\) when it is empty or holds a blank, a quote, a backslash or `=`: a value cannot pass
+// for another pair (csv, tsv, the report's alerts section).
+std::string alert_group_text(const Alert& alert);
 
 // text, json (NDJSON), ecs (NDJSON, event.kind alert), csv and tsv; options as for join.
 std::unique_ptr<AlertSink> make_alert_sink(OutputStream& out, const SinkOptions& options);
