@@ -37,10 +37,9 @@ std::string_view kind_of(const Alert& alert) {
   return alert.correlation ? to_string(alert.type) : std::string_view("detection");
 }
 
+// Any event the alert counted, listed or not (Alert::suspect_events).
 bool any_suspect(const Alert& alert) {
-  for (const AlertEvent& event : alert.events)
-    if (!event.suspect.empty()) return true;
-  return false;
+  return alert.suspect_events > 0;
 }
 
 std::string source_text(const AlertEvent& event) {
@@ -91,6 +90,7 @@ void write_alert_body(JsonWriter& json, const Alert& alert) {
   write_strings(json, alert.values);
   json.key("values_omitted").number(static_cast<std::uint64_t>(alert.values_omitted));
   json.key("suspect").value(Value::boolean(any_suspect(alert)));
+  json.key("suspect_events").number(static_cast<std::uint64_t>(alert.suspect_events));
   write_events(json, alert);
 }
 

@@ -11,6 +11,8 @@
 // Between the caller and the groups sits the reorder buffer, a min-heap on (event time,
 // arrival): an event is counted once the watermark (newest event time seen minus
 // out_of_order_us) has reached it, so the groups see events in time order but for the late ones.
+// It holds one entry per (event, correlation): an event that matched several rules of one
+// correlation is one entry, with all their positions, so it is counted once.
 #include "pkgly_trail/hunt/correlation.hpp"
 
 #include <fmt/format.h>
@@ -19,6 +21,7 @@
 #include <limits>
 #include <list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -34,8 +37,10 @@ namespace {
 
 constexpr std::int64_t kMinTime = std::numeric_limits<std::int64_t>::min();
 constexpr std::int64_t kMaxTime = std::numeric_limits<std::int64_t>::max();
-// The layout of SavedWindow::state; another one is not read (RestoreStats::unreadable).
-constexpr std::uint8_t kSavedWindowFormat = 1;
+// The layout of SavedWindow::state; another one is not read (RestoreStats::unreadable). 2: an
+// event_count window saves how many of the events it only counted are suspect; the windows of
+// format 1 counted an event that matched two of their rules twice, and are not taken up.
+constexpr std::uint8_t kSavedWindowFormat = 2;
 
 // a + b without overflow: times come from logs and saved state, either may be hostile.
 std::int64_t plus(std::int64_t a, std::int64_t b) noexcept {
@@ -83,6 +88,8 @@ struct Correlation {
   std::int64_t bound = 0;  // at close: a count above it can no longer meet the condition
   std::string saved_name;  // "id:..." or "title:..."
   std::string definition;  // what a saved window must have been counted under
+  // For each position of `rules:`, the first position listing the same rule (WindowHit).
+  std::vector<std::uint32_t> first_listing;
   GroupList groups;
   std::unordered_map<std::string_view, GroupList::iterator> index;  // keys point into groups
 };
@@ -97,10 +104,20 @@ struct Route {
 struct Waiting {
   std::int64_t at_us = 0;
   std::uint64_t arrival = 0;
+  std::uint32_t correlation = 0;
+  bool moves_clock = true;
+  // The positions of `rules:` the event matched: those of its one rule of the correlation
+  // (`route`), or, when it matched several, all of theirs (`merged`, ascending).
   const Route* route = nullptr;
+  std::vector<std::uint32_t> merged;
   std::string key;
   std::string value;
   EventRef event;
+
+  std::span<const std::uint32_t> positions() const noexcept {
+    return route != nullptr ? std::span<const std::uint32_t>(route->positions)
+                            : std::span<const std::uint32_t>(merged);
+  }
 };
 // std::push_heap keeps the greatest first: "greater" is the later event.
 struct LaterFirst {
@@ -143,10 +160,10 @@ struct CorrelationEngine::Engine {
   std::vector<Correlation> correlations;
   std::vector<std::vector<Route>> routes;  // by detection index
   std::vector<Waiting> waiting;            // the reorder buffer, a heap (LaterFirst)
-  std::optional<std::int64_t> newest;      // the newest event time seen
+  std::optional<std::int64_t> newest;      // the newest event time seen that moves the clock
   std::uint64_t arrivals = 0;
   std::uint64_t updates = 0;
-  std::string key;  // reused
+  std::vector<const Route*> feeds;  // reused: the routes of one event's rules
   Stats stats;
 
   Engine(const RuleSet& rule_set, CorrelationLimits engine_limits)
@@ -182,6 +199,11 @@ struct CorrelationEngine::Engine {
       }
       c.saved_name = saved_name(rule.info);
       c.definition = definition_of(rule, rules);
+      for (std::size_t k = 0; k < rule.rule_indexes.size(); ++k) {
+        const auto first =
+            std::find(rule.rule_indexes.begin(), rule.rule_indexes.end(), rule.rule_indexes[k]);
+        c.first_listing.push_back(static_cast<std::uint32_t>(first - rule.rule_indexes.begin()));
+      }
       for (std::size_t k = 0; k < rule.rule_indexes.size(); ++k) {
         const std::size_t detection = rule.rule_indexes[k];
         if (detection >= routes.size()) continue;
@@ -275,11 +297,12 @@ struct CorrelationEngine::Engine {
 
   // --- counting -------------------------------------------------------------------------------
 
-  // `now`: where event time stands for this event: its own time when it comes out of the
-  // reorder buffer in order, the watermark when it came late.
-  void count(const Route& route, std::int64_t at_us, std::int64_t now, std::string& group_key,
-             std::string_view value, EventRef event, std::vector<Alert>& out) {
-    Correlation& c = correlations[route.correlation];
+  // Counts one event in one correlation. `now`: where event time stands for this event: its own
+  // time when it comes out of the reorder buffer in order, the watermark when it came late.
+  void count(Waiting& hit_in, std::int64_t now, std::vector<Alert>& out) {
+    Correlation& c = correlations[hit_in.correlation];
+    const std::int64_t at_us = hit_in.at_us;
+    std::string& group_key = hit_in.key;
     const std::int64_t timespan = c.rule->timespan_us;
     ++stats.group_visits;
     const auto found = c.index.find(group_key);
@@ -301,7 +324,8 @@ struct CorrelationEngine::Engine {
     }
     Group& g = **it;
     const std::size_t held_before = g.window.held();
-    const WindowHit hit{at_us, route.positions, value, std::move(event)};
+    const WindowHit hit{at_us, hit_in.positions(), c.first_listing, hit_in.value,
+                        std::move(hit_in.event)};
     if (c.at_close) {
       if (at_us < g.start_us) {
         ++stats.events_dropped;
@@ -338,48 +362,112 @@ struct CorrelationEngine::Engine {
     while (stats.events_held > limits.max_held_events && stats.groups_held > 0) evict_one();
   }
 
+  Waiting pop_earliest() {
+    std::pop_heap(waiting.begin(), waiting.end(), LaterFirst{});
+    Waiting next = std::move(waiting.back());
+    waiting.pop_back();
+    return next;
+  }
+
+  // The latest time the events that move the clock vouch for: the newest of them, plus the
+  // tolerance their own clocks have. None before the first of them.
+  std::optional<std::int64_t> clock() const noexcept {
+    if (!newest) return std::nullopt;
+    return plus(*newest, limits.out_of_order_us);
+  }
+  // A suspect event dated after the clock: its time may be forged.
+  bool ahead_of_clock(const Waiting& w) const noexcept {
+    const std::optional<std::int64_t> vouched = clock();
+    return !w.moves_clock && (!vouched || w.at_us > *vouched);
+  }
+
   // Counts the waiting events up to `upto`, in time order.
   void release(std::int64_t upto, std::vector<Alert>& out) {
     while (!waiting.empty() && waiting.front().at_us <= upto) {
-      std::pop_heap(waiting.begin(), waiting.end(), LaterFirst{});
-      Waiting next = std::move(waiting.back());
-      waiting.pop_back();
-      close_before(next.at_us, out);
-      count(*next.route, next.at_us, next.at_us, next.key, next.value, std::move(next.event), out);
+      Waiting next = pop_earliest();
+      // A suspect event's time closes no window (a forged one far ahead would close them all).
+      if (next.moves_clock) close_before(next.at_us, out);
+      count(next, next.at_us, out);
     }
   }
 
-  void on_match(std::size_t detection, std::int64_t at_us, const EventFields& fields,
-                const AlertEvent& summary, bool moves_clock, std::vector<Alert>& out) {
-    if (detection >= routes.size() || routes[detection].empty()) return;
+  // Keeps the reorder buffer within max_held_events: beyond, the earliest waiting event is
+  // counted before the watermark reaches it, or dropped when it is ahead of the clock.
+  void make_room(std::vector<Alert>& out) {
+    while (waiting.size() > limits.max_held_events) {
+      Waiting next = pop_earliest();
+      if (ahead_of_clock(next)) {
+        ++stats.events_dropped;
+        continue;
+      }
+      count(next, next.at_us, out);
+    }
+  }
+
+  void on_event(std::span<const std::size_t> detections, std::int64_t at_us,
+                const EventFields& fields, const AlertEvent& summary, bool moves_clock,
+                std::vector<Alert>& out) {
+    feeds.clear();
+    for (const std::size_t detection : detections)
+      if (detection < routes.size())
+        for (const Route& route : routes[detection]) feeds.push_back(&route);
+    if (feeds.empty()) return;
+    // The routes into one correlation side by side (those of one rule are in correlation order).
+    std::sort(feeds.begin(), feeds.end(),
+              [](const Route* a, const Route* b) { return a->correlation < b->correlation; });
     if (moves_clock && (!newest || at_us > *newest)) newest = at_us;
     const std::int64_t mark = watermark();
     const bool late = at_us < mark;
     if (late) ++stats.late_events;
     const EventRef event = std::make_shared<const AlertEvent>(summary);
-    for (const Route& route : routes[detection]) {
-      const CorrelationRule& rule = *correlations[route.correlation].rule;
-      std::string value;
+    for (std::size_t i = 0, next = 0; i < feeds.size(); i = next) {
+      next = i + 1;
+      while (next < feeds.size() && feeds[next]->correlation == feeds[i]->correlation) ++next;
+      const std::uint32_t correlation = feeds[i]->correlation;
+      const CorrelationRule& rule = *correlations[correlation].rule;
+      Waiting hit{at_us, ++arrivals, correlation, moves_clock, nullptr, {}, {}, {}, event};
       if (rule.type == CorrelationType::ValueCount) {
         const std::optional<Value> v = fields.field(rule.value_field);
         if (!v || v->kind == ValueKind::Null) continue;  // no value: nothing to count
-        value = v->text;
+        hit.value = v->text;
       }
-      build_group_key(fields, rule.group_by, key);
+      build_group_key(fields, rule.group_by, hit.key);
+      if (next - i == 1) {
+        hit.route = feeds[i];
+      } else {
+        for (std::size_t r = i; r < next; ++r)
+          hit.merged.insert(hit.merged.end(), feeds[r]->positions.begin(),
+                            feeds[r]->positions.end());
+        std::sort(hit.merged.begin(), hit.merged.end());
+        hit.merged.erase(std::unique(hit.merged.begin(), hit.merged.end()), hit.merged.end());
+      }
       if (late) {
-        count(route, at_us, mark, key, value, event, out);
+        count(hit, mark, out);
         continue;
       }
-      waiting.push_back(Waiting{at_us, ++arrivals, &route, key, std::move(value), event});
+      waiting.push_back(std::move(hit));
       std::push_heap(waiting.begin(), waiting.end(), LaterFirst{});
     }
+    make_room(out);
     release(mark, out);
     close_before(mark, out);
   }
 
+  // Counts the waiting events but those ahead of the clock (suspect ones: they stay).
+  void flush(std::vector<Alert>& out) {
+    if (const std::optional<std::int64_t> vouched = clock()) release(*vouched, out);
+  }
+
   void finish(std::vector<Alert>& out, OpenWindows open) {
+    if (open == OpenWindows::Keep) {
+      // The next run goes on counting these windows: a suspect event ahead of the clock would
+      // carry its forged time into them.
+      flush(out);
+      stats.events_dropped += waiting.size();
+      waiting.clear();
+      return;
+    }
     release(kMaxTime, out);
-    if (open == OpenWindows::Keep) return;
     std::vector<Alert> closing;
     for (Correlation& c : correlations) {
       for (const Group& g : c.groups)
@@ -481,14 +569,14 @@ CorrelationEngine::~CorrelationEngine() = default;
 CorrelationEngine::CorrelationEngine(CorrelationEngine&&) noexcept = default;
 CorrelationEngine& CorrelationEngine::operator=(CorrelationEngine&&) noexcept = default;
 
-void CorrelationEngine::on_match(std::size_t detection_index, std::int64_t at_us,
+void CorrelationEngine::on_event(std::span<const std::size_t> detections, std::int64_t at_us,
                                  const EventFields& fields, const AlertEvent& summary,
                                  std::vector<Alert>& out, bool moves_clock) {
-  engine_->on_match(detection_index, at_us, fields, summary, moves_clock, out);
+  engine_->on_event(detections, at_us, fields, summary, moves_clock, out);
 }
 
 void CorrelationEngine::flush(std::vector<Alert>& out) {
-  engine_->release(kMaxTime, out);
+  engine_->flush(out);
 }
 
 void CorrelationEngine::finish(std::vector<Alert>& out, OpenWindows open) {

@@ -29,6 +29,36 @@ void list_events(const Range& range, Project project, Alert& alert) {
   }
 }
 
+// One event, whether shared or read back from a saved window (where each reference became its
+// own copy): the same summary is the same event.
+bool same_event(const EventRef& a, const EventRef& b) noexcept {
+  return a == b || (a && b && *a == *b);
+}
+
+// The distinct events of `refs` (the first of each, in order), listed and counted into `alert`
+// as the events a temporal alert used. Few: one per position of `rules:`.
+void list_distinct_events(const std::vector<EventRef>& refs, Alert& alert) {
+  std::vector<EventRef> distinct;
+  distinct.reserve(refs.size());
+  for (const EventRef& event : refs) {
+    if (!event) continue;
+    if (std::none_of(distinct.begin(), distinct.end(),
+                     [&event](const EventRef& seen) { return same_event(seen, event); }))
+      distinct.push_back(event);
+  }
+  for (const EventRef& event : distinct)
+    if (is_suspect(event)) ++alert.suspect_events;
+  list_events(
+      distinct, [](const EventRef& e) -> const EventRef& { return e; }, alert);
+}
+
+// a - b <= span, without overflow (times may come from a hostile saved window).
+bool within(std::int64_t a, std::int64_t b, std::int64_t span) noexcept {
+  std::int64_t difference = 0;
+  if (__builtin_sub_overflow(a, b, &difference)) return b > a;
+  return difference <= span;
+}
+
 void encode_event(ByteWriter& out, const EventRef& event) {
   static const AlertEvent kNone;
   const AlertEvent& e = event ? *event : kNone;
@@ -68,19 +98,32 @@ void add(EventCountHits& w, const WindowHit& hit) {
   while (index > 0 && w.hits[index - 1].at_us > hit.at_us) --index;
   if (w.capped && w.hits.size() >= kMaxAlertEvents) {
     ++w.beyond;
+    if (is_suspect(hit.event)) ++w.suspect;
     if (index == w.hits.size()) {
       w.beyond_newest_us = std::max(w.beyond_newest_us, hit.at_us);
       return;
     }
     // A late event goes before the last one kept, which is then only counted.
     w.beyond_newest_us = std::max(w.beyond_newest_us, w.hits.back().at_us);
-    w.hits.pop_back();
+    w.hits.pop_back();  // still counted, and still in `suspect` if it is
+    w.hits.insert(w.hits.begin() + static_cast<std::ptrdiff_t>(index), Hit{hit.at_us, hit.event});
+    return;
   }
+  if (is_suspect(hit.event)) ++w.suspect;
   w.hits.insert(w.hits.begin() + static_cast<std::ptrdiff_t>(index), Hit{hit.at_us, hit.event});
 }
 
+// Only a sliding window drops events, and it keeps them all (never `beyond`).
 void drop_before(EventCountHits& w, std::int64_t from_us) {
-  while (!w.hits.empty() && w.hits.front().at_us < from_us) w.hits.pop_front();
+  while (!w.hits.empty() && w.hits.front().at_us < from_us) {
+    if (is_suspect(w.hits.front().event)) --w.suspect;
+    w.hits.pop_front();
+  }
+}
+
+std::int64_t kept_suspect(const EventCountHits& w) {
+  return std::count_if(w.hits.begin(), w.hits.end(),
+                       [](const Hit& hit) { return is_suspect(hit.event); });
 }
 
 void describe(const EventCountHits& w, Alert& alert) {
@@ -92,12 +135,14 @@ void describe(const EventCountHits& w, Alert& alert) {
   list_events(
       w.hits, [](const Hit& h) -> const EventRef& { return h.event; }, alert);
   alert.events_omitted += w.beyond;
+  alert.suspect_events = w.suspect;
 }
 
 void encode(const EventCountHits& w, ByteWriter& out) {
   out.u8(w.capped ? 1 : 0);
   out.i64(w.beyond);
   out.i64(w.beyond_newest_us);
+  out.i64(w.suspect - kept_suspect(w));  // of the events beyond
   out.u64(w.hits.size());
   for (const Hit& hit : w.hits) {
     out.i64(hit.at_us);
@@ -110,6 +155,7 @@ bool decode(EventCountHits& w, ByteReader& in) {
   if (capped != w.capped) return false;
   w.beyond = in.i64();
   w.beyond_newest_us = in.i64();
+  const std::int64_t beyond_suspect = in.i64();
   const std::size_t n = in.count(8 + kMinEventBytes);
   std::int64_t previous = INT64_MIN;
   for (std::size_t i = 0; i < n && in.ok(); ++i) {
@@ -118,7 +164,9 @@ bool decode(EventCountHits& w, ByteReader& in) {
     previous = at;
     w.hits.push_back(Hit{at, decode_event(in)});
   }
-  return in.ok() && w.beyond >= 0 && (!w.capped || w.hits.size() <= kMaxAlertEvents);
+  w.suspect = kept_suspect(w) + beyond_suspect;
+  return in.ok() && w.beyond >= 0 && beyond_suspect >= 0 && beyond_suspect <= w.beyond &&
+         (w.capped || w.beyond == 0) && (!w.capped || w.hits.size() <= kMaxAlertEvents);
 }
 
 // ValueCountHits ------------------------------------------------------------------------------
@@ -129,8 +177,10 @@ void add(ValueCountHits& w, const WindowHit& hit) {
     // An older occurrence (a late event) changes nothing: the value's last one is kept.
     if (hit.at_us < it->second.at_us) return;
     w.by_time.erase({it->second.at_us, &it->first});
+    if (is_suspect(it->second.event)) --w.suspect;
   }
   it->second = Hit{hit.at_us, hit.event};
+  if (is_suspect(hit.event)) ++w.suspect;
   w.by_time.insert({hit.at_us, &it->first});
 }
 
@@ -138,7 +188,9 @@ void drop_before(ValueCountHits& w, std::int64_t from_us) {
   while (!w.by_time.empty() && w.by_time.begin()->at_us < from_us) {
     const std::string* value = w.by_time.begin()->value;
     w.by_time.erase(w.by_time.begin());
-    w.last.erase(*value);
+    const auto it = w.last.find(*value);
+    if (is_suspect(it->second.event)) --w.suspect;
+    w.last.erase(it);
   }
 }
 
@@ -160,6 +212,7 @@ void describe(const ValueCountHits& w, Alert& alert) {
         return w.last.find(*entry.value)->second.event;
       },
       alert);
+  alert.suspect_events = w.suspect;
 }
 
 void encode(const ValueCountHits& w, ByteWriter& out) {
@@ -179,6 +232,7 @@ bool decode(ValueCountHits& w, ByteReader& in) {
     EventRef event = decode_event(in);
     auto [it, inserted] = w.last.try_emplace(std::string(value), Hit{at, std::move(event)});
     if (!inserted) return false;
+    if (is_suspect(it->second.event)) ++w.suspect;
     w.by_time.insert({at, &it->first});
   }
   return in.ok();
@@ -200,20 +254,17 @@ void drop_before(TemporalHits& w, std::int64_t from_us) {
 
 void describe(const TemporalHits& w, Alert& alert) {
   bool any = false;
+  std::vector<EventRef> used;
+  used.reserve(w.last.size());
   for (const std::optional<Hit>& last : w.last) {
     if (!last) continue;
     ++alert.count;
     alert.first_us = any ? std::min(alert.first_us, last->at_us) : last->at_us;
     alert.last_us = any ? std::max(alert.last_us, last->at_us) : last->at_us;
     any = true;
+    used.push_back(last->event);
   }
-  list_events(
-      w.last,
-      [](const std::optional<Hit>& last) -> const EventRef& {
-        static const EventRef kNone;
-        return last ? last->event : kNone;
-      },
-      alert);
+  list_distinct_events(used, alert);
 }
 
 void encode(const TemporalHits& w, ByteWriter& out) {
@@ -238,25 +289,50 @@ bool decode(TemporalHits& w, ByteReader& in) {
 
 // OrderedChains -------------------------------------------------------------------------------
 
+// The event may take several steps at once: steps r..k when it matched the rules of all of
+// them, no rule twice (a rule listed twice needs two events), after the chain of steps 0..r-1
+// (or from the start, r = 0). chains[k] becomes the best such chain, if better than its own.
+// From the last position down, so that chains[r - 1] is still the chain before this event; the
+// result depends only on the positions, in the order `rules:` lists them.
 void add(OrderedChains& w, const WindowHit& hit) {
   using Chain = OrderedChains::Chain;
-  // From the last position down, so that one event is not two links of one chain when its rule
-  // is listed twice.
-  for (auto it = hit.positions.rbegin(); it != hit.positions.rend(); ++it) {
-    const std::uint32_t k = *it;
-    std::optional<Chain>& chain = w.chains[k];
-    if (k == 0) {
-      if (!chain || hit.at_us >= chain->start_us) chain = Chain{hit.at_us, hit.at_us, {hit.event}};
-      continue;
+  const std::span<const std::uint32_t> positions = hit.positions;
+  const auto rule_at = [&hit](std::uint32_t k) {
+    return k < hit.first_listing.size() ? hit.first_listing[k] : k;
+  };
+  for (std::size_t i = positions.size(); i-- > 0;) {
+    const std::uint32_t k = positions[i];
+    if (k >= w.chains.size()) continue;
+    std::optional<std::uint32_t> best_from;  // r
+    std::int64_t best_start = 0;
+    for (std::size_t j = i + 1; j-- > 0;) {
+      const std::uint32_t r = positions[j];
+      if (k - r != i - j) break;  // a step in r..k the event did not match
+      bool repeated = false;
+      for (std::size_t m = j + 1; m <= i; ++m)
+        repeated = repeated || rule_at(positions[m]) == rule_at(r);
+      if (repeated) break;  // and so for every longer run
+      std::int64_t start = hit.at_us;
+      if (r > 0) {
+        const std::optional<Chain>& before = w.chains[r - 1];
+        if (!before || before->end_us > hit.at_us ||
+            !within(hit.at_us, before->start_us, w.timespan_us))
+          continue;
+        start = before->start_us;
+      }
+      if (!best_from || start > best_start) {
+        best_from = r;
+        best_start = start;
+      }
     }
-    const std::optional<Chain>& before = w.chains[k - 1];
-    if (!before || before->end_us > hit.at_us || hit.at_us - before->start_us > w.timespan_us)
+    if (!best_from) continue;
+    std::optional<Chain>& chain = w.chains[k];
+    if (chain && (best_start < chain->start_us ||
+                  (best_start == chain->start_us && hit.at_us >= chain->end_us)))
       continue;
-    if (chain && (before->start_us < chain->start_us ||
-                  (before->start_us == chain->start_us && hit.at_us >= chain->end_us)))
-      continue;
-    Chain longer{before->start_us, hit.at_us, before->events};
-    longer.events.push_back(hit.event);
+    Chain longer{best_start, hit.at_us, {}};
+    if (*best_from > 0) longer.events = w.chains[*best_from - 1]->events;
+    longer.events.insert(longer.events.end(), k - *best_from + 1, hit.event);
     chain = std::move(longer);
   }
 }
@@ -278,8 +354,7 @@ void describe(const OrderedChains& w, Alert& alert) {
   alert.count = static_cast<std::int64_t>(chain->events.size());
   alert.first_us = chain->start_us;
   alert.last_us = chain->end_us;
-  list_events(
-      chain->events, [](const EventRef& e) -> const EventRef& { return e; }, alert);
+  list_distinct_events(chain->events, alert);
 }
 
 void encode(const OrderedChains& w, ByteWriter& out) {
@@ -345,10 +420,12 @@ void CorrelationWindow::clear() noexcept {
                           w.hits.clear();
                           w.beyond = 0;
                           w.beyond_newest_us = 0;
+                          w.suspect = 0;
                         },
                         [](ValueCountHits& w) {
                           w.by_time.clear();
                           w.last.clear();
+                          w.suspect = 0;
                         },
                         [](TemporalHits& w) {
                           for (auto& last : w.last) last.reset();
@@ -400,6 +477,7 @@ void CorrelationWindow::describe(Alert& alert) const {
   alert.values_omitted = 0;
   alert.events.clear();
   alert.events_omitted = 0;
+  alert.suspect_events = 0;
   std::visit([&alert](const auto& w) { hunt::describe(w, alert); }, hits_);
 }
 

@@ -8,6 +8,10 @@
 // reset when it fires, so at most the threshold of them), or only the first kMaxAlertEvents of a
 // window evaluated at close (they never slide out); value_count one event per distinct value;
 // temporal one per referenced rule; temporal_ordered one chain per referenced rule.
+//
+// Each window is given an event once (WindowHit), with every position of the correlation's
+// `rules:` that the event matched, and counts it once: the engine never adds the same event
+// twice to one window.
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -36,12 +40,20 @@ struct Hit {
 // An event as a window is given it.
 struct WindowHit {
   std::int64_t at_us = 0;
-  // The positions in the correlation's `rules:` that the event's rule has, ascending (a rule
-  // may be listed twice).
+  // The positions in the correlation's `rules:` of every rule the event matched, ascending,
+  // each once (a rule listed twice has two positions).
   std::span<const std::uint32_t> positions;
+  // For each position of `rules:`, the first position listing the same rule (itself, unless the
+  // rule is listed twice): temporal_ordered lets one event take several steps, but never two
+  // steps of one rule. Empty: every position lists another rule.
+  std::span<const std::uint32_t> first_listing;
   std::string_view value;  // value_count: the value of `field`
   EventRef event;
 };
+
+inline bool is_suspect(const EventRef& event) noexcept {
+  return event && !event->suspect.empty();
+}
 
 // event_count: the events, oldest first.
 struct EventCountHits {
@@ -49,6 +61,7 @@ struct EventCountHits {
   bool capped = false;                // keep only the first kMaxAlertEvents, count the rest
   std::int64_t beyond = 0;            // capped: events counted, not kept
   std::int64_t beyond_newest_us = 0;  // capped: the newest of those
+  std::int64_t suspect = 0;           // events counted (kept or beyond) that are suspect
 };
 
 // value_count: the last event of each distinct value, and the values by its time.
@@ -62,6 +75,7 @@ struct ValueCountHits {
   };
   std::unordered_map<std::string, Hit> last;
   std::set<ByTime> by_time;
+  std::int64_t suspect = 0;  // values whose last event is suspect
 };
 
 // temporal: the last event of each referenced rule.
@@ -76,6 +90,8 @@ struct OrderedChains {
   struct Chain {
     std::int64_t start_us = 0;
     std::int64_t end_us = 0;
+    // One per step (k + 1 of them): an event that took several steps is there several times,
+    // one after the other.
     std::vector<EventRef> events;
   };
   std::vector<std::optional<Chain>> chains;
@@ -105,7 +121,7 @@ class CorrelationWindow {
   std::int64_t count() const noexcept;
   // Event summaries held: what the engine's max_held_events bounds.
   std::size_t held() const noexcept;
-  // Fills count, first_us, last_us, values, events and what was omitted of them.
+  // Fills count, first_us, last_us, values, events, suspect_events and what was omitted.
   void describe(Alert& alert) const;
 
   void encode(ByteWriter& out) const;

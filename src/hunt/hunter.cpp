@@ -65,9 +65,11 @@ bool Hunter::on_event(const JoinedEvent& event) {
     fields.set_address_new(state_.address_is_new(actor, address, *at));
 
   std::optional<AlertEvent> summary;
+  matched_.clear();
   for (std::size_t i = 0; i < rules_.detections.size(); ++i) {
     if (!rules_.detections[i].detection->matches(fields)) continue;
     ++stats_.detection_hits;
+    matched_.push_back(i);
     if (!summary) summary = summary_of(event, fields);
     if (rules_.detection_alerts[i]) {
       Alert alert;
@@ -75,13 +77,16 @@ bool Hunter::on_event(const JoinedEvent& event) {
       alert.correlation = false;
       alert.first_us = alert.last_us = at.value_or(kAlertWithoutTime);
       alert.count = 1;
+      alert.suspect_events = summary->suspect.empty() ? 0 : 1;
       alert.events.push_back(*summary);
       fired_.push_back(std::move(alert));
     }
-    // Correlations count in event time: an event without one cannot be placed in a window.
-    // A suspect event counts, but its time, which may be forged, does not move the clock.
-    if (at) engine_.on_match(i, *at, fields, *summary, fired_, event.audit.suspect.empty());
   }
+  // Correlations count in event time (an event without one cannot be placed in a window), and
+  // each counts the event once, whatever number of its rules it matched. A suspect event
+  // counts, but its time, which may be forged, does not move the clock.
+  if (at && !matched_.empty())
+    engine_.on_event(matched_, *at, fields, *summary, fired_, event.audit.suspect.empty());
   if (!deliver()) return false;
   return next_ == nullptr || next_->on_event(event);
 }

@@ -31,8 +31,7 @@ bool AlertTable::on_alert(const hunt::Alert& alert) {
   const std::string group = hunt::alert_group_text(alert);
   // Where to start reading: the first event's place (hunt -o json lists them all).
   std::string sources;
-  bool suspect = false;
-  for (const hunt::AlertEvent& event : alert.events) suspect = suspect || !event.suspect.empty();
+  const bool suspect = alert.suspect_events > 0;  // any event counted, listed or not
   if (!alert.events.empty()) {
     const hunt::AlertEvent& first = alert.events.front();
     sources = fmt::format("{}:{}", first.input, first.line);

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "support/live_trail.hpp"
 #include "support/process.hpp"
 #include "support/text_lines.hpp"
 #include "support/truth.hpp"
@@ -263,6 +264,25 @@ TEST_CASE("a forged far-future record does not make --state forget genuine addre
   CHECK(attacked.err.find("forgotten 0") != std::string::npos);
   CHECK(attacked.err.find("addresses held 2 ") != std::string::npos);
   CHECK(alert_rules(next.out).count(kScenarioRule.at("account-new-address")) == 1);
+}
+
+}  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("hunt raises an alert live while its input is still open", "[cli][hunt][live]") {
+  // docker compose logs -f pkgly | pkgly-trail hunt: the brute force is reported when the
+  // stream goes quiet, not when it ends (the reorder buffer is flushed on idle).
+  testing::LiveTrail trail({"hunt", "-o", "json"});
+  trail.send(testing::read_file(testing::fixture_path("hunt/brute-force-login-fires.log")));
+  const std::string got = trail.take_line(std::chrono::seconds(5));
+  trail.close_input();  // only now does the input end
+  const int status = trail.wait();
+  REQUIRE(got.find('\n') != std::string::npos);
+  CHECK(
+      alert_rules(got.substr(0, got.find('\n') + 1)).count(kScenarioRule.at("brute-force-login")) ==
+      1);
+  CHECK(status == 0);
 }
 
 }  // namespace pkgly_trail

@@ -42,6 +42,7 @@ Alert hostile_alert(const RuleInfo& rule) {
   event.suspect = "a value with a newline";
   alert.events = {event};
   alert.events_omitted = 9;
+  alert.suspect_events = 1;
   return alert;
 }
 
@@ -83,7 +84,7 @@ TEST_CASE("hunt json alerts are one line of the contract", "[hunt][sink]") {
   CHECK(json.find("\"group\":{\"actor_username\":\"eve\\u001b[2J\\n\\\"x\"}") != std::string::npos);
   CHECK(json.find("\"first\":\"2025-11-18T10:00:00Z\",\"last\":\"2025-11-18T10:01:30.000060Z\"") !=
         std::string::npos);
-  CHECK(json.find("\"suspect\":true") != std::string::npos);
+  CHECK(json.find("\"suspect\":true,\"suspect_events\":1,") != std::string::npos);
   CHECK(json.find("\"source\":\"pkgly.log:12\"") != std::string::npos);
   CHECK(json.find("\"events_omitted\":9}") != std::string::npos);
 }

@@ -94,19 +94,29 @@ CorrelationLimits in_order() {
   return limits;
 }
 
-// An engine over `rules`, and the alerts it fired; each hit gets the next line number.
+// An engine over `rules`, and the alerts it fired; each event gets the next line number.
 struct Run {
   Run(const RuleSet& rules, CorrelationLimits limits, std::string input = "pkgly.log")
       : engine(rules, limits), input(std::move(input)) {}
 
-  void hit(std::size_t detection, double seconds, const Fields& fields) {
+  // An event that matched the rules `detections` (ascending); `suspect` not empty: a suspect
+  // one, whose time does not move the clock.
+  void event(const std::vector<std::size_t>& detections, double seconds, const Fields& fields,
+             const std::string& suspect = "") {
     AlertEvent summary;
     summary.input = input;
     summary.line = ++line;
     summary.actor = fields.text("actor_username");
     summary.client_address = fields.text("client.address");
-    engine.on_match(detection, at(seconds), fields, summary, alerts);
+    summary.suspect = suspect;
+    engine.on_event(detections, at(seconds), fields, summary, alerts, suspect.empty());
   }
+  // An event that matched one rule.
+  void hit(std::size_t detection, double seconds, const Fields& fields,
+           const std::string& suspect = "") {
+    event({detection}, seconds, fields, suspect);
+  }
+  void flush() { engine.flush(alerts); }
   void finish(OpenWindows open = OpenWindows::Close) { engine.finish(alerts, open); }
 
   std::vector<std::uint64_t> lines(std::size_t alert) const {
@@ -416,6 +426,105 @@ TEST_CASE("the rules of one correlation count in one group space", "[hunt]") {
   CHECK(run.lines(0) == Lines{1, 2, 4});
 }
 
+TEST_CASE("event_count counts an event that matched two of its rules once", "[hunt]") {
+  Rules rules;
+  const std::size_t denied = rules.detection("denied");
+  const std::size_t failed = rules.detection("failed");
+  rules.correlation(CorrelationType::EventCount, {denied, failed}, 60, when(kGte, 3));
+  rules.correlation(CorrelationType::EventCount, {failed, denied}, 60, when(kLt, 2));
+  Run run(rules.set, in_order());
+  run.event({denied, failed}, 0, actor("alice"));
+  run.event({denied, failed}, 1, actor("alice"));
+  CHECK(run.alerts.empty());  // two events, not four
+  run.hit(failed, 2, actor("alice"));
+  REQUIRE(run.alerts.size() == 1);
+  CHECK(run.alerts[0].count == 3);
+  CHECK(run.lines(0) == Lines{1, 2, 3});
+
+  run.event({denied, failed}, 3, actor("bob"));  // one event: fewer than 2
+  run.finish();
+  REQUIRE(run.alerts.size() == 2);
+  CHECK(run.alerts[1].rule == &rules.set.correlations[1].info);
+  CHECK(run.alerts[1].group == Group{{"actor_username", "bob"}});
+  CHECK(run.alerts[1].count == 1);
+  CHECK(run.lines(1) == Lines{4});
+}
+
+TEST_CASE("one event that matched every rule of a temporal correlation satisfies it", "[hunt]") {
+  Rules rules;
+  const std::size_t a = rules.detection("a");
+  const std::size_t b = rules.detection("b");
+  const std::size_t c = rules.detection("c");
+  rules.correlation(CorrelationType::Temporal, {a, b, c}, 60, std::nullopt);
+  Run run(rules.set, in_order());
+  run.event({a, b}, 0, actor("alice"));
+  CHECK(run.alerts.empty());
+  run.event({a, b, c}, 5, actor("bob"));
+  REQUIRE(run.alerts.size() == 1);
+  CHECK(run.alerts[0].group == Group{{"actor_username", "bob"}});
+  CHECK(run.alerts[0].count == 3);
+  CHECK(run.lines(0) == Lines{2});  // listed once
+  CHECK(run.alerts[0].events_omitted == 0);
+  CHECK(run.alerts[0].first_us == at(5));
+  CHECK(run.alerts[0].last_us == at(5));
+  run.hit(c, 10, actor("alice"));
+  REQUIRE(run.alerts.size() == 2);
+  CHECK(run.alerts[1].count == 3);
+  CHECK(run.lines(1) == Lines{1, 3});
+}
+
+TEST_CASE("temporal_ordered: one event takes the steps it matched in the listed order", "[hunt]") {
+  // The same rules loaded in either order (file names decide it) give the same alert.
+  for (const bool token_first : {true, false}) {
+    Rules rules;
+    const std::size_t login = rules.detection("login");
+    std::size_t token = 0;
+    std::size_t publish = 0;
+    if (token_first) {
+      token = rules.detection("token");
+      publish = rules.detection("publish");
+    } else {
+      publish = rules.detection("publish");
+      token = rules.detection("token");
+    }
+    rules.correlation(CorrelationType::TemporalOrdered, {login, token, publish}, 60, std::nullopt);
+    Run run(rules.set, in_order());
+    const std::vector<std::size_t> both = token_first ? std::vector<std::size_t>{token, publish}
+                                                      : std::vector<std::size_t>{publish, token};
+    run.event(both, 0, actor("bob"));  // the second and third steps, without the first
+    run.hit(login, 1, actor("alice"));
+    CHECK(run.alerts.empty());
+    run.event(both, 2, actor("alice"));  // the second and third steps after alice's login
+    REQUIRE(run.alerts.size() == 1);
+    CHECK(run.alerts[0].group == Group{{"actor_username", "alice"}});
+    CHECK(run.alerts[0].count == 3);
+    CHECK(run.lines(0) == Lines{2, 3});  // each event once
+    CHECK(run.alerts[0].first_us == at(1));
+    CHECK(run.alerts[0].last_us == at(2));
+  }
+}
+
+TEST_CASE("temporal_ordered: one event never takes two steps of one rule", "[hunt]") {
+  Rules rules;
+  const std::size_t a = rules.detection("a");
+  const std::size_t b = rules.detection("b");
+  rules.correlation(CorrelationType::TemporalOrdered, {a, b, a}, 60, std::nullopt);
+  Run run(rules.set, in_order());
+  run.event({a, b}, 0, actor("alice"));  // steps 1 and 2; step 3 is `a` again
+  CHECK(run.alerts.empty());
+  run.hit(a, 1, actor("alice"));
+  REQUIRE(run.alerts.size() == 1);
+  CHECK(run.alerts[0].count == 3);
+  CHECK(run.lines(0) == Lines{1, 2});
+
+  run.hit(a, 10, actor("bob"));
+  run.event({a, b}, 11, actor("bob"));  // steps 2 and 3 after bob's first `a`
+  REQUIRE(run.alerts.size() == 2);
+  CHECK(run.alerts[1].count == 3);
+  CHECK(run.lines(1) == Lines{3, 4});
+  CHECK(run.alerts[1].first_us == at(10));
+}
+
 TEST_CASE("lt is evaluated when the window closes in event time", "[hunt]") {
   Rules rules;
   const std::size_t login = rules.detection("login");
@@ -585,6 +694,130 @@ TEST_CASE("a late event older than the event that fired does not count again", "
   CHECK(run.engine.stats().events_dropped == 1);
 }
 
+TEST_CASE("an alert counts the suspect events it counted whether listed or not", "[hunt]") {
+  Rules rules;
+  const std::size_t a = rules.detection("a");
+  const std::size_t b = rules.detection("b");
+  const std::size_t c = rules.detection("c");
+  auto is_listed_suspect = [](const Alert& alert) {
+    std::int64_t n = 0;
+    for (const AlertEvent& e : alert.events) n += e.suspect.empty() ? 0 : 1;
+    return n;
+  };
+
+  SECTION("event_count, sliding: beyond the events listed, and until it slides out") {
+    rules.correlation(CorrelationType::EventCount, {a}, 60, when(kGte, 25));
+    rules.correlation(CorrelationType::EventCount, {b}, 60, when(kGte, 3));
+    Run run(rules.set, in_order());
+    for (int i = 0; i < 25; ++i) run.hit(a, i, actor("alice"), i == 22 ? "forged" : "");
+    REQUIRE(run.alerts.size() == 1);
+    CHECK(run.alerts[0].events.size() == kMaxAlertEvents);
+    CHECK(is_listed_suspect(run.alerts[0]) == 0);
+    CHECK(run.alerts[0].suspect_events == 1);
+
+    run.hit(b, 100, actor("bob"), "forged");
+    run.hit(b, 150, actor("bob"));
+    run.hit(b, 170, actor("bob"));  // the suspect one has slid out
+    CHECK(run.alerts.size() == 1);
+    run.hit(b, 180, actor("bob"));
+    REQUIRE(run.alerts.size() == 2);
+    CHECK(run.lines(1) == Lines{27, 28, 29});
+    CHECK(run.alerts[1].suspect_events == 0);
+  }
+  SECTION("event_count at close, beyond the events listed") {
+    rules.correlation(CorrelationType::EventCount, {a}, 60, when(kLte, 30));
+    Run run(rules.set, in_order());
+    for (int i = 0; i < 25; ++i) run.hit(a, i, actor("alice"), i >= 21 ? "forged" : "");
+    run.hit(a, 30, actor("alice"));
+    run.hit(a, 5.5, actor("alice"), "late and forged");  // before the last one listed
+    run.finish();
+    REQUIRE(run.alerts.size() == 1);
+    CHECK(run.alerts[0].count == 27);
+    CHECK(is_listed_suspect(run.alerts[0]) == 1);
+    CHECK(run.alerts[0].suspect_events == 5);
+  }
+  SECTION("value_count: the event each value is counted by") {
+    rules.correlation(CorrelationType::ValueCount, {a, b}, 60, when(kGte, 3)).value_field = "ip";
+    Run run(rules.set, in_order());
+    auto from = [](const char* ip) { return Fields{{"actor_username", "alice"}, {"ip", ip}}; };
+    run.hit(a, 0, from("x"), "forged");
+    run.event({a, b}, 1, from("y"), "forged");  // one event, one value
+    run.hit(a, 2, from("x"));                   // x is now counted by a genuine event
+    run.hit(b, 3, from("z"));
+    REQUIRE(run.alerts.size() == 1);
+    CHECK(run.alerts[0].values == Strings{"y", "x", "z"});
+    CHECK(run.lines(0) == Lines{2, 3, 4});
+    CHECK(run.alerts[0].suspect_events == 1);
+
+    run.hit(a, 10, from("x"), "forged");
+    run.hit(a, 11, from("y"));
+    run.hit(a, 80, from("v"));  // x and y slide out
+    run.hit(a, 81, from("w"));
+    CHECK(run.alerts.size() == 1);
+    run.hit(a, 82, from("x"));
+    REQUIRE(run.alerts.size() == 2);
+    CHECK(run.alerts[1].suspect_events == 0);
+  }
+  SECTION("temporal and temporal_ordered: the distinct events used") {
+    rules.correlation(CorrelationType::Temporal, {a, b, c}, 60, std::nullopt);
+    rules.correlation(CorrelationType::TemporalOrdered, {a, b, c}, 60, std::nullopt);
+    Run run(rules.set, in_order());
+    run.hit(a, 0, actor("alice"));
+    run.event({b, c}, 1, actor("alice"), "forged");
+    run.hit(a, 2, actor("bob"));  // the clock reaches the suspect event
+    REQUIRE(run.alerts.size() == 2);
+    for (const Alert& alert : run.alerts) {
+      CHECK(alert.count == 3);
+      CHECK(run.lines(static_cast<std::size_t>(&alert - run.alerts.data())) == Lines{1, 2});
+      CHECK(alert.suspect_events == 1);
+    }
+  }
+}
+
+TEST_CASE("a suspect event dated ahead closes no window even at flush", "[hunt]") {
+  Rules rules;
+  const std::size_t failed = rules.detection("failed");
+  rules.correlation(CorrelationType::EventCount, {failed}, 60, when(kGte, 3));
+  Run run(rules.set, CorrelationLimits{});
+  constexpr double kYear = 365.0 * 86400;
+  run.hit(failed, 0, actor("alice"));
+  run.hit(failed, 1, actor("alice"));
+  run.hit(failed, kYear, actor("mallory"), "forged");  // another group
+  run.hit(failed, kYear, actor("alice"), "forged");    // alice's own
+  run.flush();                                         // the input goes quiet
+  CHECK(run.alerts.empty());
+  CHECK(run.engine.stats().events_waiting == 2);  // the clock has not reached them
+  CHECK(run.engine.stats().windows_expired == 0);
+  run.hit(failed, 6, actor("alice"), "forged");  // ahead, but within the tolerance
+  run.flush();
+  REQUIRE(run.alerts.size() == 1);
+  CHECK(run.lines(0) == Lines{1, 2, 5});
+  CHECK(run.alerts[0].suspect_events == 1);
+  run.finish();  // the input is all there is: counted last
+  CHECK(run.engine.stats().events_waiting == 0);
+  CHECK(run.engine.stats().events_dropped == 0);
+}
+
+TEST_CASE("a suspect event's time closes no window", "[hunt]") {
+  Rules rules;
+  const std::size_t login = rules.detection("login");
+  rules.correlation(CorrelationType::EventCount, {login}, 60, when(kLt, 2));
+  Run run(rules.set, CorrelationLimits{});  // 5 s tolerance
+  run.hit(login, 0, actor("bob"));
+  run.hit(login, 59, actor("carol"));
+  run.hit(login, 63, actor("mallory"), "forged");  // after the newest, within the tolerance
+  run.flush();
+  CHECK(run.alerts.empty());  // bob's window (0 to 60) is still open
+  run.hit(login, 60, actor("bob"));
+  run.finish();
+  // bob logged in twice, not fewer than 2 times; carol and mallory once.
+  REQUIRE(run.alerts.size() == 2);
+  CHECK(run.alerts[0].group == Group{{"actor_username", "carol"}});
+  CHECK(run.alerts[0].suspect_events == 0);
+  CHECK(run.alerts[1].group == Group{{"actor_username", "mallory"}});
+  CHECK(run.alerts[1].suspect_events == 1);
+}
+
 TEST_CASE("groups expire once event time has passed their window", "[hunt]") {
   Rules rules;
   const std::size_t failed = rules.detection("failed");
@@ -642,6 +875,25 @@ TEST_CASE("max_held_events bounds the event summaries held", "[hunt]") {
   CHECK(most <= 50);
   CHECK(run.engine.stats().groups_evicted > 0);
   CHECK(run.alerts.empty());
+}
+
+TEST_CASE("max_held_events bounds the reorder buffer too", "[hunt]") {
+  Rules rules;
+  const std::size_t failed = rules.detection("failed");
+  rules.correlation(CorrelationType::EventCount, {failed}, 60, when(kGte, 3));
+  CorrelationLimits limits;  // 5 s tolerance
+  limits.max_held_events = 10;
+  Run run(rules.set, limits);
+  // Suspect events dated after every genuine one wait for the clock; a flood of them must not
+  // grow the buffer without end.
+  for (int i = 0; i < 100; ++i) run.hit(failed, 1e6 + i, actor("mallory"), "forged");
+  CHECK(run.engine.stats().events_waiting == 10);
+  CHECK(run.engine.stats().events_dropped == 90);
+  for (int i = 0; i < 3; ++i) run.hit(failed, i, actor("alice"));
+  run.flush();
+  REQUIRE(run.alerts.size() == 1);
+  CHECK(run.lines(0) == Lines{101, 102, 103});
+  CHECK(run.engine.stats().events_waiting <= 10);
 }
 
 TEST_CASE("the work per event stays flat with a hundred thousand groups", "[hunt]") {
@@ -820,7 +1072,8 @@ TEST_CASE("a saved window this build cannot read is dropped", "[hunt]") {
     testing::Query query(path);
     REQUIRE(query.value("SELECT count(*) FROM correlation_windows") == "3");
     query.exec("UPDATE correlation_windows SET state = substr(state, 1, 20) WHERE seq = 1");
-    query.exec("UPDATE correlation_windows SET state = x'02' || substr(state, 2) WHERE seq = 2");
+    // Format 1, an earlier build's (it counted an event matching two rules twice).
+    query.exec("UPDATE correlation_windows SET state = x'01' || substr(state, 2) WHERE seq = 2");
     query.exec("UPDATE correlation_windows SET group_key = x'ff' WHERE seq = 3");
   }
   const Rules tuesday = carried_rules();
@@ -830,6 +1083,51 @@ TEST_CASE("a saved window this build cannot read is dropped", "[hunt]") {
   day.run.hit(0, 1, alice_from("192.0.2.1"));
   day.run.finish();
   CHECK(day.run.alerts.empty());
+}
+
+TEST_CASE("windows kept for the next run take no suspect event dated ahead", "[hunt]") {
+  testing::TempDir dir;
+  const std::string path = dir.file("hunt.state");
+  const Rules monday = carried_rules();
+  {
+    Day day(path, monday.set, CorrelationLimits{}, "monday.log");
+    day.run.hit(0, 0, alice_from("192.0.2.1"));
+    day.run.hit(0, 1, alice_from("192.0.2.1"));
+    day.run.hit(0, 365.0 * 86400, alice_from("192.0.2.1"), "forged");
+    day.end();
+    CHECK(day.run.alerts.empty());
+    // For event_count, temporal_ordered and value_count.
+    CHECK(day.run.engine.stats().events_dropped == 3);
+    CHECK(day.run.engine.stats().windows_expired == 0);
+  }
+  const Rules tuesday = carried_rules();
+  Day day(path, tuesday.set, CorrelationLimits{}, "tuesday.log");
+  day.run.hit(0, 2, alice_from("192.0.2.1"));
+  day.run.finish();
+  REQUIRE(day.run.alerts.size() == 1);
+  CHECK(day.run.alerts[0].rule->id == "id-correlation-0");
+  CHECK(day.run.alerts[0].count == 3);
+  CHECK(day.run.alerts[0].suspect_events == 0);
+}
+
+TEST_CASE("a window saved beyond its listed events keeps their suspect count", "[hunt]") {
+  testing::TempDir dir;
+  const std::string path = dir.file("hunt.state");
+  Rules rules;
+  const std::size_t login = rules.detection("login");
+  rules.correlation(CorrelationType::EventCount, {login}, 600, when(kLte, 30));
+  {
+    Day day(path, rules.set, in_order(), "monday.log");
+    for (int i = 0; i < 25; ++i)
+      day.run.hit(login, i, actor("alice"), i >= 20 && i < 23 ? "forged" : "");
+    day.end();
+  }
+  Day day(path, rules.set, in_order(), "tuesday.log");
+  REQUIRE(day.restored.restored == 1);
+  day.run.finish();
+  REQUIRE(day.run.alerts.size() == 1);
+  CHECK(day.run.alerts[0].count == 25);
+  CHECK(day.run.alerts[0].suspect_events == 3);
 }
 
 }  // namespace pkgly_trail::hunt

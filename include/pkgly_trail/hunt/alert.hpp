@@ -52,12 +52,19 @@ struct Alert {
   // kMaxAlertValues, `values_omitted` counts the rest.
   std::vector<std::string> values;
   std::int64_t values_omitted = 0;
-  // The events that made the alert: event_count, oldest first; value_count, the last event of
-  // each value, oldest first; temporal, the last event of each rule, in the order of `rules:`;
-  // temporal_ordered, the chain in order. At most kMaxAlertEvents, the first ones kept;
-  // `events_omitted` counts the rest.
+  // The events that made the alert, each once: event_count, oldest first; value_count, the last
+  // event of each value, oldest first; temporal, the last event of each rule, in the order of
+  // `rules:` (an event that is the last of several rules is listed at the first of them);
+  // temporal_ordered, the chain in order (an event that took several steps is listed once). At
+  // most kMaxAlertEvents, the first ones kept; `events_omitted` counts the rest.
   std::vector<AlertEvent> events;
   std::int64_t events_omitted = 0;
+  // How many of the events the alert counted are suspect (AlertEvent::suspect not empty),
+  // listed or not: event_count, of the events in the window; value_count, of the events the
+  // values are counted by (the last event of each value, as listed); temporal and
+  // temporal_ordered, of the distinct events used (as listed); a detection rule's hit, 1 when
+  // its event is suspect. Not 0: the alert may rest on forged records.
+  std::int64_t suspect_events = 0;
 };
 
 }  // namespace pkgly_trail::hunt

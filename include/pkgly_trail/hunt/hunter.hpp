@@ -54,7 +54,8 @@ class Hunter final : public JoinedEventSink {
   AlertSink& alerts_;
   JoinedEventSink* next_;
   LocalClock clock_;
-  std::vector<Alert> fired_;  // reused
+  std::vector<Alert> fired_;          // reused
+  std::vector<std::size_t> matched_;  // the detection rules the event matched, reused
   HuntStats stats_;
   CorrelationEngine::RestoreStats restored_;
   bool stopped_ = false;
