@@ -61,6 +61,16 @@ ReportScope scope_of(const Options& options, const Filter& filter, const ReadSum
   if (!options.service.empty()) scope.filters.push_back("--service " + options.service);
   for (std::string& argument : filter_arguments(options.filter))
     scope.filters.push_back(std::move(argument));
+  // The rules behind the alerts section are part of what the report covers.
+  if (options.report_hunt) {
+    if (options.rules.empty()) scope.filters.push_back("--hunt");
+    for (const std::string& rules : options.rules)
+      scope.filters.push_back("--rules " + shell_word(rules));
+    if (options.min_level != hunt::RuleLevel::Informational)
+      scope.filters.push_back(fmt::format("--min-level {}", hunt::to_string(options.min_level)));
+    if (!options.hunt_state.empty())
+      scope.filters.push_back("--state " + shell_word(options.hunt_state));
+  }
   scope.generated_us = generated_us();
   return scope;
 }

@@ -204,6 +204,9 @@ TEST_CASE("report --hunt adds the alerts of the rules as a section", "[cli][hunt
   CHECK(named.status == 0);
   CHECK(named.out.find("\"name\":\"alerts\"") != std::string::npos);
   CHECK(named.out.find("Brute force of the login") == std::string::npos);
+  // The scope names the rules, as it names the filters.
+  CHECK(with.out.find("\"--hunt\"") != std::string::npos);
+  CHECK(named.out.find("\"--rules ") != std::string::npos);
 }
 
 }  // namespace pkgly_trail
