@@ -14,23 +14,15 @@
 #include <unordered_map>
 
 #include "byte_codec.hpp"
+#include "pkgly_trail/sink/sqlite_handles.hpp"
+#include "pkgly_trail/sink/sqlite_sink.hpp"
 
 namespace pkgly_trail::hunt {
 
 namespace {
 
-struct CloseDatabase {
-  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
-};
-struct FinalizeStatement {
-  void operator()(sqlite3_stmt* statement) const noexcept { sqlite3_finalize(statement); }
-};
-using Database = std::unique_ptr<sqlite3, CloseDatabase>;
-using Statement = std::unique_ptr<sqlite3_stmt, FinalizeStatement>;
-
-// `PRAGMA application_id` of `join --sqlite` databases (sink/sqlite_sink.hpp), named in the
-// error when one is given as --state.
-constexpr std::int32_t kJoinDatabaseApplicationId = 0x706b7472;
+using Database = SqliteDatabase;
+using Statement = SqliteStatement;
 
 // Strings are BLOBs: actors, addresses and rule titles are kept byte for byte, whatever they
 // hold (invalid UTF-8, NUL).
@@ -186,7 +178,7 @@ struct HuntState::Store {
           "cannot use {}: it is a hunt state file of schema version {}, and this pkgly-trail "
           "reads version {}; give --state a new file name",
           path, version, kHuntStateSchemaVersion));
-    if (application_id == kJoinDatabaseApplicationId)
+    if (application_id == kSqliteApplicationId)
       throw HuntStateError(fmt::format(
           "cannot use {} as a hunt state file: it is a `join --sqlite` database; give --state a "
           "file of its own",

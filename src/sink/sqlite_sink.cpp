@@ -23,20 +23,15 @@
 #include "pkgly_trail/record/log_time.hpp"
 #include "pkgly_trail/record/utf8.hpp"
 #include "pkgly_trail/sink/json_writer.hpp"
+#include "pkgly_trail/sink/sqlite_handles.hpp"
 #include "sha256.hpp"
 
 namespace pkgly_trail {
 
 namespace {
 
-struct CloseDatabase {
-  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
-};
-struct FinalizeStatement {
-  void operator()(sqlite3_stmt* statement) const noexcept { sqlite3_finalize(statement); }
-};
-using Database = std::unique_ptr<sqlite3, CloseDatabase>;
-using Statement = std::unique_ptr<sqlite3_stmt, FinalizeStatement>;
+using Database = SqliteDatabase;
+using Statement = SqliteStatement;
 
 // A column filled with Record::lookup(key).
 struct Column {
