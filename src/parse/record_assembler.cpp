@@ -110,16 +110,23 @@ constexpr std::string_view kSuspectUrlBreak =
 constexpr std::string_view kSuspectMisfit =
     "does not fit the fields Pkgly writes for its target (split generically)";
 
+// The needles searched for on every line, made once (text_search.hpp).
+const Needle kAuditNeedle{kAuditTarget};
+const Needle kPkglyNeedle{"pkgly::"};
+const Needle kSpansEndNeedle{"}: "};
+const Needle kAnsiSpansEndNeedle{"\x1b[1m}\x1b[0m"};
+// The audit record's last required key (kSchemas is constant, so ready before this).
+const Needle kAuditTailNeedle{last_required_key(*find_schema(kAuditTarget))};
+
 constexpr std::string_view kPrettyAt = "    at ";
 constexpr std::string_view kPrettyAnsiAt = "    \x1b[2;3mat\x1b[0m ";
 
 // The schema of the Pkgly target that the text names (pkgly::audit, pkgly::access,
 // pkgly::upstream_access), found by a cheap scan before the parse that decides.
 const Schema* named_schema(std::string_view text) noexcept {
-  constexpr std::string_view kPrefix = "pkgly::";
   std::size_t at = 0;
   for (;;) {
-    const std::size_t hit = find_text(text.substr(at), kPrefix);
+    const std::size_t hit = find_text(text.substr(at), kPkglyNeedle);
     if (hit == std::string_view::npos) return nullptr;
     at += hit;
     std::string_view rest = text.substr(at);
@@ -130,7 +137,7 @@ const Schema* named_schema(std::string_view text) noexcept {
         continue;
       return find_schema(target);
     }
-    at += kPrefix.size();
+    at += kPkglyNeedle.text().size();
   }
 }
 
@@ -160,22 +167,48 @@ bool can_be_unfinished(const Schema& schema) noexcept {
 bool may_be_cut_in_spans(std::string_view text) noexcept {
   const std::size_t open = text.find('{');
   if (open == std::string_view::npos) return false;
-  return text.find("}: ", open) == std::string_view::npos &&
-         find_text(text, "\x1b[1m}\x1b[0m") == std::string_view::npos;
+  // Both ends are looked for; the one the line's style writes first (it is near the start,
+  // the other end is usually absent and costs a scan of the whole line).
+  const auto plain_end = [&] { return find_text(text.substr(open), kSpansEndNeedle); };
+  const auto ansi_end = [&] { return find_text(text, kAnsiSpansEndNeedle); };
+  if (text.starts_with('\x1b'))
+    return ansi_end() == std::string_view::npos && plain_end() == std::string_view::npos;
+  return plain_end() == std::string_view::npos && ansi_end() == std::string_view::npos;
+}
+
+// A cheap test before the searches of orphan_tail, which most lines fail: a schema whose last
+// field is a required integer (audit: the status code) ends in a digit, or, in pretty with
+// ANSI, in a digit and the colour's reset.
+bool may_end_like(std::string_view line, const Schema& schema) noexcept {
+  const SchemaField& last = schema.fields.back();
+  if (last.optional || last.type != FieldType::Int) return true;
+  if (line.ends_with(sgr::kReset)) line.remove_suffix(sgr::kReset.size());
+  return !line.empty() && is_digit(line.back());
 }
 
 // The audit marker where a formatter writes it: the target `pkgly::audit` followed by the
 // message `Audit event` (text formats, with the formatter's colours between them), or the
 // json member `"target":"pkgly::audit"` (a json value cannot hold it unescaped).
-bool carries_audit_marker(std::string_view line) noexcept {
-  if (starts_json_record(line))
-    return find_text(line, "\"target\":\"pkgly::audit\"") != std::string_view::npos;
+// `first` is find_text(line, kAuditTarget), which the caller has (one scan serves both).
+bool carries_audit_marker(std::string_view line, std::size_t first) noexcept {
+  if (first == std::string_view::npos) return false;
+  if (starts_json_record(line)) {
+    constexpr std::string_view kBefore = "\"target\":\"";
+    for (std::size_t at = first; at != std::string_view::npos;) {
+      if (at >= kBefore.size() && line.substr(at - kBefore.size()).starts_with(kBefore) &&
+          line.substr(at + kAuditTarget.size()).starts_with('"'))
+        return true;
+      const std::size_t next = find_text(line.substr(at + 1), kAuditNeedle);
+      at = next == std::string_view::npos ? next : at + 1 + next;
+    }
+    return false;
+  }
   // A line the formatter styled (full or pretty with ANSI) styles its target too: a plain
   // `pkgly::audit: Audit event` there is inside a value.
   const bool styled =
       line.starts_with("\x1b") || line.starts_with("  \x1b") || line.starts_with("    \x1b");
-  for (std::size_t at = 0;;) {
-    const std::size_t hit = find_text(line.substr(at), kAuditTarget);
+  for (std::size_t at = first;;) {
+    const std::size_t hit = at == first ? 0 : find_text(line.substr(at), kAuditNeedle);
     if (hit == std::string_view::npos) return false;
     std::size_t pos = at + hit + kAuditTarget.size();
     if (styled && (at + hit == 0 || line[at + hit - 1] != 'm')) {
@@ -222,6 +255,11 @@ struct RecordAssembler::Pending {
   std::string_view next_suspect;  // for the next record of this slot
   bool fit_known = false;         // `fit` describes the current text
   SchemaFit fit = SchemaFit::None;
+  // find_text(text, kAuditTarget), known while the text is the one of audit_scan_size bytes it
+  // was computed for (see audit_target_at): one scan serves the marker, the filter's required
+  // text and the continuation rule. Whatever shrinks or replaces the text resets it.
+  std::size_t audit_scan_size = std::string::npos;
+  std::size_t audit_at = std::string::npos;
   // A complete record followed by lines that are not records (see extend_reopened): where the
   // record's own text ends, and what the lines after it were.
   std::size_t reopened_at = std::string::npos;
@@ -256,7 +294,10 @@ RecordAssembler::RecordAssembler(RecordStage& next, AssemblerOptions options)
     : next_(next),
       options_(std::move(options)),
       audit_schema_(find_schema(kAuditTarget)),
-      parsers_(std::make_unique<Parsers>()) {}
+      parsers_(std::make_unique<Parsers>()) {
+  requires_audit_target_ =
+      options_.required_text.size() == 1 && options_.required_text.front() == kAuditTarget;
+}
 
 RecordAssembler::~RecordAssembler() = default;
 
@@ -325,7 +366,7 @@ void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number, b
                              !strip_envelope(body).service.empty();
   if (other_program) {
     ++stats_.non_tracing_lines;
-    if (carries_audit_marker(body)) {
+    if (carries_audit_marker(body, find_text(body, kAuditNeedle))) {
       ++stats_.audit_marker_lines_not_events;
       note(stats_.first_audit_marker_not_event, number);
     }
@@ -334,16 +375,17 @@ void RecordAssembler::on_line(std::string_view raw_line, std::uint64_t number, b
   }
   // A line set aside, or one that went into (or started) a record that is not an audit record
   // fitting its schema, cannot own an audit record's last fields at its end.
-  if (find_text(body, last_required_key(*audit_schema_)) != std::string_view::npos &&
+  if (may_end_like(body, *audit_schema_) &&
       (other_program || !(pending.active && pending.schema == audit_schema_ &&
                           pending.continuation != Continuation::Loose)) &&
-      orphan_tail(body))
+      find_text(body, kAuditTailNeedle) != std::string_view::npos && orphan_tail(body))
     raise_doubt(pending, number);
 }
 
 void RecordAssembler::place_line(Pending& pending, std::string_view body, std::uint64_t number,
                                  bool cut) {
-  const bool marker = carries_audit_marker(body);
+  line_audit_at_ = find_text(body, kAuditNeedle);
+  const bool marker = carries_audit_marker(body, line_audit_at_);
   line_marker_ = marker;
   const bool json_like = starts_json_record(body);
   const bool line_like = !json_like && starts_line_record(body);
@@ -517,6 +559,7 @@ bool RecordAssembler::extend_reopened(Pending& pending, std::string_view body, s
   }
   if (joined == SchemaFit::Unfinished) return true;
   pending.text.resize(size);
+  pending.audit_scan_size = std::string::npos;
   --pending.reopened_lines;
   if (marker) --pending.reopened_markers;
   revert_reopened(pending);
@@ -533,6 +576,7 @@ bool RecordAssembler::extend_reopened(Pending& pending, std::string_view body, s
 void RecordAssembler::revert_reopened(Pending& pending) {
   if (pending.reopened_at == std::string::npos) return;
   pending.text.resize(pending.reopened_at);
+  pending.audit_scan_size = std::string::npos;
   pending.reopened_at = std::string::npos;
   stats_.non_tracing_lines += pending.reopened_lines;
   if (pending.reopened_markers > 0) {
@@ -606,8 +650,8 @@ void RecordAssembler::evaluate(Pending& pending) {
   // What continues a record must not depend on what the command shows: a record that may be
   // an audit record is parsed even when the filter skips it, so its real target decides (the
   // first `pkgly::` in the text may be in a value: a URL holding `pkgly::access`).
-  if (pending.schema && (can_be_unfinished(*pending.schema) || may_match(pending.text) ||
-                         find_text(pending.text, kAuditTarget) != std::string_view::npos)) {
+  if (pending.schema && (can_be_unfinished(*pending.schema) || may_match(pending) ||
+                         audit_target_at(pending) != std::string_view::npos)) {
     if (parse(pending)) {
       // The text only hinted at a schema; the parsed target decides (a value may name one).
       pending.schema = find_schema(record_.target);
@@ -675,6 +719,8 @@ void RecordAssembler::start(Pending& pending, std::string_view body, std::uint64
   pending.lines = 1;
   pending.last_piece = body.size();
   pending.text.assign(body);
+  pending.audit_scan_size = body.size();
+  pending.audit_at = line_audit_at_;
   pending.fit_known = false;
   pending.fit = SchemaFit::None;
   pending.schema = nullptr;
@@ -717,6 +763,9 @@ void RecordAssembler::keep_behind(Pending& pending) {
   kept.slot = pending.slot;
   kept.service = pending.service;
   kept.text.swap(pending.text);
+  kept.audit_scan_size = pending.audit_scan_size;
+  kept.audit_at = pending.audit_at;
+  pending.audit_scan_size = std::string::npos;
   kept.format = pending.format;
   kept.first_line = pending.first_line;
   kept.first_service_line = pending.first_service_line;
@@ -765,6 +814,7 @@ bool RecordAssembler::joins_behind(Pending& pending) {
   kept->fit_known = false;
   const SchemaFit joined = fit_of(*kept);
   kept->text.resize(size);
+  kept->audit_scan_size = std::string::npos;
   kept->fit_known = false;
   if (parsed_for_ == kept || parsed_for_ == &pending) parsed_for_ = nullptr;
   return joined == SchemaFit::Complete || joined == SchemaFit::OpenEnded;
@@ -776,11 +826,20 @@ void RecordAssembler::abandon_hold(Pending& pending) {
   complete(pending);
 }
 
-bool RecordAssembler::may_match(std::string_view text) const noexcept {
+bool RecordAssembler::may_match(Pending& pending) const noexcept {
   if (options_.required_text.empty()) return true;
+  if (requires_audit_target_) return audit_target_at(pending) != std::string_view::npos;
   for (const std::string& needle : options_.required_text)
-    if (find_text(text, needle) != std::string_view::npos) return true;
+    if (find_text(pending.text, needle) != std::string_view::npos) return true;
   return false;
+}
+
+std::size_t RecordAssembler::audit_target_at(Pending& pending) noexcept {
+  if (pending.audit_scan_size != pending.text.size()) {
+    pending.audit_at = find_text(pending.text, kAuditNeedle);
+    pending.audit_scan_size = pending.text.size();
+  }
+  return pending.audit_at;
 }
 
 void RecordAssembler::complete(Pending& pending) {
@@ -795,7 +854,7 @@ void RecordAssembler::complete(Pending& pending) {
   if (pending.cut && pending.suspect.empty()) pending.suspect = kSuspectCut;
   // A record cut at --max-line-bytes is parsed whatever it holds, so it is never skipped
   // without a word (json puts the target last: a cut line may not show it).
-  if (!pending.cut && !may_match(pending.text)) {
+  if (!pending.cut && !may_match(pending)) {
     ++stats_.records;
     ++stats_.records_skipped;
     ++stats_.records_by_format[static_cast<std::size_t>(pending.format)];

@@ -138,7 +138,9 @@ class RecordAssembler {
   void count_unparsed(std::uint64_t number, std::uint64_t lines);
   void count_marker_lines(const Pending& pending, bool audit_event);
   void note(std::string& first, std::uint64_t number);
-  bool may_match(std::string_view text) const noexcept;
+  // Can the record be one the command shows (AssemblerOptions::required_text)?
+  bool may_match(Pending& pending) const noexcept;
+  static std::size_t audit_target_at(Pending& pending) noexcept;
 
   RecordStage& next_;
   bool stopped_ = false;
@@ -159,6 +161,8 @@ class RecordAssembler {
   const Schema* audit_schema_;
   const Pending* parsed_for_ = nullptr;  // record_ holds the parse of this pending text
   bool line_marker_ = false;             // the line being read carries the audit marker
+  std::size_t line_audit_at_ = 0;        // where it names pkgly::audit first (npos: nowhere)
+  bool requires_audit_target_ = false;   // required_text is pkgly::audit alone
   std::string_view unparsed_why_;        // why the last parse failed
   struct Parsers;                        // the json parser and the span cache, private to src/parse
   std::unique_ptr<Parsers> parsers_;
