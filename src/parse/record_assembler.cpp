@@ -269,6 +269,10 @@ struct RecordAssembler::Pending {
   // started is decided: if that one turns out to hold the genuine tail of both, the two were
   // one record (see keep_behind).
   std::unique_ptr<Pending> behind;
+  // Kept behind: its parse, made while it was the current record (parsing it again when it
+  // completes was a third of `report`'s parsing: every access and audit record is kept).
+  Record parsed;
+  bool parsed_kept = false;
   // The service's slot this record belongs to (itself, or the slot that keeps it behind).
   Pending* slot = nullptr;
   // Lines of the service so far (kept in the slot) and where this record started among them.
@@ -780,6 +784,9 @@ void RecordAssembler::keep_behind(Pending& pending) {
   kept.fit_known = false;
   kept.reopened_at = std::string::npos;
   kept.active = true;
+  kept.parsed_kept =
+      parsed_for_ == &pending && pending.fit_known && pending.fit != SchemaFit::Broken;
+  if (kept.parsed_kept) kept.parsed.copy_from(record_);
   pending.active = false;
   if (parsed_for_ == &pending) parsed_for_ = nullptr;
 }
@@ -850,6 +857,8 @@ void RecordAssembler::complete(Pending& pending) {
     complete(*pending.behind);
   }
   pending.active = false;
+  const bool parsed_kept = pending.parsed_kept;
+  pending.parsed_kept = false;
   if (pending.format != Format::Json) reach_of_url_breaks(pending);
   if (pending.cut && pending.suspect.empty()) pending.suspect = kSuspectCut;
   // A record cut at --max-line-bytes is parsed whatever it holds, so it is never skipped
@@ -865,35 +874,40 @@ void RecordAssembler::complete(Pending& pending) {
     // of other requests).
     return;
   }
-  const bool parsed_already =
-      parsed_for_ == &pending && pending.fit_known && pending.fit != SchemaFit::Broken;
-  parsed_for_ = nullptr;
-  const bool parsed = parsed_already || parse(pending);
-  if (!parsed) {
-    count_marker_lines(pending, false);
-    count_unparsed(pending.first_line, pending.lines);
-    return;
+  if (!parsed_kept) {
+    const bool parsed_already =
+        parsed_for_ == &pending && pending.fit_known && pending.fit != SchemaFit::Broken;
+    parsed_for_ = nullptr;
+    if (!parsed_already && !parse(pending)) {
+      count_marker_lines(pending, false);
+      count_unparsed(pending.first_line, pending.lines);
+      return;
+    }
   }
+  Record& record = parsed_kept ? pending.parsed : record_;
   ++stats_.records;
-  ++stats_.records_by_format[static_cast<std::size_t>(record_.format)];
+  ++stats_.records_by_format[static_cast<std::size_t>(record.format)];
   stats_.record_lines += 1;
   stats_.continuation_lines += pending.lines - 1;
-  count_marker_lines(pending, record_.is_audit());
-  record_.source = SourceRef{input_, pending.first_line};
-  record_.service = pending.service;
-  if (!pending.suspect.empty()) record_.suspect = pending.suspect;
-  if (record_.suspect.empty() &&
-      (record_.schema_fit == SchemaFit::Broken || record_.schema_fit == SchemaFit::Unfinished))
-    record_.suspect = kSuspectMisfit;
-  if (!record_.suspect.empty()) ++stats_.suspect_records;
-  check_url_reach(pending);
+  count_marker_lines(pending, record.is_audit());
+  record.source = SourceRef{input_, pending.first_line};
+  record.service = pending.service;
+  if (!pending.suspect.empty()) record.suspect = pending.suspect;
+  if (record.suspect.empty() &&
+      (record.schema_fit == SchemaFit::Broken || record.schema_fit == SchemaFit::Unfinished))
+    record.suspect = kSuspectMisfit;
+  if (!record.suspect.empty()) ++stats_.suspect_records;
+  check_url_reach(pending, record);
   // It waits until the window after it has passed (see release).
   Record kept;
   if (!spare_.empty()) {
     kept = std::move(spare_.back());
     spare_.pop_back();
   }
-  kept.copy_from(record_);
+  if (parsed_kept)
+    std::swap(kept, pending.parsed);  // a copy already; the slot takes the spare for the next
+  else
+    kept.copy_from(record_);
   waiting_.push_back(
       {std::move(kept), bytes_seen_ + kDoubtWindowBytes, pending.first_service_line});
 }
@@ -989,12 +1003,12 @@ bool RecordAssembler::in_url(const Pending& slot, const Record& record) const no
 }
 
 // A record after one whose URL reaches it, written by that URL's value: both are marked.
-void RecordAssembler::check_url_reach(Pending& pending) {
+void RecordAssembler::check_url_reach(Pending& pending, Record& record) {
   Pending& slot = *pending.slot;
   // The record that showed the URL too: its span may be the genuine record's, stolen by an
   // imitation whose own first line (and timestamp) the URL wrote.
-  if (pending.first_service_line > slot.url_reach || !in_url(slot, record_)) return;
-  mark_url_break(record_.suspect, pending.first_line);
+  if (pending.first_service_line > slot.url_reach || !in_url(slot, record)) return;
+  mark_url_break(record.suspect, pending.first_line);
   std::uint64_t visited = 0;
   for (auto it = waiting_.rbegin(); it != waiting_.rend() && visited < 4096; ++it, ++visited) {
     if (it->record.source.line != slot.url_origin || it->record.service != pending.service)

@@ -125,7 +125,7 @@ class RecordAssembler {
   void raise_doubt(Pending& pending, std::uint64_t number);
   void release(bool all);
   void reach_of_url_breaks(Pending& pending);
-  void check_url_reach(Pending& pending);
+  void check_url_reach(Pending& pending, Record& record);
   bool in_url(const Pending& slot, const Record& record) const noexcept;
   void mark_url_break(std::string_view& suspect, std::uint64_t line);
   bool joins_behind(Pending& pending);
