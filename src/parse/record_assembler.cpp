@@ -292,6 +292,7 @@ struct RecordAssembler::Pending {
 struct RecordAssembler::Parsers {
   JsonRecordParser json;
   SpanCache spans;
+  std::vector<Needle> required;  // AssemblerOptions::required_text, made once
 };
 
 RecordAssembler::RecordAssembler(RecordStage& next, AssemblerOptions options)
@@ -301,6 +302,7 @@ RecordAssembler::RecordAssembler(RecordStage& next, AssemblerOptions options)
       parsers_(std::make_unique<Parsers>()) {
   requires_audit_target_ =
       options_.required_text.size() == 1 && options_.required_text.front() == kAuditTarget;
+  for (const std::string& text : options_.required_text) parsers_->required.emplace_back(text);
 }
 
 RecordAssembler::~RecordAssembler() = default;
@@ -836,7 +838,7 @@ void RecordAssembler::abandon_hold(Pending& pending) {
 bool RecordAssembler::may_match(Pending& pending) const noexcept {
   if (options_.required_text.empty()) return true;
   if (requires_audit_target_) return audit_target_at(pending) != std::string_view::npos;
-  for (const std::string& needle : options_.required_text)
+  for (const Needle& needle : parsers_->required)
     if (find_text(pending.text, needle) != std::string_view::npos) return true;
   return false;
 }
