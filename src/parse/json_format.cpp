@@ -41,17 +41,14 @@ constexpr std::string_view kEscapedTarget =
 
 bool target_spelled_out(std::string_view text, std::string_view target) {
   // The member as the writer puts it, after "fields": looked for from the end.
-  std::string_view member;
-  if (target == kAuditTarget) {
-    member = "\"target\":\"pkgly::audit\"";
-  } else if (target == kAccessTarget) {
-    member = "\"target\":\"pkgly::access\"";
-  } else if (target == kUpstreamAccessTarget) {
-    member = "\"target\":\"pkgly::upstream_access\"";
-  } else {
-    return true;
-  }
-  return find_last_text(text, member) != std::string_view::npos;
+  static const Needle kAuditMember{"\"target\":\"pkgly::audit\""};
+  static const Needle kAccessMember{"\"target\":\"pkgly::access\""};
+  static const Needle kUpstreamMember{"\"target\":\"pkgly::upstream_access\""};
+  const Needle* member = target == kAuditTarget            ? &kAuditMember
+                         : target == kAccessTarget         ? &kAccessMember
+                         : target == kUpstreamAccessTarget ? &kUpstreamMember
+                                                           : nullptr;
+  return member == nullptr || find_last_text(text, *member) != std::string_view::npos;
 }
 
 // An object or an array inside a field is kept as its JSON text.

@@ -154,18 +154,26 @@ TextSearchKernel best_text_search_kernel() noexcept {
 #endif
 }
 
-std::size_t find_last_text(std::string_view haystack, std::string_view needle,
+std::size_t find_last_text(std::string_view haystack, const Needle& needle,
                            std::size_t from) noexcept {
-  const std::size_t n = needle.size();
+  const std::string_view text = needle.text();
+  const std::size_t n = text.size();
   if (haystack.size() < n) return std::string_view::npos;
   std::size_t at = std::min(from, haystack.size() - n);
   if (n == 0) return at;
+  const char first = text[needle.first()];
+  const char second = text[needle.second()];
   for (;; --at) {
-    if (haystack[at] == needle.front() && haystack[at + n - 1] == needle.back() &&
-        matches_at(haystack, at, needle))
+    if (haystack[at + needle.first()] == first && haystack[at + needle.second()] == second &&
+        matches_at(haystack, at, text))
       return at;
     if (at == 0) return std::string_view::npos;
   }
+}
+
+std::size_t find_last_text(std::string_view haystack, std::string_view needle,
+                           std::size_t from) noexcept {
+  return find_last_text(haystack, Needle(needle), from);
 }
 
 }  // namespace pkgly_trail

@@ -37,8 +37,10 @@ std::size_t find_text(std::string_view haystack, std::string_view needle,
 TextSearchKernel best_text_search_kernel() noexcept;
 
 // Position of the last `needle` that starts at or before `from` (npos: anywhere), or npos.
-// string_view::rfind calls memcmp at every position; this compares the needle's first and last
-// bytes first.
+// string_view::rfind calls memcmp at every position; this compares the needle's two rare
+// bytes first (a json member starts and ends with '"', the commonest byte of a json line).
+std::size_t find_last_text(std::string_view haystack, const Needle& needle,
+                           std::size_t from = std::string_view::npos) noexcept;
 std::size_t find_last_text(std::string_view haystack, std::string_view needle,
                            std::size_t from = std::string_view::npos) noexcept;
 

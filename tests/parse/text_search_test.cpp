@@ -41,7 +41,8 @@ TEST_CASE("find_text finds what string_view::find finds - wherever it is") {
   }
 }
 
-TEST_CASE("find_text agrees with string_view::find on random text over a small alphabet") {
+TEST_CASE(
+    "find_text and find_last_text agree with find and rfind on random text over a small alphabet") {
   // Four letters make partial matches of every length common; the needles are drawn from the
   // same letters, so many occur and many nearly do.
   std::uint32_t state = 20261201;
@@ -57,6 +58,7 @@ TEST_CASE("find_text agrees with string_view::find on random text over a small a
     for (char& c : needle) c = kLetters[next() % kLetters.size()];
     for (TextSearchKernel kernel : kernels())
       CHECK(find_text(haystack, needle, kernel) == std::string_view(haystack).find(needle));
+    CHECK(find_last_text(haystack, needle) == std::string_view(haystack).rfind(needle));
   }
 }
 
@@ -88,6 +90,10 @@ TEST_CASE("find_last_text finds what string_view::rfind finds - from every posit
     }
   }
   CHECK(find_last_text("ab", "abc") == std::string_view::npos);
+  // A json member: its first and last bytes, '"', are everywhere in a json line.
+  const std::string json = R"({"a":"x","target":"pkgly::audit","b":"\"target\":\"y\""})";
+  CHECK(find_last_text(json, R"("target":"pkgly::audit")") == json.find(R"("target")"));
+  CHECK(find_last_text(json, R"("target":"pkgly::access")") == std::string_view::npos);
   CHECK(find_last_text("pkgly:Xaudit pkgly::audit pkgly::audiX", "pkgly::audit") == 13);
 }
 
