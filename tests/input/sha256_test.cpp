@@ -39,6 +39,33 @@ TEST_CASE("sha256: hex() in the middle leaves the digest running", "[input]") {
   CHECK(sha.hex() == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+TEST_CASE("sha256: many blocks given in uneven pieces - more than the hashing thread queues",
+          "[input]") {
+  // 20 MiB: twenty of the 1 MiB blocks handed to the hashing thread, more than it queues (8),
+  // so the reader waits for it; the pieces never line up with the blocks.
+  std::string text(20 * 1024 * 1024 + 5, '\0');
+  for (std::size_t i = 0; i < text.size(); ++i) text[i] = static_cast<char>('a' + (i * 7919) % 26);
+  Sha256 whole;
+  whole.update(text);
+  Sha256 pieces;
+  std::size_t at = 0;
+  std::size_t piece = 1;
+  while (at < text.size()) {
+    const std::size_t size = std::min(piece, text.size() - at);
+    pieces.update(std::string_view(text).substr(at, size));
+    at += size;
+    piece = piece * 3 % 1048573 + 1;
+    if (at > text.size() / 2 && at - size <= text.size() / 2) {
+      Sha256 half;
+      half.update(std::string_view(text).substr(0, at));
+      CHECK(pieces.hex() == half.hex());  // mid-way, with blocks still queued a moment ago
+    }
+  }
+  // Python's hashlib.sha256 of the same bytes.
+  CHECK(whole.hex() == "c5d82b8c84200f893d35e394e882f75789aa1110cc9cf43761d3a75084608f19");
+  CHECK(pieces.hex() == whole.hex());
+}
+
 TEST_CASE("sha256 of an input: the bytes as stored - each once", "[input]") {
   ScratchDir dir;
   const std::string text = varied_lines(3 * 1024 * 1024 + 17, 7);  // crosses the 1 MiB reads
