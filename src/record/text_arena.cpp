@@ -1,7 +1,6 @@
 #include "pkgly_trail/record/text_arena.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <cstring>
 
 namespace pkgly_trail {
@@ -43,9 +42,7 @@ char* TextArena::reset_to_block(std::size_t size) {
   constexpr std::size_t kSlack = 1024;
   if (chunks_.empty() || chunks_.front().size < size || chunks_.front().size > 2 * size + kSlack) {
     chunks_.clear();
-    // Rounded up to a power of two (at most twice the block, as allowed above), so that the
-    // next records, of other sizes, find it fits: recycled arenas rarely allocate again.
-    const std::size_t chunk_size = std::bit_ceil(std::max<std::size_t>(size, 64));
+    const std::size_t chunk_size = std::max<std::size_t>(size, 64);
     chunks_.push_back(Chunk{std::make_unique<char[]>(chunk_size), chunk_size});
   } else if (chunks_.size() > 1) {
     chunks_.resize(1);

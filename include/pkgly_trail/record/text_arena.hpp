@@ -23,10 +23,9 @@ class TextArena {
   // Forgets everything stored; keeps the memory for reuse.
   void reset() noexcept;
   // Forgets everything stored and returns one block of `size` bytes, valid until the next
-  // reset, in an arena that then holds at most about twice that block: a record's copy (many
+  // reset, in an arena that then holds little more than that block: a record's copy (many
   // wait in the doubt window and the join) costs its text, not a 64 KiB chunk. A recycled
-  // arena whose first chunk is at least `size` and at most about twice it allocates nothing;
-  // a new chunk is a power of two, so that most later records of other sizes fit it.
+  // arena whose first chunk fits without much waste allocates nothing.
   char* reset_to_block(std::size_t size);
   // Bytes currently reserved by the arena (for memory budgets).
   std::size_t capacity() const noexcept;
