@@ -788,7 +788,14 @@ void RecordAssembler::keep_behind(Pending& pending) {
   kept.active = true;
   kept.parsed_kept =
       parsed_for_ == &pending && pending.fit_known && pending.fit != SchemaFit::Broken;
-  if (kept.parsed_kept) kept.parsed.copy_from(record_);
+  if (kept.parsed_kept) {
+    // Where it came from is copied with the rest: the input's name and the service are the
+    // assembler's strings, which the next input or a sweep of the slots replaces (red team:
+    // a related record printed its file's name from freed memory).
+    record_.source = SourceRef{input_, pending.first_line};
+    record_.service = pending.service;
+    kept.parsed.copy_from(record_);
+  }
   pending.active = false;
   if (parsed_for_ == &pending) parsed_for_ = nullptr;
 }
@@ -892,8 +899,10 @@ void RecordAssembler::complete(Pending& pending) {
   stats_.record_lines += 1;
   stats_.continuation_lines += pending.lines - 1;
   count_marker_lines(pending, record.is_audit());
-  record.source = SourceRef{input_, pending.first_line};
-  record.service = pending.service;
+  if (!parsed_kept) {  // a kept record's copy has them (keep_behind)
+    record.source = SourceRef{input_, pending.first_line};
+    record.service = pending.service;
+  }
   if (!pending.suspect.empty()) record.suspect = pending.suspect;
   if (record.suspect.empty() &&
       (record.schema_fit == SchemaFit::Broken || record.schema_fit == SchemaFit::Unfinished))
