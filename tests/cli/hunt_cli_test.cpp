@@ -101,6 +101,16 @@ TEST_CASE("hunt exits 1 when no alert fired", "[cli][hunt]") {
   CHECK(run.out.empty());
 }
 
+TEST_CASE("hunt neither offers nor takes --fields: alert columns are fixed", "[cli][hunt]") {
+  const auto help = run_trail("hunt --help");
+  CHECK(help.status == 0);
+  CHECK(help.out.find("--rules") != std::string::npos);
+  CHECK(help.out.find("--fields") == std::string::npos);
+  const auto run = run_trail("hunt --fields action " + scenario("destructive-action", true));
+  CHECK(run.status == 2);
+  CHECK(run.err.find("columns are fixed") != std::string::npos);
+}
+
 TEST_CASE("a rule file that is not valid Sigma stops hunt with its place", "[cli][hunt]") {
   char dir_template[] = "/tmp/pkgly-trail-rules-XXXXXX";
   const std::string dir = mkdtemp(dir_template);

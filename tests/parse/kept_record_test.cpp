@@ -25,7 +25,9 @@ struct KeepRecords final : RecordStage {
   std::vector<Record> records;
 };
 
-const testing::Dialect& full() { return testing::dialects().front(); }
+const testing::Dialect& full() {
+  return testing::dialects().front();
+}
 
 }  // namespace
 
