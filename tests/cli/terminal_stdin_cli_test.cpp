@@ -56,6 +56,15 @@ std::string run_at_terminal(const std::vector<std::string>& args, const std::str
       if (got > 0) seen.append(buffer, static_cast<std::size_t>(got));
     }
   }
+  // What it wrote last, just before it exited, may still wait in the terminal: read it all
+  // (the read fails once the terminal's other side is closed and nothing is left).
+  for (;;) {
+    pollfd request{master, POLLIN, 0};
+    if (::poll(&request, 1, 100) <= 0) break;
+    const ssize_t got = ::read(master, buffer, sizeof buffer);
+    if (got <= 0) break;
+    seen.append(buffer, static_cast<std::size_t>(got));
+  }
   ::close(master);
   CHECK(WIFEXITED(status));
   return seen;
