@@ -176,14 +176,11 @@ bool may_be_cut_in_spans(std::string_view text) noexcept {
   return plain_end() == std::string_view::npos && ansi_end() == std::string_view::npos;
 }
 
-// A cheap test before the searches of orphan_tail, which most lines fail: a schema whose last
-// field is a required integer (audit: the status code) ends in a digit, or, in pretty with
-// ANSI, in a digit and the colour's reset.
+// A cheap test before the searches of orphan_tail, which most lines fail: the line may end
+// with the schema's last field, or, in pretty with ANSI, with it and the colour's reset.
 bool may_end_like(std::string_view line, const Schema& schema) noexcept {
-  const SchemaField& last = schema.fields.back();
-  if (last.optional || last.type != FieldType::Int) return true;
   if (line.ends_with(sgr::kReset)) line.remove_suffix(sgr::kReset.size());
-  return !line.empty() && is_digit(line.back());
+  return may_end_with_last_field(line, schema);
 }
 
 // The audit marker where a formatter writes it: the target `pkgly::audit` followed by the

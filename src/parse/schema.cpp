@@ -277,14 +277,16 @@ const Schema* find_schema(std::string_view target) noexcept {
   return nullptr;
 }
 
+bool may_end_with_last_field(std::string_view line, const Schema& schema) noexcept {
+  const SchemaField& last = schema.fields.back();
+  return last.optional || last.type != FieldType::Int ||
+         (!line.empty() && line.back() >= '0' && line.back() <= '9');
+}
+
 bool ends_with_schema_tail(std::string_view line, const Schema& schema,
                            const FieldSyntax& syntax) noexcept {
-  // A record whose last field is a required integer ends in a digit (audit: the status
-  // code): most lines, every JSON object among them, are answered here.
-  const SchemaField& last = schema.fields.back();
-  if (!last.optional && last.type == FieldType::Int &&
-      (line.empty() || line.back() < '0' || line.back() > '9'))
-    return false;
+  // Most lines, every JSON object among them, are answered here.
+  if (!may_end_with_last_field(line, schema)) return false;
   for (std::size_t field = 1; field < schema.fields.size(); ++field) {
     if (schema.fields[field - 1].type != FieldType::Text) continue;
     const std::string_view key = schema.fields[field].key;

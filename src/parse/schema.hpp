@@ -58,6 +58,10 @@ bool split_by_schema(std::string_view text, const Schema& schema, const FieldSyn
 bool unfinished_by_schema(std::string_view text, const Schema& schema,
                           const FieldSyntax& syntax) noexcept;
 
+// Can the line end with the schema's last field? A record whose last field is a required
+// integer (audit: the status code) ends in a digit. A cheap test before a search for a tail.
+bool may_end_with_last_field(std::string_view line, const Schema& schema) noexcept;
+
 // Does the line end with the fields that follow one of the schema's free-text values, as a
 // record of the schema ends (audit: `... http_request_method=GET http_route=... url_path=...
 // http_response_status_code=200`)? Such a line inside another record is the genuine end of an
