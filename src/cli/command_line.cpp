@@ -75,6 +75,12 @@ Examples:
 
 Exit status: 0 when the request was found, 1 when not, 2 on trouble (an ambiguous prefix).)";
 
+constexpr const char* kDbExamples = R"(
+Examples:
+  pkgly-trail db migrate 'postgresql://trail@db.internal/audit'
+  pkgly-trail db prune --before 400d 'host=db.internal dbname=audit user=trail'
+The password comes from PGPASSWORD, ~/.pgpass or a service file (docs/postgres.md).)";
+
 constexpr const char* kRecordsExamples = R"(
 Examples:
   pkgly-trail records --target sqlx --level warn pkgly.log
@@ -362,6 +368,26 @@ CommandLine::CommandLine(Options& options) : app_(kDescription, "pkgly-trail") {
   join->footer(kJoinExamples);
   trace->footer(kTraceExamples);
   records->footer(kRecordsExamples);
+  CLI::App* db = app.add_subcommand(
+      "db",
+      "The PostgreSQL store of join --postgres: create or upgrade its schema, prune old "
+      "events");
+  db->require_subcommand(1);
+  db->footer(kDbExamples);
+  CLI::App* migrate = db->add_subcommand(
+      "migrate", "Create the store's schema in the database, or upgrade it to this version");
+  CLI::App* prune = db->add_subcommand(
+      "prune", "Remove the events dated before a day (whole months drop their partitions)");
+  for (CLI::App* sub : {migrate, prune})
+    sub->add_option("CONNINFO", options.postgres,
+                    "libpq connection string or URI (the password from PGPASSWORD, ~/.pgpass or "
+                    "a service file)")
+        ->required();
+  prune
+      ->add_option("--before", options.prune_before,
+                   "Remove the events before this time: YYYY-MM-DD, RFC 3339, or relative (90d)")
+      ->type_name("TIME")
+      ->required();
   CLI::App* completions = app.add_subcommand(
       "completions",
       "Print a completion script for bash, zsh or fish (see docs/usage.md to install it)");
@@ -416,6 +442,22 @@ CommandLine::CommandLine(Options& options) : app_(kDescription, "pkgly-trail") {
                    "instead of stdout (created if missing; re-runs add only new events)")
       ->type_name("FILE")
       ->group("Output");
+  join->add_option("--postgres", options.postgres,
+                   "Write the events, access and related records to this PostgreSQL store "
+                   "instead of stdout (libpq connection string or URI; docs/postgres.md)")
+      ->type_name("CONNINFO")
+      ->group("Output");
+  join->add_option("--source-label", options.source_label,
+                   "With --postgres: the source_label of the rows written (default: the host "
+                   "name)")
+      ->type_name("LABEL")
+      ->group("Output");
+  report
+      ->add_option("--postgres", options.postgres,
+                   "Report over the events of this PostgreSQL store (every source) instead of "
+                   "log files")
+      ->type_name("CONNINFO")
+      ->group("Input");
   records
       ->add_option("--target", options.filter.target_prefixes,
                    "Target prefix (sqlx, pkgly::access); repeat to OR")

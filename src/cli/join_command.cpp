@@ -11,25 +11,50 @@
 #include "pkgly_trail/correlate/correlator.hpp"
 #include "pkgly_trail/sink/joined_sink.hpp"
 #include "pkgly_trail/sink/sqlite_sink.hpp"
+#include "pkgly_trail/store/postgres.hpp"
 
 namespace pkgly_trail::cli {
 
+namespace {
+
+PostgresSinkOptions postgres_options(const Options& options) {
+  PostgresSinkOptions store;
+  store.conninfo = options.postgres;
+  store.source_label = options.source_label;
+  if (store.source_label.empty()) {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) == 0) store.source_label = host;
+  }
+  store.say = [](std::string_view message) { report_note(message); };
+  return store;
+}
+
+}  // namespace
+
 int run_join(const Options& options, const Filter& filter) {
   OutputStream out(STDOUT_FILENO);
-  // --sqlite: the events go to the database instead of stdout.
+  // --sqlite, --postgres: the events go to the database instead of stdout.
   std::unique_ptr<SqliteEventSink> database;
+  std::unique_ptr<PostgresEventSink> store;
   std::unique_ptr<JoinedEventSink> printer;
-  if (options.sqlite.empty()) {
-    printer = make_joined_sink(out, sink_options(options));
-  } else {
-    try {
+  try {
+    if (!options.sqlite.empty()) {
       database = open_sqlite_sink(options.sqlite);
-    } catch (const SqliteError& e) {
-      report_error(e.what());
-      return 2;
+    } else if (!options.postgres.empty()) {
+      store = open_postgres_sink(postgres_options(options));
+    } else {
+      printer = make_joined_sink(out, sink_options(options));
     }
+  } catch (const SqliteError& e) {
+    report_error(e.what());
+    return 2;
+  } catch (const PostgresError& e) {
+    report_error(e.what());
+    return 2;
   }
-  JoinedEventSink* sink = database ? database.get() : printer.get();
+  JoinedEventSink* sink = database ? static_cast<JoinedEventSink*>(database.get())
+                          : store  ? static_cast<JoinedEventSink*>(store.get())
+                                   : printer.get();
   NameWatch names = watch_names(options, filter);
   Correlator correlator(
       options.join,
@@ -47,11 +72,22 @@ int run_join(const Options& options, const Filter& filter) {
     // The database cannot take more (disk full...): reading on would only lose more events.
     report_error(e.what());
     return 2;
+  } catch (const PostgresError& e) {
+    // A failure retrying cannot mend (permission, schema): the same for every later event.
+    report_error(e.what());
+    if (store)
+      report_note(fmt::format("{} audit event(s) were written to {} before it", store->written(),
+                              store->where()));
+    return 2;
   }
   if (database)
     report_note(fmt::format("{} audit event{} written to {} ({} already there)",
                             database->written(), database->written() == 1 ? "" : "s",
                             options.sqlite, database->already_there()));
+  if (store)
+    report_note(fmt::format("{} audit event{} written to {} ({} already there)", store->written(),
+                            store->written() == 1 ? "" : "s", store->where(),
+                            store->already_there()));
   const JoinStats& join = correlator.stats();
   if (options.stats) {
     print_stats(read, join.printed);

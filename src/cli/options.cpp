@@ -48,6 +48,35 @@ std::string check_sqlite_options(const CLI::App& join, const Options& o) {
   return {};
 }
 
+// join --postgres: the same, and one store per run.
+std::string check_postgres_options(const CLI::App& join) {
+  if (join.count("--postgres") == 0) {
+    if (join.count("--source-label") > 0)
+      return "--source-label labels the rows of --postgres: add --postgres CONNINFO";
+    return {};
+  }
+  if (join.count("--sqlite") > 0)
+    return "--postgres and --sqlite: one store per run (run join twice, or copy with SQL)";
+  if (join.count("--output") > 0)
+    return "--postgres writes the events to the database instead of stdout: drop -o (or run "
+           "join twice)";
+  if (join.count("--fields") > 0)
+    return "--postgres writes every column to the database: drop --fields";
+  return {};
+}
+
+// report --postgres reads the store, not logs.
+std::string check_report_store(const Options& o) {
+  if (o.postgres.empty()) return {};
+  if (!o.inputs.empty() || o.follow || !o.follow_dir.empty() || o.merge)
+    return "report --postgres reads the events from the store: give no log file (nor -f, "
+           "--follow-dir, --merge)";
+  if (!o.service.empty())
+    return "report --postgres: the store does not keep the compose service of a line; choose "
+           "by source with SQL, or report from the logs";
+  return {};
+}
+
 }  // namespace
 
 std::string parse_window(std::string_view text, JoinWindow& window) {
@@ -193,8 +222,9 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   } else if (command_line.command("join").parsed()) {
     options.command = Command::Join;
     options.filter.audit_only = true;
-    if (std::string error = check_sqlite_options(command_line.command("join"), options);
-        !error.empty()) {
+    for (const std::string& error : {check_sqlite_options(command_line.command("join"), options),
+                                     check_postgres_options(command_line.command("join"))}) {
+      if (error.empty()) continue;
       report_error(error);
       return 2;
     }
@@ -202,7 +232,9 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
     options.command = Command::Report;
     options.filter.audit_only = true;
     options.report_hunt = options.report_hunt || !options.rules.empty();
-    if (std::string error = check_report_options(options); !error.empty()) {
+    std::string error = check_report_options(options);
+    if (error.empty()) error = check_report_store(options);
+    if (!error.empty()) {
       report_error(error);
       return 2;
     }
@@ -215,6 +247,10 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
           "columns of audit, join and records");
       return 2;
     }
+  } else if (command_line.command("db").parsed()) {
+    options.command = Command::Db;
+    options.db_action =
+        command_line.command("db").got_subcommand("prune") ? DbAction::Prune : DbAction::Migrate;
   } else if (command_line.command("trace").parsed()) {
     options.command = Command::Trace;
     if (options.trace_id.size() < 8) {

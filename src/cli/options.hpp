@@ -13,7 +13,8 @@
 
 namespace pkgly_trail::cli {
 
-enum class Command { Records, Audit, Join, Trace, Report, Hunt, Completions, Man };
+enum class Command { Records, Audit, Join, Trace, Report, Hunt, Db, Completions, Man };
+enum class DbAction { Migrate, Prune };
 enum class ColorMode { Auto, Always, Never };
 
 struct Options {
@@ -43,9 +44,15 @@ struct Options {
   JoinLimits join;               // join, trace
   // join --related-level as given; unset: everything, or at a terminal (text) info and above.
   std::optional<Level> related_level;
-  std::string sqlite;    // join --sqlite FILE: write the events to this database, not stdout
-  std::string trace_id;  // trace: the id or prefix asked for
-  ReportOptions report;  // report
+  std::string sqlite;  // join --sqlite FILE: write the events to this database, not stdout
+  // join --postgres: write the events to this store; report --postgres: read them from it;
+  // db: the store to migrate or prune (a libpq connection string or URI).
+  std::string postgres;
+  std::string source_label;  // join --source-label (default: the host name)
+  DbAction db_action = DbAction::Migrate;
+  std::string prune_before;  // db prune --before DATE
+  std::string trace_id;      // trace: the id or prefix asked for
+  ReportOptions report;      // report
   ReportFormat report_format = ReportFormat::Text;
   std::string report_out_dir;  // report -o csv --out-dir: one file per section
   std::string shell;           // completions: bash, zsh or fish

@@ -19,6 +19,7 @@
 #include "pkgly_trail/report/aggregator.hpp"
 #include "pkgly_trail/report/alert_table.hpp"
 #include "pkgly_trail/report/render.hpp"
+#include "pkgly_trail/store/postgres.hpp"
 
 namespace pkgly_trail::cli {
 
@@ -75,6 +76,24 @@ ReportScope scope_of(const Options& options, const Filter& filter, const ReadSum
   return scope;
 }
 
+// report --postgres: the filters, which the correlator applies to events from logs.
+class FilteredEvents final : public JoinedEventSink {
+ public:
+  FilteredEvents(const Filter& filter, NameWatch& names, JoinedEventSink& next)
+      : filter_(filter), names_(names), next_(next) {}
+  bool on_event(const JoinedEvent& event) override {
+    names_.look_at(event.audit, event.access);
+    return !filter_.matches(event.audit, event.access) || next_.on_event(event);
+  }
+  void on_idle() override { next_.on_idle(); }
+  void finish() override { next_.finish(); }
+
+ private:
+  const Filter& filter_;
+  NameWatch& names_;
+  JoinedEventSink& next_;
+};
+
 }  // namespace
 
 int run_report(const Options& options, const Filter& filter) {
@@ -103,21 +122,43 @@ int run_report(const Options& options, const Filter& filter) {
   JoinLimits limits = options.join;
   // Rules may read the related counts (docs/hunt.md): with them, the join is hunt's.
   limits.access_only = limits.access_only || (!needs_related(options.report) && !rules);
-  Correlator correlator(
-      limits,
-      [&filter, &names](const Record& audit, const Record* access) {
-        names.look_at(audit, access);
-        return filter.matches(audit, access);
-      },
-      first);
-  TerminalObserver observer(options, correlator.stats().printed);
-  ReadPlan plan = read_plan(options, AssemblerOptions{options.service, {}});
-  plan.limits.sha256 = true;  // the report names each input by its SHA-256
-  const ReadSummary read = read_records(plan, correlator, observer);
-  Report report =
-      aggregator.build({read.stats.unparsed_lines, read.stats.audit_marker_lines_not_events,
-                        read.stats.suspect_records});
+  ReadSummary read;
+  InputDoubts doubts;
+  std::optional<Correlator> correlator;
+  std::optional<StoreRead> stored;
+  if (options.postgres.empty()) {
+    correlator.emplace(
+        limits,
+        [&filter, &names](const Record& audit, const Record* access) {
+          names.look_at(audit, access);
+          return filter.matches(audit, access);
+        },
+        first);
+    TerminalObserver observer(options, correlator->stats().printed);
+    ReadPlan plan = read_plan(options, AssemblerOptions{options.service, {}});
+    plan.limits.sha256 = true;  // the report names each input by its SHA-256
+    read = read_records(plan, *correlator, observer);
+    doubts = {read.stats.unparsed_lines, read.stats.audit_marker_lines_not_events,
+              read.stats.suspect_records};
+  } else {
+    FilteredEvents filtered(filter, names, first);
+    const Filter::Period period = filter.period();
+    try {
+      stored = read_postgres_events(
+          options.postgres, StoreQuery{period.since_us, period.until_us, !limits.access_only},
+          filtered);
+    } catch (const PostgresError& e) {
+      report_error(e.what());
+      return 2;
+    }
+  }
+  Report report = aggregator.build(doubts);
   report.scope = scope_of(options, filter, read);
+  if (stored) {
+    report.scope.store = stored->where;
+    for (const StoreSource& source : stored->sources)
+      report.scope.inputs.push_back({fmt::format("{}: {}", source.label, source.input), {}, {}});
+  }
   if (hunter) {
     warn_uncounted_hits(*hunter);
     if (!save_hunt_state(*state)) return 2;
@@ -136,11 +177,12 @@ int run_report(const Options& options, const Filter& filter) {
                                options.report.max_groups, truncated.text));
   if (options.stats) {
     print_stats(read, aggregator.events());
-    print_join_stats(correlator.stats());
+    if (correlator) print_join_stats(correlator->stats());
   }
-  warn_join_evictions(correlator.stats(), options.join.max_memory);
+  if (correlator) warn_join_evictions(correlator->stats(), options.join.max_memory);
   warn_missing_names(names, true);
-  return finish_run(options, out, read, aggregator.events(), &correlator.stats());
+  return finish_run(options, out, read, aggregator.events(),
+                    correlator ? &correlator->stats() : nullptr);
 }
 
 }  // namespace pkgly_trail::cli

@@ -60,6 +60,7 @@ int print_generated(const Options& options) {
 int run(const Options& requested) {
   if (requested.command == Command::Completions || requested.command == Command::Man)
     return print_generated(requested);
+  if (requested.command == Command::Db) return run_db(requested);
   const Screen screen = probe_screen();
   const Options options = settle_for_screen(requested, screen);
   // Declared before the command runs so that it outlives the command's output stream: its
@@ -76,7 +77,8 @@ int run(const Options& requested) {
   const bool stdin_named =
       options.inputs.empty() ||
       std::find(options.inputs.begin(), options.inputs.end(), "-") != options.inputs.end();
-  if (stdin_named && options.follow_dir.empty() && ::isatty(STDIN_FILENO) == 1)
+  if (stdin_named && options.follow_dir.empty() && options.postgres.empty() &&
+      ::isatty(STDIN_FILENO) == 1)
     report_note(
         "reading standard input, which is the terminal: name log files, or pipe logs "
         "in (Ctrl-D ends)");

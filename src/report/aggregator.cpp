@@ -449,10 +449,13 @@ Report ReportAggregator::State::build(const InputDoubts& doubts) const {
   metric("distinct_client_addresses", Cell::count(addresses.size()));
   metric("first", span.first_cell());
   metric("last", span.last_cell());
-  metric("unparsed_lines", Cell::count(doubts.unparsed_lines));
+  metric("unparsed_lines",
+         doubts.unparsed_lines ? Cell::count(*doubts.unparsed_lines) : Cell::null());
   metric("suspect_events", Cell::count(suspect));
-  metric("audit_marker_lines", Cell::count(doubts.audit_marker_lines));
-  metric("suspect_records", Cell::count(doubts.suspect_records));
+  metric("audit_marker_lines",
+         doubts.audit_marker_lines ? Cell::count(*doubts.audit_marker_lines) : Cell::null());
+  metric("suspect_records",
+         doubts.suspect_records ? Cell::count(*doubts.suspect_records) : Cell::null());
   metric("bucket", Cell::string(report.bucket == Bucket::Day ? "1d" : "1h"));
   std::string truncated;
   for (const ReportTable& table : report.sections) {

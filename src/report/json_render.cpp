@@ -56,6 +56,10 @@ void append_scope(fmt::memory_buffer& buf, const ReportScope& scope) {
   time(scope.until_us);
   buf.append(std::string_view("},\"filters\":"));
   append_string_array(buf, scope.filters);
+  if (!scope.store.empty()) {
+    buf.append(std::string_view(",\"store\":"));
+    append_json_string(buf, scope.store);
+  }
   buf.append(std::string_view(",\"generated_at\":"));
   time(scope.generated_us);
   buf.append(std::string_view(",\"time_zone\":\"UTC\",\"inputs\":["));
@@ -63,7 +67,13 @@ void append_scope(fmt::memory_buffer& buf, const ReportScope& scope) {
     const ReportInput& input = scope.inputs[i];
     buf.append(std::string_view(i == 0 ? "\n  {\"name\":" : ",\n  {\"name\":"));
     append_json_string(buf, input.name);
-    fmt::format_to(std::back_inserter(buf), ",\"bytes\":{},\"sha256\":", input.bytes);
+    buf.append(std::string_view(",\"bytes\":"));
+    if (input.bytes) {
+      fmt::format_to(std::back_inserter(buf), "{}", *input.bytes);
+    } else {
+      buf.append(std::string_view("null"));
+    }
+    buf.append(std::string_view(",\"sha256\":"));
     if (input.sha256.empty()) {
       buf.append(std::string_view("null"));
     } else {

@@ -33,6 +33,7 @@ ReportTable Report::scope_table() const {
                                      : std::string("open: from the first event read"));
   row("period_until", scope.until_us ? utc_time_text(*scope.until_us) + " (exclusive)"
                                      : std::string("open: to the last event read"));
+  if (!scope.store.empty()) row("store", "PostgreSQL " + scope.store + " (every source)");
   std::string filters;
   for (const std::string& option : scope.filters) {
     if (!filters.empty()) filters.push_back(' ');
@@ -53,7 +54,7 @@ ReportTable Report::inputs_table() const {
   table.columns = {"name", "bytes", "sha256"};
   for (const ReportInput& input : scope.inputs)
     table.rows.push_back({Cell::string(input.name == "-" ? "(standard input)" : input.name),
-                          Cell::count(input.bytes),
+                          input.bytes ? Cell::count(*input.bytes) : Cell::null(),
                           input.sha256.empty() ? Cell::null() : Cell::string(input.sha256)});
   return table;
 }

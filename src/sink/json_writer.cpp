@@ -83,7 +83,8 @@ void append_escape(fmt::memory_buffer& out, unsigned char c) {
   }
 }
 
-// RFC 8259 number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+}  // namespace
+
 bool is_json_number(std::string_view text) noexcept {
   std::size_t i = 0;
   auto digits = [&] {
@@ -108,8 +109,6 @@ bool is_json_number(std::string_view text) noexcept {
   }
   return i == text.size();
 }
-
-}  // namespace
 
 // Log text is arbitrary bytes (Display values carry whatever a user typed), but the output must
 // be valid JSON, which is UTF-8: well-formed multi-byte sequences are copied as they are, and

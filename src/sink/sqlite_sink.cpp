@@ -22,9 +22,9 @@
 
 #include "pkgly_trail/record/log_time.hpp"
 #include "pkgly_trail/record/utf8.hpp"
+#include "pkgly_trail/sink/event_key.hpp"
 #include "pkgly_trail/sink/json_writer.hpp"
 #include "pkgly_trail/sink/sqlite_handles.hpp"
-#include "sha256.hpp"
 
 namespace pkgly_trail {
 
@@ -323,23 +323,11 @@ class SqliteSink final : public SqliteEventSink {
     exec("COMMIT", "cannot create the tables in");
   }
 
-  // json_ holds the audit record as `audit -o json` writes it; the key hashes that object
-  // without its last member, "source", so the same event read from a renamed, rotated or
-  // gzipped copy of the log (another name, other line numbers) has the same key. The last
-  // `,"source":{"input":` is that member: inside the input string a quote is escaped.
+  // json_ holds the audit record as `audit -o json` writes it (event_key.hpp says why the key
+  // is its hash).
   std::string_view event_key() {
-    const std::string_view object(json_.data(), json_.size());
-    const std::size_t source = object.rfind(",\"source\":{\"input\":");
-    sha256_.reset();
-    sha256_.update(object.substr(0, source));
-    sha256_.update("}");
-    const std::array<std::uint8_t, 32> digest = sha256_.digest();
-    constexpr char kHex[] = "0123456789abcdef";
-    for (std::size_t i = 0; i < key_.size() / 2; ++i) {
-      key_[2 * i] = kHex[digest[i] >> 4];
-      key_[2 * i + 1] = kHex[digest[i] & 0xF];
-    }
-    return std::string_view(key_.data(), key_.size());
+    key_ = event_key_of(std::string_view(json_.data(), json_.size()));
+    return to_string_view(key_);
   }
 
   void write_request(std::int64_t event_id, const JoinedEvent& event) {
@@ -380,8 +368,7 @@ class SqliteSink final : public SqliteEventSink {
   // Reused for every row, so a row costs no allocation once they have grown.
   fmt::memory_buffer json_;
   std::string scratch_;
-  Sha256 sha256_;
-  std::array<char, 32> key_{};
+  EventKey key_{};
 };
 
 }  // namespace

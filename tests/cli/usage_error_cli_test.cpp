@@ -66,7 +66,7 @@ TEST_CASE("usage: an unknown command or option suggests the closest spelling", "
   const auto command = testing::run_trail("adit " + kLog);
   CHECK(command.status == 2);
   CHECK(has(command.err, "pkgly-trail: unknown command 'adit' (did you mean audit?)"));
-  CHECK(has(command.err, "audit, records, join, trace, report, hunt, completions"));
+  CHECK(has(command.err, "audit, records, join, trace, report, hunt, db, completions"));
 
   const auto option = testing::run_trail("audit --acton package.download " + kLog);
   CHECK(option.status == 2);

@@ -19,10 +19,11 @@ enum class Bucket { Auto, Hour, Day };
 
 // What reading the log left in doubt (the parse stage's counts): in the totals, so that a report
 // read on its own, without the run's warnings, says where the log may not be what Pkgly wrote.
+// Unknown (null in the totals) for a report over a store, which keeps events, not lines.
 struct InputDoubts {
-  std::uint64_t unparsed_lines = 0;      // looked like records, could not be parsed
-  std::uint64_t audit_marker_lines = 0;  // carry the audit marker, did not come out as events
-  std::uint64_t suspect_records = 0;     // records of any kind marked suspect while reading
+  std::optional<std::uint64_t> unparsed_lines;      // looked like records, could not be parsed
+  std::optional<std::uint64_t> audit_marker_lines;  // carry the audit marker, not events
+  std::optional<std::uint64_t> suspect_records;     // records of any kind marked suspect
 };
 
 struct ReportOptions {
@@ -60,10 +61,11 @@ struct ReportTable {
   std::size_t omitted_rows = 0;      // rows left out by --top
 };
 
-// One input the report read, as stored (a gzip file's compressed bytes).
+// One input the report read, as stored (a gzip file's compressed bytes). From a store: one
+// source (its label and the input its writer named), bytes and sha256 unknown.
 struct ReportInput {
   std::string name;  // as given; "-" is standard input
-  std::uint64_t bytes = 0;
+  std::optional<std::uint64_t> bytes;
   std::string sha256;  // of those bytes, hex, as sha256sum prints it
 };
 
@@ -74,6 +76,7 @@ struct ReportScope {
   std::optional<std::int64_t> since_us;
   std::optional<std::int64_t> until_us;
   std::vector<ReportInput> inputs;   // in the order read
+  std::string store;                 // report --postgres: host:port/dbname; empty: logs
   std::vector<std::string> filters;  // the options that chose the events, as typed
   std::int64_t generated_us = 0;     // SOURCE_DATE_EPOCH when set, else the clock
 };

@@ -19,6 +19,8 @@ inline constexpr int kJsonContractVersion = 1;
 // A JSON string literal with quotes. Control characters become \u00XX (\n, \t, \r, \", \\ as
 // short escapes); invalid UTF-8 bytes become U+FFFD so the output is always valid JSON.
 void append_json_string(fmt::memory_buffer& out, std::string_view text);
+// RFC 8259's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+bool is_json_number(std::string_view text) noexcept;
 // A typed value: numbers and booleans as logged when they are valid JSON, strings escaped.
 void append_json_value(fmt::memory_buffer& out, const Value& value);
 

@@ -1,0 +1,317 @@
+// `join --postgres`: joined audit events into the central store (docs/postgres.md).
+//
+// Two threads. The reading thread turns each event into COPY rows of a Batch (on_event); a full
+// batch, or any batch when the input goes idle, is queued for the writer thread, which sends
+// it: COPY into three temporary staging tables, then one statement inserts the events that
+// are new (ON CONFLICT DO NOTHING on their key) and the access and related rows of those only,
+// all in one transaction. A batch sent twice (the commit happened but its answer was lost)
+// therefore adds nothing the second time, and two writers on overlapping logs never write an
+// event twice. They insert in key order, so they take row locks in one order and cannot
+// deadlock on each other's keys.
+//
+// When the server goes away the writer keeps the batch, reconnects with a doubling wait, and
+// sends it again; meanwhile the queue grows up to max_buffer_bytes, and then on_event() waits:
+// the input is read no further (backpressure) and nothing is dropped.
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
+
+#include "batch.hpp"
+#include "connection.hpp"
+#include "pkgly_trail/store/postgres.hpp"
+#include "schema.hpp"
+
+namespace pkgly_trail {
+
+namespace {
+
+using store::Batch;
+using store::Connection;
+using Clock = std::chrono::steady_clock;
+
+std::string insert_sql() {
+  return fmt::format(
+      "WITH new AS (INSERT INTO pkgly_trail.events ({0}) SELECT {0} FROM pg_temp.stage_events "
+      "ORDER BY event_key ON CONFLICT (event_key, time) DO NOTHING RETURNING id, event_key, "
+      "time), "
+      "access_rows AS (INSERT INTO pkgly_trail.access (event_id, event_time, {1}) "
+      "SELECT new.id, new.time, {1} FROM new JOIN pg_temp.stage_access USING (event_key)), "
+      "related_rows AS (INSERT INTO pkgly_trail.related (event_id, event_time, {2}) "
+      "SELECT new.id, new.time, {2} FROM new JOIN pg_temp.stage_related USING (event_key)) "
+      "SELECT count(*) FROM new",
+      store::kEventCopyColumns, store::kAccessCopyColumns, store::kRelatedCopyColumns);
+}
+
+// The staging tables of a session: the store's columns without the ids the insert assigns.
+constexpr std::string_view kStagingSql =
+    "CREATE TEMP TABLE stage_events (LIKE pkgly_trail.events) ON COMMIT DELETE ROWS;"
+    "ALTER TABLE stage_events DROP COLUMN id;"
+    "CREATE TEMP TABLE stage_access (event_key text, LIKE pkgly_trail.access) "
+    "ON COMMIT DELETE ROWS;"
+    "ALTER TABLE stage_access DROP COLUMN event_id, DROP COLUMN event_time;"
+    "CREATE TEMP TABLE stage_related (event_key text, LIKE pkgly_trail.related) "
+    "ON COMMIT DELETE ROWS;"
+    "ALTER TABLE stage_related DROP COLUMN event_id, DROP COLUMN event_time;";
+
+std::string seconds_text(Clock::duration duration) {
+  return fmt::format("{:.1f} s", std::chrono::duration<double>(duration).count());
+}
+
+class PostgresSink final : public PostgresEventSink {
+ public:
+  PostgresSink(PostgresSinkOptions options, Connection connection)
+      : options_(std::move(options)),
+        where_(connection.where()),
+        filling_(std::make_unique<Batch>(options_.batch_events)) {
+    if (!options_.say) options_.say = [](std::string_view) {};
+    start_session(connection);
+    writer_ =
+        std::thread([this, c = std::move(connection)]() mutable { write_loop(std::move(c)); });
+  }
+
+  ~PostgresSink() override {
+    // Only when finish() was not reached (an error above): the writer stops at once.
+    {
+      std::lock_guard lock(mutex_);
+      closing_ = true;
+      abandon_ = true;
+    }
+    changed_.notify_all();
+    if (writer_.joinable()) writer_.join();
+  }
+
+  bool on_event(const JoinedEvent& event) override {
+    rethrow_failure();
+    if (filling_->events() == 0) filling_started_ = Clock::now();
+    if (!filling_->add(event, options_.source_label)) ++duplicates_in_batches_;
+    if (filling_->events() >= options_.batch_events ||
+        Clock::now() - filling_started_ >= std::chrono::milliseconds(options_.max_batch_ms))
+      hand_over();
+    return true;
+  }
+
+  void on_idle() override {
+    rethrow_failure();
+    if (filling_->events() > 0) hand_over();
+  }
+
+  void finish() override {
+    if (filling_->events() > 0) hand_over();
+    {
+      std::unique_lock lock(mutex_);
+      closing_ = true;
+      changed_.notify_all();
+      // Ctrl-C a second time ends the program, and with it the wait.
+      if (!queue_.empty() && down_)
+        options_.say(fmt::format(
+            "waiting for PostgreSQL at {} to come back: {} audit event(s) not yet written (Ctrl-C "
+            "again gives them up; a re-run of the same logs writes them)",
+            where_, queued_events_));
+    }
+    writer_.join();
+    rethrow_failure();
+  }
+
+  std::uint64_t written() const noexcept override { return written_; }
+  std::uint64_t already_there() const noexcept override {
+    return already_there_ + duplicates_in_batches_;
+  }
+  const std::string& where() const noexcept override { return where_; }
+
+ private:
+  void rethrow_failure() {
+    std::lock_guard lock(mutex_);
+    if (failure_) std::rethrow_exception(failure_);
+  }
+
+  // Queues the batch being filled; waits while the queue is full (backpressure).
+  void hand_over() {
+    std::unique_ptr<Batch> next;
+    {
+      std::unique_lock lock(mutex_);
+      // Said only while the server is away: a server slower than the reading is no news.
+      const bool full =
+          down_ && !queue_.empty() && queued_bytes_ + filling_->bytes() > options_.max_buffer_bytes;
+      if (full)
+        options_.say(fmt::format(
+            "{} MiB of audit events wait for PostgreSQL at {}: reading stops until it takes them",
+            queued_bytes_ >> 20, where_));
+      changed_.wait(lock, [&] {
+        return failure_ || queue_.empty() ||
+               queued_bytes_ + filling_->bytes() <= options_.max_buffer_bytes;
+      });
+      if (failure_) std::rethrow_exception(failure_);
+      if (full) options_.say("PostgreSQL takes events again: reading goes on");
+      queued_bytes_ += filling_->bytes();
+      queued_events_ += filling_->events();
+      queue_.push_back(std::move(filling_));
+      if (!spare_.empty()) {
+        next = std::move(spare_.back());
+        spare_.pop_back();
+      }
+    }
+    changed_.notify_all();
+    filling_ = next ? std::move(next) : std::make_unique<Batch>(options_.batch_events);
+    filling_->clear();
+  }
+
+  void start_session(Connection& connection) {
+    connection.exec(std::string(kStagingSql), "cannot prepare the staging tables in");
+  }
+
+  // The writer thread: sends the queued batches in order until closing and empty.
+  void write_loop(Connection connection) {
+    // Ctrl-C and SIGTERM are for the reading thread, whose read(2) they must interrupt.
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);
+    std::optional<Connection> session(std::move(connection));
+    for (;;) {
+      Batch* batch = nullptr;
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !queue_.empty() || closing_; });
+        if (queue_.empty() || abandon_) return;
+        batch = queue_.front().get();
+      }
+      if (!send_with_retries(*batch, session)) return;
+      {
+        std::lock_guard lock(mutex_);
+        queued_bytes_ -= batch->bytes();
+        queued_events_ -= batch->events();
+        spare_.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      changed_.notify_all();
+    }
+  }
+
+  // false: given up (a failure retrying cannot mend, recorded for the reading thread, or the
+  // sink is being destroyed).
+  bool send_with_retries(Batch& batch, std::optional<Connection>& session) {
+    auto wait = std::chrono::milliseconds(options_.first_retry_ms);
+    Clock::time_point down_since;
+    for (;;) {
+      try {
+        if (!session) {
+          session.emplace(options_.conninfo, true);
+          store::check_schema(*session, false);
+          start_session(*session);
+        }
+        send(batch, *session);
+        if (down_) {
+          down_ = false;
+          options_.say(fmt::format("PostgreSQL at {} is back after {}: writing on", where_,
+                                   seconds_text(Clock::now() - down_since)));
+        }
+        return true;
+      } catch (const PostgresError& e) {
+        if (!e.transient()) {
+          std::lock_guard lock(mutex_);
+          failure_ = std::current_exception();
+          changed_.notify_all();
+          return false;
+        }
+        session.reset();
+        if (!down_) {
+          down_ = true;
+          down_since = Clock::now();
+          options_.say(fmt::format("{}; {} audit event(s) wait in memory, retrying", e.what(),
+                                   queued_events()));
+        } else if (wait >= std::chrono::seconds(8)) {
+          options_.say(
+              fmt::format("PostgreSQL at {} still unreachable after {}; {} audit "
+                          "event(s) wait in memory, next try in {}",
+                          where_, seconds_text(Clock::now() - down_since), queued_events(),
+                          seconds_text(wait)));
+        }
+        std::unique_lock lock(mutex_);
+        if (changed_.wait_for(lock, wait, [&] { return abandon_; })) return false;
+        wait = std::min(wait * 2, std::chrono::milliseconds(options_.max_retry_ms));
+      }
+    }
+  }
+
+  std::size_t queued_events() {
+    std::lock_guard lock(mutex_);
+    return queued_events_;
+  }
+
+  void send(Batch& batch, Connection& session) {
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+    for (std::int64_t month : batch.months()) {
+      if (known_months_.count(month) > 0 || !store::month_gets_partition(month, now)) continue;
+      store::add_month(session, month);
+      known_months_.insert(month);
+    }
+    session.exec("BEGIN", "cannot write to");
+    try {
+      session.copy_in(
+          fmt::format("COPY pg_temp.stage_events ({}) FROM STDIN", store::kEventCopyColumns),
+          batch.events_rows, "cannot write to");
+      if (!batch.access_rows.empty())
+        session.copy_in(fmt::format("COPY pg_temp.stage_access (event_key, {}) FROM STDIN",
+                                    store::kAccessCopyColumns),
+                        batch.access_rows, "cannot write to");
+      if (!batch.related_rows.empty())
+        session.copy_in(fmt::format("COPY pg_temp.stage_related (event_key, {}) FROM STDIN",
+                                    store::kRelatedCopyColumns),
+                        batch.related_rows, "cannot write to");
+      const std::string inserted = session.scalar(insert_, {}, "cannot write to");
+      session.exec("COMMIT", "cannot write to");
+      const std::uint64_t count = inserted.empty() ? 0 : std::stoull(inserted);
+      written_ += count;
+      already_there_ += batch.events() - count;
+    } catch (...) {
+      if (PQstatus(session.get()) == CONNECTION_OK)
+        store::Result(PQexec(session.get(), "ROLLBACK"));
+      throw;
+    }
+  }
+
+  PostgresSinkOptions options_;
+  std::string where_;
+  const std::string insert_ = insert_sql();
+  std::unique_ptr<Batch> filling_;  // the reading thread's
+  Clock::time_point filling_started_;
+  std::uint64_t duplicates_in_batches_ = 0;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<std::unique_ptr<Batch>> queue_;
+  std::vector<std::unique_ptr<Batch>> spare_;
+  std::size_t queued_bytes_ = 0;
+  std::size_t queued_events_ = 0;
+  bool closing_ = false;
+  bool abandon_ = false;
+  std::exception_ptr failure_;
+
+  // The writer thread's; read by the reading thread after join() only (or as statistics).
+  std::atomic<bool> down_ = false;
+  std::atomic<std::uint64_t> written_ = 0;
+  std::atomic<std::uint64_t> already_there_ = 0;
+  std::set<std::int64_t> known_months_;
+  std::thread writer_;
+};
+
+}  // namespace
+
+std::unique_ptr<PostgresEventSink> open_postgres_sink(PostgresSinkOptions options) {
+  Connection connection(options.conninfo, false);
+  store::check_server(connection);
+  store::check_schema(connection, true);
+  return std::make_unique<PostgresSink>(std::move(options), std::move(connection));
+}
+
+}  // namespace pkgly_trail
