@@ -447,11 +447,17 @@ CommandLine::CommandLine(Options& options) : app_(kDescription, "pkgly-trail") {
                    "instead of stdout (libpq connection string or URI; docs/postgres.md)")
       ->type_name("CONNINFO")
       ->group("Output");
-  join->add_option("--source-label", options.source_label,
-                   "With --postgres: the source_label of the rows written (default: the host "
-                   "name)")
-      ->type_name("LABEL")
+  hunt->add_option("--postgres", options.postgres,
+                   "Write the alerts to the table alerts of this PostgreSQL store instead of "
+                   "stdout (docs/postgres.md)")
+      ->type_name("CONNINFO")
       ->group("Output");
+  for (CLI::App* sub : {join, hunt})
+    sub->add_option("--source-label", options.source_label,
+                    "With --postgres: the source_label of the rows written (default: the host "
+                    "name)")
+        ->type_name("LABEL")
+        ->group("Output");
   report
       ->add_option("--postgres", options.postgres,
                    "Report over the events of this PostgreSQL store (every source) instead of "

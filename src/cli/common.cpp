@@ -137,4 +137,16 @@ int finish_run(const Options& options, OutputStream& out, const ReadSummary& rea
   return printed > 0 ? 0 : 1;
 }
 
+PostgresSinkOptions postgres_options(const Options& options) {
+  PostgresSinkOptions store;
+  store.conninfo = options.postgres;
+  store.source_label = options.source_label;
+  if (store.source_label.empty()) {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) == 0) store.source_label = host;
+  }
+  store.say = [](std::string_view message) { report_note(message); };
+  return store;
+}
+
 }  // namespace pkgly_trail::cli

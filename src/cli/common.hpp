@@ -8,6 +8,7 @@
 #include "pkgly_trail/filter/name_watch.hpp"
 #include "pkgly_trail/read/read_records.hpp"
 #include "pkgly_trail/sink/output_stream.hpp"
+#include "pkgly_trail/store/postgres.hpp"
 
 namespace pkgly_trail::cli {
 
@@ -15,6 +16,8 @@ std::int64_t now_us();
 // --color auto: on when stdout is a terminal and NO_COLOR is unset or empty.
 bool use_color(ColorMode mode, bool stdout_terminal);
 SinkOptions sink_options(const Options& options);
+// --postgres, --source-label (default: the host name); the writer's notes go to stderr.
+PostgresSinkOptions postgres_options(const Options& options);
 // Flushes, reports unparsed lines and output errors; returns the exit status
 // (0 something printed, 1 nothing, 2 trouble). `join` is the join's counts, for the commands
 // that join.

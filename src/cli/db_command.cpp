@@ -35,9 +35,10 @@ int run_db(const Options& options) {
     }
     const PruneResult result = prune_postgres(options.postgres, *before);
     report_note(fmt::format(
-        "removed {} audit event(s) dated before {} from {} ({} whole "
-        "month(s) dropped)",
-        result.events_removed, utc_time_text(*before), result.where, result.months_dropped));
+        "removed {} audit event(s) dated before {} from {} ({} whole month(s) dropped), and {} "
+        "alert(s)",
+        result.events_removed, utc_time_text(*before), result.where, result.months_dropped,
+        result.alerts_removed));
     return 0;
   } catch (const PostgresError& e) {
     report_error(e.what());

@@ -63,8 +63,21 @@ int run_hunt(const Options& options, const Filter& filter) {
   std::optional<hunt::HuntState> state = open_hunt_state(options);
   if (!state) return 2;
   OutputStream out(STDOUT_FILENO);
-  std::unique_ptr<hunt::AlertSink> printer = hunt::make_alert_sink(out, sink_options(options));
-  hunt::Hunter hunter(*rules, hunt::HuntOptions{{}, options.min_level}, *state, *printer);
+  // --postgres: the alerts go to the store's table alerts instead of stdout.
+  std::unique_ptr<PostgresEventSink> store;
+  std::unique_ptr<hunt::AlertSink> printer;
+  try {
+    if (options.postgres.empty()) {
+      printer = hunt::make_alert_sink(out, sink_options(options));
+    } else {
+      store = open_postgres_sink(postgres_options(options));
+    }
+  } catch (const PostgresError& e) {
+    report_error(e.what());
+    return 2;
+  }
+  hunt::AlertSink& alerts = store ? static_cast<hunt::AlertSink&>(*store) : *printer;
+  hunt::Hunter hunter(*rules, hunt::HuntOptions{{}, options.min_level}, *state, alerts);
   NameWatch names = watch_names(options, filter);
   Correlator correlator(
       options.join,
@@ -74,8 +87,17 @@ int run_hunt(const Options& options, const Filter& filter) {
       },
       hunter);
   TerminalObserver observer(options, hunter.stats().alerts);
-  const ReadSummary read =
-      read_records(read_plan(options, AssemblerOptions{options.service, {}}), correlator, observer);
+  ReadSummary read;
+  try {
+    read = read_records(read_plan(options, AssemblerOptions{options.service, {}}), correlator,
+                        observer);
+  } catch (const PostgresError& e) {
+    report_error(e.what());
+    return 2;
+  }
+  if (store)
+    report_note(fmt::format("{} alert(s) written to {} ({} already there)", store->alerts_written(),
+                            store->where(), store->alerts_already_there()));
   if (!save_hunt_state(*state)) return 2;
   const JoinStats& join = correlator.stats();
   if (options.stats) {

@@ -15,22 +15,6 @@
 
 namespace pkgly_trail::cli {
 
-namespace {
-
-PostgresSinkOptions postgres_options(const Options& options) {
-  PostgresSinkOptions store;
-  store.conninfo = options.postgres;
-  store.source_label = options.source_label;
-  if (store.source_label.empty()) {
-    char host[256] = {};
-    if (::gethostname(host, sizeof host - 1) == 0) store.source_label = host;
-  }
-  store.say = [](std::string_view message) { report_note(message); };
-  return store;
-}
-
-}  // namespace
-
 int run_join(const Options& options, const Filter& filter) {
   OutputStream out(STDOUT_FILENO);
   // --sqlite, --postgres: the events go to the database instead of stdout.

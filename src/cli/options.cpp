@@ -48,19 +48,18 @@ std::string check_sqlite_options(const CLI::App& join, const Options& o) {
   return {};
 }
 
-// join --postgres: the same, and one store per run.
-std::string check_postgres_options(const CLI::App& join) {
-  if (join.count("--postgres") == 0) {
-    if (join.count("--source-label") > 0)
+// join --postgres, hunt --postgres: the same, and one store per run.
+std::string check_postgres_options(const CLI::App& command) {
+  if (command.count("--postgres") == 0) {
+    if (command.count("--source-label") > 0)
       return "--source-label labels the rows of --postgres: add --postgres CONNINFO";
     return {};
   }
-  if (join.count("--sqlite") > 0)
+  if (command.get_option_no_throw("--sqlite") != nullptr && command.count("--sqlite") > 0)
     return "--postgres and --sqlite: one store per run (run join twice, or copy with SQL)";
-  if (join.count("--output") > 0)
-    return "--postgres writes the events to the database instead of stdout: drop -o (or run "
-           "join twice)";
-  if (join.count("--fields") > 0)
+  if (command.count("--output") > 0)
+    return "--postgres writes to the database instead of stdout: drop -o (or run twice)";
+  if (command.count("--fields") > 0)
     return "--postgres writes every column to the database: drop --fields";
   return {};
 }
@@ -241,6 +240,10 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   } else if (command_line.command("hunt").parsed()) {
     options.command = Command::Hunt;
     options.filter.audit_only = true;
+    if (std::string error = check_postgres_options(command_line.command("hunt")); !error.empty()) {
+      report_error(error);
+      return 2;
+    }
     if (!options.fields.empty()) {
       report_error(
           "hunt writes alerts, whose columns are fixed (docs/hunt.md); --fields chooses the "

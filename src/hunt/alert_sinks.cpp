@@ -34,7 +34,7 @@ class AlertPrinter : public AlertSink {
 };
 
 std::string_view kind_of(const Alert& alert) {
-  return alert.correlation ? to_string(alert.type) : std::string_view("detection");
+  return alert_kind(alert);
 }
 
 // Any event the alert counted, listed or not (Alert::suspect_events).
@@ -98,25 +98,7 @@ class AlertJsonSink final : public AlertPrinter {
  public:
   using AlertPrinter::AlertPrinter;
   void write(const Alert& alert) override {
-    JsonWriter json(out_.buffer());
-    json.begin_object();
-    json.key("contract").number(kAlertContractVersion);
-    const RuleInfo& rule = *alert.rule;
-    json.key("rule").begin_object();
-    json.key("id").string_or_null(rule.id);
-    json.key("title").string(rule.title);
-    json.key("level").string(to_string(rule.level));
-    json.key("tags");
-    write_strings(json, rule.tags);
-    json.key("file").string(rule.place.path);
-    json.key("line").number(static_cast<std::uint64_t>(rule.place.line));
-    json.end_object();
-    json.key("first");
-    write_time(json, alert.first_us);
-    json.key("last");
-    write_time(json, alert.last_us);
-    write_alert_body(json, alert);
-    json.end_object();
+    append_alert_json(out_.buffer(), alert);
     out_.buffer().push_back('\n');
   }
 };
@@ -294,6 +276,32 @@ class AlertTextSink final : public AlertPrinter {
 };
 
 }  // namespace
+
+std::string_view alert_kind(const Alert& alert) noexcept {
+  return alert.correlation ? to_string(alert.type) : std::string_view("detection");
+}
+
+void append_alert_json(fmt::memory_buffer& out, const Alert& alert) {
+  JsonWriter json(out);
+  json.begin_object();
+  json.key("contract").number(kAlertContractVersion);
+  const RuleInfo& rule = *alert.rule;
+  json.key("rule").begin_object();
+  json.key("id").string_or_null(rule.id);
+  json.key("title").string(rule.title);
+  json.key("level").string(to_string(rule.level));
+  json.key("tags");
+  write_strings(json, rule.tags);
+  json.key("file").string(rule.place.path);
+  json.key("line").number(static_cast<std::uint64_t>(rule.place.line));
+  json.end_object();
+  json.key("first");
+  write_time(json, alert.first_us);
+  json.key("last");
+  write_time(json, alert.last_us);
+  write_alert_body(json, alert);
+  json.end_object();
+}
 
 std::string alert_group_text(const Alert& alert) {
   std::string text;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <span>
 
+#include "pkgly_trail/hunt/alert_sink.hpp"
 #include "pkgly_trail/record/log_time.hpp"
 #include "pkgly_trail/record/utf8.hpp"
 #include "pkgly_trail/sink/json_writer.hpp"
@@ -212,6 +213,9 @@ const std::string_view kAccessCopyColumns =
     "timestamp, status, method, route, url_path, client_address, user_agent, \"user\", "
     "repository_id, duration_ms, body_size, request_id, trace_id, record_json";
 const std::string_view kRelatedCopyColumns = "seq, timestamp, level, target, message, record_json";
+const std::string_view kAlertCopyColumns =
+    "alert_key, rule_id, rule_title, rule_level, kind, first_time, last_time, count, group_text, "
+    "suspect_events, source_label, alert_json";
 
 Batch::Batch(std::uint32_t capacity) {
   std::size_t slots = 16;
@@ -223,7 +227,9 @@ void Batch::clear() noexcept {
   events_rows.clear();
   access_rows.clear();
   related_rows.clear();
+  alert_rows.clear();
   months_.clear();
+  alerts_ = 0;
   std::fill(keys_.begin(), keys_.end(), EventKey{});
   events_ = 0;
   duplicates_ = 0;
@@ -303,6 +309,57 @@ bool Batch::add(const JoinedEvent& event, std::string_view source_label) {
         .end();
   }
   return true;
+}
+
+void Batch::add(const hunt::Alert& alert, std::string_view source_label) {
+  ++alerts_;
+  json_.clear();
+  append_alert_json(json_, alert);
+  const std::string_view json(json_.data(), json_.size());
+  // The key: what fired (the rule by id and title), when, in which group, how many, on which
+  // events; not where the rule file or the log was (another path, another copy of a log: the
+  // same alert). Each piece is length-prefixed, so no value (written by an attacker, newlines
+  // and all) can pass for two pieces and make another alert's key.
+  std::string& key_text = key_text_;
+  key_text.clear();
+  auto piece = [&key_text](std::string_view text) {
+    fmt::format_to(std::back_inserter(key_text), "{}:", text.size());
+    key_text += text;
+  };
+  piece(alert.rule->id);
+  piece(alert.rule->title);
+  piece(hunt::alert_kind(alert));
+  fmt::format_to(std::back_inserter(key_text), "{} {} {} {};", alert.first_us, alert.last_us,
+                 alert.count, alert.group.size());
+  for (const auto& [field, value] : alert.group) {
+    piece(field);
+    piece(value);
+  }
+  fmt::format_to(std::back_inserter(key_text), "{};", alert.values.size());
+  for (const std::string& value : alert.values) piece(value);
+  fmt::format_to(std::back_inserter(key_text), "{};", alert.events.size());
+  for (const hunt::AlertEvent& e : alert.events)
+    for (std::string_view text :
+         {e.timestamp, e.action, e.outcome, e.actor, e.client_address, e.url_path})
+      piece(text);
+  const EventKey key = content_key(key_text);
+  CopyRow row(alert_rows, scratch_);
+  row.text(to_string_view(key))
+      .text_or_null(alert.rule->id)
+      .text(alert.rule->title)
+      .text(hunt::to_string(alert.rule->level))
+      .text(hunt::alert_kind(alert));
+  for (std::int64_t at : {alert.first_us, alert.last_us}) {
+    time_.clear();
+    if (at != hunt::kAlertWithoutTime) append_time(time_, at);
+    row.text_or_null(time_);
+  }
+  row.integer(alert.count)
+      .text_or_null(alert.correlation ? hunt::alert_group_text(alert) : std::string())
+      .integer(alert.suspect_events)
+      .text(source_label)
+      .json(json)
+      .end();
 }
 
 }  // namespace pkgly_trail::store

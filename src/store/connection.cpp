@@ -10,11 +10,12 @@ namespace {
 
 // SQLSTATEs after which the same statement may succeed later: the connection failed (08), the
 // server is shutting down or starting (57P01-57P03), a deadlock or serialization failure
-// between writers (40001, 40P01), the server is out of disk or memory (53), a lock timed out.
+// between writers (40001, 40P01), the server is out of disk or memory (53), a lock or the
+// statement timed out (55P03, 57014).
 bool transient_state(std::string_view state) noexcept {
   return state.starts_with("08") || state.starts_with("53") || state == "40001" ||
          state == "40P01" || state == "57P01" || state == "57P02" || state == "57P03" ||
-         state == "55P03";
+         state == "55P03" || state == "57014";
 }
 
 // libpq's messages run over several lines ("server closed the connection unexpectedly\n\tThis
@@ -30,7 +31,15 @@ std::string first_line(const char* message) {
 
 Connection::Connection(const std::string& conninfo, bool retrying) {
   // libpq reads the password from PGPASSWORD, ~/.pgpass or a service file; none is needed here.
-  conn_.reset(PQconnectdb(conninfo.c_str()));
+  // Defaults first, the connection string last, which overrides them (expand_dbname): a host
+  // that does not answer fails within 10 s instead of the minutes of TCP's retries, and TCP
+  // keepalives find a connection that died silently (a failover, a NAT that forgot it) in about
+  // a minute instead of hours.
+  const char* const keywords[] = {
+      "connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+      "dbname",          nullptr};
+  const char* const values[] = {"10", "1", "30", "10", "3", conninfo.c_str(), nullptr};
+  conn_.reset(PQconnectdbParams(keywords, values, 1));
   if (!conn_) throw PostgresError("cannot connect to PostgreSQL: out of memory", true);
   const char* host = PQhost(conn_.get());
   const char* port = PQport(conn_.get());

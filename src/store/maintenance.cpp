@@ -126,6 +126,11 @@ PruneResult prune_postgres(const std::string& conninfo, std::int64_t before_us) 
                     "cannot prune the store in");
     connection.exec("DELETE FROM pkgly_trail.related WHERE event_time < $1::timestamptz", {before},
                     "cannot prune the store in");
+    // Alerts go with the last event they counted.
+    result.alerts_removed = std::stoull(connection.scalar(
+        "WITH gone AS (DELETE FROM pkgly_trail.alerts WHERE last_time < $1::timestamptz "
+        "RETURNING 1) SELECT count(*) FROM gone",
+        {before}, "cannot prune the store in"));
   });
   return result;
 }

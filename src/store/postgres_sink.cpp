@@ -60,7 +60,9 @@ constexpr std::string_view kStagingSql =
     "ALTER TABLE stage_access DROP COLUMN event_id, DROP COLUMN event_time;"
     "CREATE TEMP TABLE stage_related (event_key text, LIKE pkgly_trail.related) "
     "ON COMMIT DELETE ROWS;"
-    "ALTER TABLE stage_related DROP COLUMN event_id, DROP COLUMN event_time;";
+    "ALTER TABLE stage_related DROP COLUMN event_id, DROP COLUMN event_time;"
+    "CREATE TEMP TABLE stage_alerts (LIKE pkgly_trail.alerts) ON COMMIT DELETE ROWS;"
+    "ALTER TABLE stage_alerts DROP COLUMN id, DROP COLUMN written_at;";
 
 std::string seconds_text(Clock::duration duration) {
   return fmt::format("{:.1f} s", std::chrono::duration<double>(duration).count());
@@ -91,21 +93,27 @@ class PostgresSink final : public PostgresEventSink {
 
   bool on_event(const JoinedEvent& event) override {
     rethrow_failure();
-    if (filling_->events() == 0) filling_started_ = Clock::now();
+    if (filling_->empty()) filling_started_ = Clock::now();
     if (!filling_->add(event, options_.source_label)) ++duplicates_in_batches_;
-    if (filling_->events() >= options_.batch_events ||
-        Clock::now() - filling_started_ >= std::chrono::milliseconds(options_.max_batch_ms))
-      hand_over();
+    hand_over_when_full();
+    return true;
+  }
+
+  bool on_alert(const hunt::Alert& alert) override {
+    rethrow_failure();
+    if (filling_->empty()) filling_started_ = Clock::now();
+    filling_->add(alert, options_.source_label);
+    hand_over_when_full();
     return true;
   }
 
   void on_idle() override {
     rethrow_failure();
-    if (filling_->events() > 0) hand_over();
+    if (!filling_->empty()) hand_over();
   }
 
   void finish() override {
-    if (filling_->events() > 0) hand_over();
+    if (!filling_->empty()) hand_over();
     {
       std::unique_lock lock(mutex_);
       closing_ = true;
@@ -125,12 +133,20 @@ class PostgresSink final : public PostgresEventSink {
   std::uint64_t already_there() const noexcept override {
     return already_there_ + duplicates_in_batches_;
   }
+  std::uint64_t alerts_written() const noexcept override { return alerts_written_; }
+  std::uint64_t alerts_already_there() const noexcept override { return alerts_already_there_; }
   const std::string& where() const noexcept override { return where_; }
 
  private:
   void rethrow_failure() {
     std::lock_guard lock(mutex_);
     if (failure_) std::rethrow_exception(failure_);
+  }
+
+  void hand_over_when_full() {
+    if (filling_->events() + filling_->alerts() >= options_.batch_events ||
+        Clock::now() - filling_started_ >= std::chrono::milliseconds(options_.max_batch_ms))
+      hand_over();
   }
 
   // Queues the batch being filled; waits while the queue is full (backpressure).
@@ -145,10 +161,18 @@ class PostgresSink final : public PostgresEventSink {
         options_.say(fmt::format(
             "{} MiB of audit events wait for PostgreSQL at {}: reading stops until it takes them",
             queued_bytes_ >> 20, where_));
-      changed_.wait(lock, [&] {
+      auto can_go = [&] {
         return failure_ || queue_.empty() ||
                queued_bytes_ + filling_->bytes() <= options_.max_buffer_bytes;
-      });
+      };
+      // The reading waits; every 30 s of it says so, since a server that takes nothing (a lock
+      // held elsewhere, a stalled disk) would otherwise look like a quiet log.
+      for (int waited = 30; !changed_.wait_for(lock, std::chrono::seconds(30), can_go);
+           waited += 30)
+        options_.say(
+            fmt::format("PostgreSQL at {} has taken no batch for {} s: reading waits, "
+                        "{} audit event(s) wait in memory",
+                        where_, waited, queued_events_));
       if (failure_) std::rethrow_exception(failure_);
       if (full) options_.say("PostgreSQL takes events again: reading goes on");
       queued_bytes_ += filling_->bytes();
@@ -165,6 +189,9 @@ class PostgresSink final : public PostgresEventSink {
   }
 
   void start_session(Connection& connection) {
+    // A batch that waits longer than this (a lock held by someone, a stalled disk) is given up
+    // and sent again, as after a lost connection.
+    connection.exec("SET statement_timeout = '10min'", "cannot set up the session with");
     connection.exec(std::string(kStagingSql), "cannot prepare the staging tables in");
   }
 
@@ -257,22 +284,19 @@ class PostgresSink final : public PostgresEventSink {
     }
     session.exec("BEGIN", "cannot write to");
     try {
-      session.copy_in(
-          fmt::format("COPY pg_temp.stage_events ({}) FROM STDIN", store::kEventCopyColumns),
-          batch.events_rows, "cannot write to");
-      if (!batch.access_rows.empty())
-        session.copy_in(fmt::format("COPY pg_temp.stage_access (event_key, {}) FROM STDIN",
-                                    store::kAccessCopyColumns),
-                        batch.access_rows, "cannot write to");
-      if (!batch.related_rows.empty())
-        session.copy_in(fmt::format("COPY pg_temp.stage_related (event_key, {}) FROM STDIN",
-                                    store::kRelatedCopyColumns),
-                        batch.related_rows, "cannot write to");
-      const std::string inserted = session.scalar(insert_, {}, "cannot write to");
+      const std::uint64_t events = batch.events() > 0 ? send_events(batch, session) : 0;
+      std::uint64_t alerts = 0;
+      if (batch.alerts() > 0) {
+        session.copy_in(
+            fmt::format("COPY pg_temp.stage_alerts ({}) FROM STDIN", store::kAlertCopyColumns),
+            batch.alert_rows, "cannot write to");
+        alerts = std::stoull(session.scalar(insert_alerts_, {}, "cannot write to"));
+      }
       session.exec("COMMIT", "cannot write to");
-      const std::uint64_t count = inserted.empty() ? 0 : std::stoull(inserted);
-      written_ += count;
-      already_there_ += batch.events() - count;
+      written_ += events;
+      already_there_ += batch.events() - events;
+      alerts_written_ += alerts;
+      alerts_already_there_ += batch.alerts() - alerts;
     } catch (...) {
       if (PQstatus(session.get()) == CONNECTION_OK)
         store::Result(PQexec(session.get(), "ROLLBACK"));
@@ -280,9 +304,30 @@ class PostgresSink final : public PostgresEventSink {
     }
   }
 
+  // The events of the batch and their rows, inside its transaction; returns how many were new.
+  std::uint64_t send_events(Batch& batch, Connection& session) {
+    session.copy_in(
+        fmt::format("COPY pg_temp.stage_events ({}) FROM STDIN", store::kEventCopyColumns),
+        batch.events_rows, "cannot write to");
+    if (!batch.access_rows.empty())
+      session.copy_in(fmt::format("COPY pg_temp.stage_access (event_key, {}) FROM STDIN",
+                                  store::kAccessCopyColumns),
+                      batch.access_rows, "cannot write to");
+    if (!batch.related_rows.empty())
+      session.copy_in(fmt::format("COPY pg_temp.stage_related (event_key, {}) FROM STDIN",
+                                  store::kRelatedCopyColumns),
+                      batch.related_rows, "cannot write to");
+    const std::string inserted = session.scalar(insert_, {}, "cannot write to");
+    return inserted.empty() ? 0 : std::stoull(inserted);
+  }
+
   PostgresSinkOptions options_;
   std::string where_;
   const std::string insert_ = insert_sql();
+  const std::string insert_alerts_ = fmt::format(
+      "WITH new AS (INSERT INTO pkgly_trail.alerts ({0}) SELECT {0} FROM pg_temp.stage_alerts "
+      "ORDER BY alert_key ON CONFLICT (alert_key) DO NOTHING RETURNING 1) SELECT count(*) FROM new",
+      store::kAlertCopyColumns);
   std::unique_ptr<Batch> filling_;  // the reading thread's
   Clock::time_point filling_started_;
   std::uint64_t duplicates_in_batches_ = 0;
@@ -301,6 +346,8 @@ class PostgresSink final : public PostgresEventSink {
   std::atomic<bool> down_ = false;
   std::atomic<std::uint64_t> written_ = 0;
   std::atomic<std::uint64_t> already_there_ = 0;
+  std::atomic<std::uint64_t> alerts_written_ = 0;
+  std::atomic<std::uint64_t> alerts_already_there_ = 0;
   std::set<std::int64_t> known_months_;
   std::thread writer_;
 };

@@ -88,6 +88,25 @@ CREATE TABLE pkgly_trail.related (  -- the other records of the event's request
   message text,
   record_json jsonb NOT NULL        -- the record as records -o json writes it
 ) PARTITION BY RANGE (event_time);
+CREATE SEQUENCE pkgly_trail.alerts_id_seq AS bigint;
+CREATE TABLE pkgly_trail.alerts (  -- one row per alert of `hunt --postgres` (docs/hunt.md)
+  id bigint NOT NULL DEFAULT nextval('pkgly_trail.alerts_id_seq') PRIMARY KEY,
+  alert_key text NOT NULL UNIQUE,   -- SHA-256 of what fired on which events (32 hex)
+  rule_id text,                     -- the rule's id (a UUID), NULL when it has none
+  rule_title text NOT NULL,
+  rule_level text NOT NULL,         -- informational, low, medium, high, critical
+  kind text NOT NULL,               -- detection, event_count, value_count, temporal...
+  first_time timestamptz,           -- of the first event counted; NULL: no event had a time
+  last_time timestamptz,
+  count bigint NOT NULL,
+  group_text text,                  -- the group as field="value" pairs; NULL for a detection
+  suspect_events bigint NOT NULL,   -- events counted that may be forged (docs/security.md)
+  source_label text NOT NULL,
+  alert_json jsonb NOT NULL,        -- the alert as hunt -o json writes it
+  written_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX alerts_time ON pkgly_trail.alerts (last_time);
+CREATE INDEX alerts_rule ON pkgly_trail.alerts (rule_title, last_time);
 CREATE TABLE pkgly_trail.events_other PARTITION OF pkgly_trail.events DEFAULT;
 CREATE TABLE pkgly_trail.access_other PARTITION OF pkgly_trail.access DEFAULT;
 CREATE TABLE pkgly_trail.related_other PARTITION OF pkgly_trail.related DEFAULT;

@@ -477,5 +477,54 @@ TEST_CASE("db migrate creates the store once and db prune removes the months bef
                  "pkgly_trail.events e WHERE e.id = r.event_id)") == 0);
 }
 
+TEST_CASE("hunt --postgres writes each alert of hunt -o json once", "[cli][postgres][may-skip]") {
+  testing::require_postgres();
+  PostgresCluster cluster;
+  const std::string conninfo = cluster.create_database("alerts");
+  const std::string log = shell_quote(testing::fixture_path("full-ansi-compose.log"));
+  auto printed = run_trail("hunt -o json " + log);
+  REQUIRE(printed.status == 0);
+  const std::vector<std::string> lines = testing::lines_of(printed.out);
+  REQUIRE(lines.size() > 5);
+  auto wrote = run_trail("hunt --postgres " + shell_quote(conninfo) + " --source-label a " + log);
+  REQUIRE(wrote.status == 0);
+  CHECK(wrote.out.empty());
+  CHECK(wrote.err.find(fmt::format("{} alert(s) written to", lines.size())) != std::string::npos);
+  // Each printed alert is a row whose alert_json is that alert (jsonb keeps no key order).
+  const std::vector<std::string> rows = testing::lines_of(cluster.query(
+      "alerts",
+      "SELECT json_build_object('row', to_jsonb(a)) FROM pkgly_trail.alerts a ORDER BY id"));
+  REQUIRE(rows.size() == lines.size());
+  std::multiset<std::string> printed_alerts, stored_alerts;
+  simdjson::dom::parser parser;
+  for (const std::string& line : lines) printed_alerts.insert(simdjson::minify(parser.parse(line)));
+  std::set<std::string> keys;
+  for (const std::string& text : rows) {
+    simdjson::dom::parser row_parser;
+    simdjson::dom::object row = row_parser.parse(text)["row"];
+    simdjson::dom::element alert = row["alert_json"];
+    CHECK(keys.insert(std::string(std::string_view(row["alert_key"]))).second);
+    CHECK(std::string_view(row["rule_title"]) == std::string_view(alert["rule"]["title"]));
+    CHECK(std::string_view(row["kind"]) == std::string_view(alert["kind"]));
+    CHECK(std::int64_t(row["count"]) == std::int64_t(alert["count"]));
+    CHECK(std::string_view(row["source_label"]) == "a");
+    // The printed line whose members are these, in the printed order.
+    for (const std::string& line : lines) {
+      simdjson::dom::parser line_parser;
+      simdjson::dom::element printed_alert = line_parser.parse(line);
+      if (testing::json_diff(printed_alert, alert, "alert") == "") {
+        stored_alerts.insert(simdjson::minify(printed_alert));
+        break;
+      }
+    }
+  }
+  CHECK(stored_alerts == printed_alerts);
+  auto again = run_trail("hunt --postgres " + shell_quote(conninfo) + " " + log);
+  REQUIRE(again.status == 0);
+  CHECK(again.err.find(fmt::format("0 alert(s) written to")) != std::string::npos);
+  CHECK(count_of(cluster, "alerts", "SELECT count(*) FROM pkgly_trail.alerts") == lines.size());
+  CHECK(run_trail("hunt --postgres " + shell_quote(conninfo) + " -o json " + log).status == 2);
+}
+
 }  // namespace
 }  // namespace pkgly_trail

@@ -34,6 +34,11 @@ inline constexpr std::int64_t kAlertWithoutTime = INT64_MIN;
 // for another pair (csv, tsv, the report's alerts section).
 std::string alert_group_text(const Alert& alert);
 
+// "detection", or the correlation's type (event_count, value_count, temporal...).
+std::string_view alert_kind(const Alert& alert) noexcept;
+// The alert as one object of the `hunt -o json` contract, without the newline.
+void append_alert_json(fmt::memory_buffer& out, const Alert& alert);
+
 // text, json (NDJSON), ecs (NDJSON, event.kind alert), csv and tsv; options as for join.
 std::unique_ptr<AlertSink> make_alert_sink(OutputStream& out, const SinkOptions& options);
 

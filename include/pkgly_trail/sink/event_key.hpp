@@ -13,6 +13,8 @@ using EventKey = std::array<char, 32>;
 
 // `record_json` as append_record_json (json_writer.hpp) writes an audit record.
 EventKey event_key_of(std::string_view record_json) noexcept;
+// The same digest of any text: for keys of other things (hunt's alerts in a store).
+EventKey content_key(std::string_view text) noexcept;
 
 inline std::string_view to_string_view(const EventKey& key) noexcept {
   return std::string_view(key.data(), key.size());

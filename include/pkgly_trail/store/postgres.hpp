@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "pkgly_trail/correlate/joined_event.hpp"
+#include "pkgly_trail/hunt/alert_sink.hpp"
 
 namespace pkgly_trail {
 
@@ -56,12 +57,19 @@ struct PostgresSinkOptions {
   std::function<void(std::string_view)> say;
 };
 
-class PostgresEventSink : public JoinedEventSink {
+// `join --postgres` hands it joined events, `hunt --postgres` alerts (table alerts); both go in
+// the same batches.
+class PostgresEventSink : public JoinedEventSink, public hunt::AlertSink {
  public:
+  // One declaration for both contracts' signals.
+  void on_idle() override = 0;
+  void finish() override = 0;
   // Audit events inserted, and those already there (an earlier run, another writer, a second
-  // copy of the log), counted when their batch commits.
+  // copy of the log), counted when their batch commits; the same for alerts.
   virtual std::uint64_t written() const noexcept = 0;
   virtual std::uint64_t already_there() const noexcept = 0;
+  virtual std::uint64_t alerts_written() const noexcept = 0;
+  virtual std::uint64_t alerts_already_there() const noexcept = 0;
   // Where the events go, for messages: host:port/dbname.
   virtual const std::string& where() const noexcept = 0;
 };
@@ -81,12 +89,13 @@ struct MigrateResult {
 MigrateResult migrate_postgres(const std::string& conninfo);
 
 // `pkgly-trail db prune --before`: removes every event (and its access and related rows) dated
-// before `before_us`: whole months by dropping their partitions, the rest by DELETE. Events
-// without a time are kept.
+// before `before_us`: whole months by dropping their partitions, the rest by DELETE; and the
+// alerts whose last event is before it. Events without a time are kept.
 struct PruneResult {
   std::string where;
   std::uint64_t months_dropped = 0;
   std::uint64_t events_removed = 0;  // in the dropped months and by DELETE
+  std::uint64_t alerts_removed = 0;  // hunt's alerts whose last event is before
 };
 PruneResult prune_postgres(const std::string& conninfo, std::int64_t before_us);
 
