@@ -324,6 +324,88 @@ TEST_CASE("join -f --postgres across a server restart loses and doubles nothing"
         count_of(cluster, "restart", "SELECT count(DISTINCT event_id) FROM pkgly_trail.access"));
 }
 
+TEST_CASE("three join -f --postgres over three replicas across a server restart fill one store",
+          "[cli][postgres][may-skip]") {
+  testing::require_postgres();
+  PostgresCluster cluster;
+  const std::string conninfo = cluster.create_database("replicas");
+  TempDir dir;
+  // Three replicas' logs, written while three agents follow them.
+  struct Replica {
+    std::vector<std::string> lines;
+    std::string path;
+    std::unique_ptr<std::ofstream> out;
+    std::unique_ptr<testing::LiveTrail> agent;
+  };
+  std::vector<Replica> replicas(kReplicas.size());
+  std::string logs;
+  for (std::size_t i = 0; i < kReplicas.size(); ++i) {
+    Replica& r = replicas[i];
+    r.lines = testing::read_lines(testing::fixture_path(kReplicas[i] + ".log"));
+    r.path = dir.file(fmt::format("replica-{}.log", i + 1));
+    r.out = std::make_unique<std::ofstream>(r.path);
+    logs += " " + shell_quote(testing::fixture_path(kReplicas[i] + ".log"));
+    r.agent = std::make_unique<testing::LiveTrail>(
+        std::vector<std::string>{"join", "-f", "--postgres", conninfo, "--source-label",
+                                 fmt::format("replica-{}", i + 1), r.path},
+        testing::LiveSetup{}.no_input().err_to(dir.file(fmt::format("err-{}", i + 1))));
+  }
+  auto write_part = [&](std::size_t part) {  // each log in thirds
+    for (Replica& r : replicas) {
+      const std::size_t from = r.lines.size() * part / 3, to = r.lines.size() * (part + 1) / 3;
+      for (std::size_t i = from; i < to; ++i) *r.out << r.lines[i] << '\n';
+      r.out->flush();
+    }
+  };
+  auto stored = [&]() -> std::uint64_t {
+    try {
+      return count_of(cluster, "replicas", "SELECT count(*) FROM pkgly_trail.events");
+    } catch (const std::runtime_error&) {
+      return 0;
+    }
+  };
+  auto wait_until = [&](auto done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (!done() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    return done();
+  };
+  write_part(0);
+  REQUIRE(wait_until([&] { return stored() > 0; }));
+  cluster.restart();  // in the middle: the agents hold what they read until it is back
+  write_part(1);
+  cluster.stop();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  cluster.start();
+  write_part(2);
+  // What the three logs hold, counted by the SQLite store of each.
+  std::uint64_t expected = 0;
+  for (const std::string& name : kReplicas) {
+    TempDir sqlite;
+    REQUIRE(run_trail("join --sqlite " + shell_quote(sqlite.file("x.db")) + " " +
+                      shell_quote(testing::fixture_path(name + ".log")))
+                .status == 0);
+    expected +=
+        std::stoull(testing::Query(sqlite.file("x.db")).rows("SELECT count(*) FROM events")[0][0]);
+  }
+  CHECK(wait_until([&] { return stored() == expected; }));
+  for (Replica& r : replicas) {
+    r.agent->signal(SIGINT);
+    CHECK(r.agent->wait() == 130);
+  }
+  CHECK(stored() == expected);
+  CHECK(count_of(cluster, "replicas", "SELECT count(DISTINCT event_key) FROM pkgly_trail.events") ==
+        expected);
+  CHECK(count_of(cluster, "replicas",
+                 "SELECT count(DISTINCT source_label) FROM pkgly_trail.events") == 3);
+  // The report over the store is the report over the logs (their concatenation).
+  const std::string env = "SOURCE_DATE_EPOCH=1700000000";
+  auto from_logs = run_trail("report -o json" + logs, "", env);
+  auto from_store = run_trail("report -o json --postgres " + shell_quote(conninfo), "", env);
+  REQUIRE(from_store.status == 0);
+  CHECK(report_sections(from_store.out) == report_sections(from_logs.out));
+}
+
 TEST_CASE("join --postgres refuses a schema it did not make or of another version",
           "[cli][postgres][may-skip]") {
   testing::require_postgres();
