@@ -370,24 +370,23 @@ CommandLine::CommandLine(Options& options) : app_(kDescription, "pkgly-trail") {
   records->footer(kRecordsExamples);
   CLI::App* db = app.add_subcommand(
       "db",
-      "The PostgreSQL store of join --postgres: create or upgrade its schema, prune old "
-      "events");
-  db->require_subcommand(1);
+      "The PostgreSQL store of join --postgres: create or upgrade its schema (migrate), "
+      "remove old events (prune)");
   db->footer(kDbExamples);
-  CLI::App* migrate = db->add_subcommand(
-      "migrate", "Create the store's schema in the database, or upgrade it to this version");
-  CLI::App* prune = db->add_subcommand(
-      "prune", "Remove the events dated before a day (whole months drop their partitions)");
-  for (CLI::App* sub : {migrate, prune})
-    sub->add_option("CONNINFO", options.postgres,
-                    "libpq connection string or URI (the password from PGPASSWORD, ~/.pgpass or "
-                    "a service file)")
-        ->required();
-  prune
-      ->add_option("--before", options.prune_before,
-                   "Remove the events before this time: YYYY-MM-DD, RFC 3339, or relative (90d)")
-      ->type_name("TIME")
+  add_choice<DbAction>(*db, "ACTION", options.db_action,
+                       {{"migrate", DbAction::Migrate}, {"prune", DbAction::Prune}},
+                       "migrate: create the store's schema, or upgrade it to this version; "
+                       "prune: remove the events dated before --before",
+                       "ACTION")
       ->required();
+  db->add_option("CONNINFO", options.postgres,
+                 "libpq connection string or URI (the password from PGPASSWORD, ~/.pgpass or a "
+                 "service file)")
+      ->required();
+  db->add_option("--before", options.prune_before,
+                 "prune: remove the events before this time: YYYY-MM-DD, RFC 3339, or relative "
+                 "(400d)")
+      ->type_name("TIME");
   CLI::App* completions = app.add_subcommand(
       "completions",
       "Print a completion script for bash, zsh or fish (see docs/usage.md to install it)");

@@ -70,9 +70,10 @@ std::string bash_script(const CLI::App& app) {
         choices += fmt::format("    {}:{}) COMPREPLY=($(compgen -W {} -- \"$cur\")); return ;;\n",
                                command.name, join(option.names, "|" + command.name + ":"),
                                single_quoted(join(option.choices, " ")));
-      if (option.positional == "SHELL")
+      // A word right after the command (completions SHELL, db ACTION).
+      if (!option.positional.empty() && !option.choices.empty())
         choices += fmt::format(
-            "    {}:*) [[ $cur != -* ]] && COMPREPLY=($(compgen -W {} -- "
+            "    {0}:{0}) [[ $cur != -* ]] && COMPREPLY=($(compgen -W {1} -- "
             "\"$cur\")) && return ;;\n",
             command.name, single_quoted(join(option.choices, " ")));
     }

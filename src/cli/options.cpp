@@ -252,8 +252,15 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
     }
   } else if (command_line.command("db").parsed()) {
     options.command = Command::Db;
-    options.db_action =
-        command_line.command("db").got_subcommand("prune") ? DbAction::Prune : DbAction::Migrate;
+    const bool before = command_line.command("db").count("--before") > 0;
+    if (options.db_action == DbAction::Prune && !before) {
+      report_error("db prune needs --before TIME: the events before it are removed");
+      return 2;
+    }
+    if (options.db_action == DbAction::Migrate && before) {
+      report_error("--before is for db prune; db migrate removes nothing");
+      return 2;
+    }
   } else if (command_line.command("trace").parsed()) {
     options.command = Command::Trace;
     if (options.trace_id.size() < 8) {

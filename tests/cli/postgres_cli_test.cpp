@@ -406,6 +406,27 @@ TEST_CASE("three join -f --postgres over three replicas across a server restart 
   CHECK(report_sections(from_store.out) == report_sections(from_logs.out));
 }
 
+TEST_CASE("the postgres options and db refuse what does not go with them", "[cli][postgres]") {
+  const std::string log = shell_quote(testing::fixture_path("full-ansi-compose.log"));
+  for (const auto& [args, said] : std::vector<std::pair<std::string, std::string>>{
+           {"join --postgres x --sqlite y.db " + log, "one store per run"},
+           {"join --postgres x -o json " + log, "drop -o"},
+           {"join --postgres x --fields action " + log, "drop --fields"},
+           {"join --source-label a " + log, "add --postgres CONNINFO"},
+           {"hunt --postgres x -o json " + log, "drop -o"},
+           {"report --postgres x " + log, "give no log file"},
+           {"report --postgres x --service pkgly", "compose service"},
+           {"db prune x", "needs --before"},
+           {"db migrate --before 1d x", "db migrate removes nothing"},
+           {"db prone x", "did you mean prune?"},
+           {"db prune --before yesterday-ish x", "--before 'yesterday-ish'"}}) {
+    INFO(args);
+    auto result = run_trail(args);
+    CHECK(result.status == 2);
+    CHECK(result.err.find(said) != std::string::npos);
+  }
+}
+
 TEST_CASE("join --postgres refuses a schema it did not make or of another version",
           "[cli][postgres][may-skip]") {
   testing::require_postgres();
