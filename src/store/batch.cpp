@@ -258,12 +258,36 @@ bool Batch::place(const EventKey& key) {
   }
 }
 
+// An event with its request id is the same event wherever it is read: its key is --sqlite's
+// (event_key.hpp). Without one (the compact format writes no span fields), two replicas may log
+// the same content in the same microsecond for two requests: the key also takes the access
+// record (its request id, client, duration), so they stay two. A record marked suspect
+// (docs/security.md) also takes its line: forged copies of one event are each kept, visible as
+// suspect, as the log report counts them. Neither takes the writer's label or the file's name,
+// so a re-run from anywhere, over any copy of the log, adds nothing.
+EventKey Batch::store_key(const JoinedEvent& event, std::string_view audit_json) {
+  const EventKey audit_key = event_key_of(audit_json);
+  const Record& audit = event.audit;
+  if (!audit.request_id.empty() && audit.suspect.empty()) return audit_key;
+  std::string& text = key_text_;
+  text.assign(to_string_view(audit_key));
+  if (event.access) {
+    access_json_.clear();
+    append_record_json(access_json_, *event.access);
+    text +=
+        to_string_view(event_key_of(std::string_view(access_json_.data(), access_json_.size())));
+  }
+  if (!audit.suspect.empty())
+    fmt::format_to(std::back_inserter(text), ";line {}", audit.source.line);
+  return content_key(text);
+}
+
 bool Batch::add(const JoinedEvent& event, std::string_view source_label) {
   const Record& audit = event.audit;
   json_.clear();
   append_record_json(json_, audit);
   const std::string_view json(json_.data(), json_.size());
-  const EventKey key = event_key_of(json);
+  const EventKey key = store_key(event, json);
   if (!first_time(key)) {
     ++duplicates_;
     return false;

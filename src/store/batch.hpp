@@ -43,6 +43,7 @@ class Batch {
   std::string events_rows, access_rows, related_rows, alert_rows;
 
  private:
+  EventKey store_key(const JoinedEvent& event, std::string_view audit_json);
   bool first_time(const EventKey& key);
   bool place(const EventKey& key);
 
@@ -51,7 +52,7 @@ class Batch {
   std::size_t duplicates_ = 0;
   std::vector<std::int64_t> months_;  // first days, distinct
   std::vector<EventKey> keys_;        // open addressing: an all-zero slot is empty
-  fmt::memory_buffer json_;
+  fmt::memory_buffer json_, access_json_;
   std::string scratch_;
   std::string time_;
   std::string key_text_;

@@ -30,6 +30,19 @@ std::string first_line(const char* message) {
 }  // namespace
 
 Connection::Connection(const std::string& conninfo, bool retrying) {
+  // libpq's message for a string it cannot read quotes the string, password and all: that one
+  // is said in other words.
+  char* parse_error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &parse_error);
+  if (parsed == nullptr) {
+    PQfreemem(parse_error);
+    throw PostgresError(
+        "cannot read the PostgreSQL connection string: it is neither keyword=value pairs nor a "
+        "postgresql:// URI libpq accepts (a bracket, a quote or a %-escape may be wrong); it is "
+        "not shown here, since it may hold a password",
+        false);
+  }
+  PQconninfoFree(parsed);
   // libpq reads the password from PGPASSWORD, ~/.pgpass or a service file; none is needed here.
   // Defaults first, the connection string last, which overrides them (expand_dbname): a host
   // that does not answer fails within 10 s instead of the minutes of TCP's retries, and TCP
@@ -50,6 +63,10 @@ Connection::Connection(const std::string& conninfo, bool retrying) {
     throw PostgresError(fmt::format("cannot connect to PostgreSQL at {}: {}", where_,
                                     first_line(PQerrorMessage(conn_.get()))),
                         retrying);
+  // The server's notices (a WARNING before it terminates the connection) are not the
+  // person's concern: what matters is said by the errors that follow.
+  PQsetNoticeProcessor(
+      conn_.get(), [](void*, const char*) {}, nullptr);
   exec("SET client_encoding = 'UTF8'", "cannot set up the session with");
   exec("SET TimeZone = 'UTC'", "cannot set up the session with");
   exec("SET application_name = 'pkgly-trail'", "cannot set up the session with");

@@ -118,12 +118,17 @@ class PostgresSink final : public PostgresEventSink {
       std::unique_lock lock(mutex_);
       closing_ = true;
       changed_.notify_all();
-      // Ctrl-C a second time ends the program, and with it the wait.
-      if (!queue_.empty() && down_)
-        options_.say(fmt::format(
-            "waiting for PostgreSQL at {} to come back: {} audit event(s) not yet written (Ctrl-C "
-            "again gives them up; a re-run of the same logs writes them)",
-            where_, queued_events_));
+      // The wait says what it waits for: at once when the server is away, then every 30 s. Two
+      // interrupts (Ctrl-C, SIGTERM) end the program, and with it the wait.
+      auto done = [&] { return queue_.empty() || failure_; };
+      for (int waited = 1;
+           !changed_.wait_for(lock, std::chrono::seconds(waited == 1 ? 1 : 30), done);
+           waited += waited == 1 ? 29 : 30)
+        if (waited > 1 || down_)
+          options_.say(fmt::format(
+              "waiting for PostgreSQL at {} to take the last {} audit event(s){} (two interrupts "
+              "give them up; a re-run of the same logs writes them)",
+              where_, queued_events_, down_ ? ": it is unreachable" : ""));
     }
     writer_.join();
     rethrow_failure();
@@ -192,6 +197,10 @@ class PostgresSink final : public PostgresEventSink {
     // A batch that waits longer than this (a lock held by someone, a stalled disk) is given up
     // and sent again, as after a lost connection.
     connection.exec("SET statement_timeout = '10min'", "cannot set up the session with");
+    // A batch counts as written when its COMMIT answers: that answer must mean the rows are
+    // on disk, whatever the server's default (synchronous_commit = off loses the last ones in
+    // a crash, after the writer has forgotten them).
+    connection.exec("SET synchronous_commit = on", "cannot set up the session with");
     connection.exec(std::string(kStagingSql), "cannot prepare the staging tables in");
   }
 
@@ -356,6 +365,8 @@ class PostgresSink final : public PostgresEventSink {
 
 std::unique_ptr<PostgresEventSink> open_postgres_sink(PostgresSinkOptions options) {
   Connection connection(options.conninfo, false);
+  // A lock held elsewhere must not stall the start without an end either (start_session()).
+  connection.exec("SET statement_timeout = '10min'", "cannot set up the session with");
   store::check_server(connection);
   store::check_schema(connection, true);
   return std::make_unique<PostgresSink>(std::move(options), std::move(connection));
