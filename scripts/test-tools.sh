@@ -2,10 +2,10 @@
 # Installs the Debian 12 programs that some tests drive (as root, or through sudo; idempotent):
 # headless Chromium renders the html report, zsh and fish check their completion scripts, groff
 # and man-db render the man page, and the PostgreSQL server runs the throwaway clusters of the
-# `--postgres` tests (tests/support/postgres_cluster.hpp). Without them those tests report a skip to ctest, which CI
+# `--postgres` tests (tests/support/postgres_cluster.hpp), openssl makes their TLS certificates. Without them those tests report a skip to ctest, which CI
 # (CI=true) turns into a failure. A failed install is an error here, never a warning.
 set -euo pipefail
-pkgs=(chromium zsh fish groff-base man-db postgresql)
+pkgs=(chromium zsh fish groff-base man-db postgresql openssl)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -18,6 +18,7 @@
 #include "support/live_trail.hpp"
 #include "support/postgres_cluster.hpp"
 #include "support/process.hpp"
+#include "support/skip.hpp"
 #include "support/sqlite_query.hpp"
 #include "support/text_lines.hpp"
 #include "support/truth_audit.hpp"
@@ -520,6 +521,46 @@ TEST_CASE("join --postgres refuses a schema it did not make or of another versio
     CHECK(result.err.find("cannot connect to PostgreSQL at 127.0.0.1:") != std::string::npos);
     CHECK(result.err.find("s3cret") == std::string::npos);
   }
+}
+
+TEST_CASE("join --postgres with sslmode=verify-full takes the right server only",
+          "[cli][postgres][may-skip]") {
+  testing::require_postgres();
+  if (!testing::have_program("openssl")) testing::skip("openssl is not installed");
+  PostgresCluster cluster;
+  cluster.create_database("tls");
+  TempDir dir;
+  // A CA, a server certificate it signs for 127.0.0.1, and a CA that signed nothing.
+  const std::string d = shell_quote(dir.file(""));
+  const std::string data = cluster.data_dir();
+  const std::string make = fmt::format(
+      "cd {0} && openssl req -new -x509 -days 2 -nodes -subj /CN=ca -keyout ca.key -out ca.pem && "
+      "openssl req -new -x509 -days 2 -nodes -subj /CN=other -keyout other.key -out other.pem && "
+      "openssl req -new -nodes -subj /CN=localhost -keyout server.key -out server.csr && "
+      "printf 'subjectAltName=IP:127.0.0.1\\n' > ext.cnf && "
+      "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
+      "-extfile ext.cnf -out server.pem && cp server.pem server.key {1}/ && chmod 600 "
+      "{1}/server.key && {{ [ $(id -u) != 0 ] || chown postgres {1}/server.pem {1}/server.key; }}",
+      d, shell_quote(data));
+  REQUIRE(std::system(("(" + make + ") >/dev/null 2>&1").c_str()) == 0);
+  cluster.query("postgres", "ALTER SYSTEM SET ssl = on");
+  cluster.query("postgres", "ALTER SYSTEM SET ssl_cert_file = 'server.pem'");
+  cluster.query("postgres", "ALTER SYSTEM SET ssl_key_file = 'server.key'");
+  cluster.restart();
+  const std::string log = shell_quote(testing::fixture_path("full-ansi-compose.log"));
+  auto with_ca = [&](const std::string& ca) {
+    return run_trail(
+        "join --postgres " +
+        shell_quote(cluster.conninfo("tls") + " sslmode=verify-full sslrootcert=" + dir.file(ca)) +
+        " " + log);
+  };
+  auto trusted = with_ca("ca.pem");
+  CHECK(trusted.status == 0);
+  CHECK(trusted.err.find("115 audit events written to 127.0.0.1:") != std::string::npos);
+  auto other = with_ca("other.pem");
+  CHECK(other.status == 2);
+  CHECK(other.err.find("certificate verify failed") != std::string::npos);
+  CHECK(cluster.query("tls", "SELECT count(*) FROM pkgly_trail.events") == "115");
 }
 
 TEST_CASE("join --postgres stores hostile values as logged", "[cli][postgres][may-skip]") {

@@ -268,8 +268,11 @@ class PostgresCluster {
     start();
   }
 
- private:
+  // The cluster's data directory (owned by the server's user), for files a test gives the
+  // server (TLS certificates).
   std::string data_dir() const { return dir_ + "/data"; }
+
+ private:
   std::string log_file() const { return dir_ + "/server.log"; }
 
   std::vector<std::string> as_server(std::vector<std::string> args) const {
