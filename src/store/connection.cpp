@@ -59,10 +59,11 @@ Connection::Connection(const std::string& conninfo, bool retrying) {
   const char* db = PQdb(conn_.get());
   where_ = fmt::format("{}:{}/{}", host && *host ? host : "localhost",
                        port && *port ? port : "5432", db ? db : "");
-  if (PQstatus(conn_.get()) != CONNECTION_OK)
-    throw PostgresError(fmt::format("cannot connect to PostgreSQL at {}: {}", where_,
-                                    first_line(PQerrorMessage(conn_.get()))),
-                        retrying);
+  if (PQstatus(conn_.get()) != CONNECTION_OK) {
+    std::string reason = first_line(PQerrorMessage(conn_.get()));
+    throw PostgresError(fmt::format("cannot connect to PostgreSQL at {}: {}", where_, reason),
+                        retrying, reason);
+  }
   // The server's notices (a WARNING before it terminates the connection) are not the
   // person's concern: what matters is said by the errors that follow.
   PQsetNoticeProcessor(
@@ -80,7 +81,8 @@ void Connection::fail(std::string_view doing, const PGresult* result) const {
   // The server's own words when it sent some ("relation ... does not exist"), else libpq's.
   const char* primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
   const std::string message = first_line(primary ? primary : PQerrorMessage(conn_.get()));
-  throw PostgresError(fmt::format("{} PostgreSQL at {}: {}", doing, where_, message), transient);
+  throw PostgresError(fmt::format("{} PostgreSQL at {}: {}", doing, where_, message), transient,
+                      message);
 }
 
 Result Connection::exec(const std::string& sql, std::string_view doing) {

@@ -11,7 +11,9 @@
 //
 // When the server goes away the writer keeps the batch, reconnects with a doubling wait, and
 // sends it again; meanwhile the queue grows up to max_buffer_bytes, and then on_event() waits:
-// the input is read no further (backpressure) and nothing is dropped.
+// the input is read no further (backpressure) and nothing is dropped. A server that answers but
+// takes nothing (a stalled disk) is said by the reading thread, which the writer's blocked
+// call cannot do: at each batch it hands over and each time the input is idle.
 #include <fmt/format.h>
 #include <signal.h>
 
@@ -75,6 +77,7 @@ class PostgresSink final : public PostgresEventSink {
         where_(connection.where()),
         filling_(std::make_unique<Batch>(options_.batch_events)) {
     if (!options_.say) options_.say = [](std::string_view) {};
+    stall_after_ = std::chrono::milliseconds(options_.stall_after_ms);
     start_session(connection);
     writer_ =
         std::thread([this, c = std::move(connection)]() mutable { write_loop(std::move(c)); });
@@ -109,7 +112,12 @@ class PostgresSink final : public PostgresEventSink {
 
   void on_idle() override {
     rethrow_failure();
-    if (!filling_->empty()) hand_over();
+    if (!filling_->empty()) {
+      hand_over();
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    say_if_stalled("reading goes on");
   }
 
   void finish() override {
@@ -118,17 +126,19 @@ class PostgresSink final : public PostgresEventSink {
       std::unique_lock lock(mutex_);
       closing_ = true;
       changed_.notify_all();
-      // The wait says what it waits for: at once when the server is away, then every 30 s. Two
-      // interrupts (Ctrl-C, SIGTERM) end the program, and with it the wait.
+      // The wait says what it waits for: after 1 s when the server fails, after 5 s anyway,
+      // then every 30 s. Two interrupts (Ctrl-C, SIGTERM) end the program, and with it the wait.
       auto done = [&] { return queue_.empty() || failure_; };
-      for (int waited = 1;
-           !changed_.wait_for(lock, std::chrono::seconds(waited == 1 ? 1 : 30), done);
-           waited += waited == 1 ? 29 : 30)
-        if (waited > 1 || down_)
-          options_.say(fmt::format(
+      const Clock::time_point started = Clock::now();
+      for (auto next = std::chrono::seconds(1); !changed_.wait_until(lock, started + next, done);
+           next +=
+           next == std::chrono::seconds(1) ? std::chrono::seconds(4) : std::chrono::seconds(30))
+        if (next > std::chrono::seconds(1) || down_)
+          say(fmt::format(
               "waiting for PostgreSQL at {} to take the last {} audit event(s){} (two interrupts "
               "give them up; a re-run of the same logs writes them)",
-              where_, queued_events_, down_ ? ": it is unreachable" : ""));
+              where_, queued_events_,
+              down_ ? fmt::format(", which fails: {}", last_problem_) : ""));
     }
     writer_.join();
     rethrow_failure();
@@ -148,6 +158,27 @@ class PostgresSink final : public PostgresEventSink {
     if (failure_) std::rethrow_exception(failure_);
   }
 
+  // One line at a time, from either thread.
+  void say(const std::string& line) {
+    std::lock_guard lock(say_mutex_);
+    options_.say(line);
+  }
+
+  // Under mutex_, on the reading thread: says, every stall_after_ while it lasts, that the
+  // batch the writer sends has not been taken. A server that is away says so itself (its
+  // retries).
+  void say_if_stalled(std::string_view reading) {
+    const Clock::time_point now = Clock::now();
+    if (queue_.empty() || down_ || now - sending_since_ < stall_after_ ||
+        now - stall_said_ < stall_after_)
+      return;
+    stall_said_ = now;
+    say(
+        fmt::format("PostgreSQL at {} has taken no batch for {}: {}, {} audit event(s) wait in "
+                    "memory",
+                    where_, seconds_text(now - sending_since_), reading, queued_events_));
+  }
+
   void hand_over_when_full() {
     if (filling_->events() + filling_->alerts() >= options_.batch_events ||
         Clock::now() - filling_started_ >= std::chrono::milliseconds(options_.max_batch_ms))
@@ -159,29 +190,24 @@ class PostgresSink final : public PostgresEventSink {
     std::unique_ptr<Batch> next;
     {
       std::unique_lock lock(mutex_);
-      // Said only while the server is away: a server slower than the reading is no news.
-      const bool full =
-          down_ && !queue_.empty() && queued_bytes_ + filling_->bytes() > options_.max_buffer_bytes;
-      if (full)
-        options_.say(fmt::format(
-            "{} MiB of audit events wait for PostgreSQL at {}: reading stops until it takes them",
-            queued_bytes_ >> 20, where_));
       auto can_go = [&] {
         return failure_ || queue_.empty() ||
                queued_bytes_ + filling_->bytes() <= options_.max_buffer_bytes;
       };
-      // The reading waits; every 30 s of it says so, since a server that takes nothing (a lock
-      // held elsewhere, a stalled disk) would otherwise look like a quiet log.
-      for (int waited = 30; !changed_.wait_for(lock, std::chrono::seconds(30), can_go);
-           waited += 30)
-        options_.say(
-            fmt::format("PostgreSQL at {} has taken no batch for {} s: reading waits, "
-                        "{} audit event(s) wait in memory",
-                        where_, waited, queued_events_));
+      // Said at once only while the server is away: a server slower than the reading is no
+      // news, unless it takes nothing for stall_after_.
+      const bool full = down_ && !can_go();
+      if (full)
+        say(fmt::format(
+            "{} MiB of audit events wait for PostgreSQL at {}: reading stops until it takes them",
+            queued_bytes_ >> 20, where_));
+      say_if_stalled("reading goes on");
+      while (!changed_.wait_for(lock, stall_after_, can_go)) say_if_stalled("reading waits");
       if (failure_) std::rethrow_exception(failure_);
-      if (full) options_.say("PostgreSQL takes events again: reading goes on");
+      if (full) say("PostgreSQL takes events again: reading goes on");
       queued_bytes_ += filling_->bytes();
       queued_events_ += filling_->events();
+      if (queue_.empty()) sending_since_ = Clock::now();
       queue_.push_back(std::move(filling_));
       if (!spare_.empty()) {
         next = std::move(spare_.back());
@@ -197,6 +223,10 @@ class PostgresSink final : public PostgresEventSink {
     // A batch that waits longer than this (a lock held by someone, a stalled disk) is given up
     // and sent again, as after a lost connection.
     connection.exec("SET statement_timeout = '10min'", "cannot set up the session with");
+    // A lock held elsewhere (a `db prune`, a migration) is waited for lock_wait_ms, then the
+    // batch is retried later, saying so, rather than waiting in silence.
+    connection.exec(fmt::format("SET lock_timeout = {}", options_.lock_wait_ms),
+                    "cannot set up the session with");
     // A batch counts as written when its COMMIT answers: that answer must mean the rows are
     // on disk, whatever the server's default (synchronous_commit = off loses the last ones in
     // a crash, after the writer has forgotten them).
@@ -226,6 +256,7 @@ class PostgresSink final : public PostgresEventSink {
         queued_events_ -= batch->events();
         spare_.push_back(std::move(queue_.front()));
         queue_.pop_front();
+        sending_since_ = Clock::now();
       }
       changed_.notify_all();
     }
@@ -246,8 +277,8 @@ class PostgresSink final : public PostgresEventSink {
         send(batch, *session);
         if (down_) {
           down_ = false;
-          options_.say(fmt::format("PostgreSQL at {} is back after {}: writing on", where_,
-                                   seconds_text(Clock::now() - down_since)));
+          say(fmt::format("PostgreSQL at {} takes batches again after {}: writing on", where_,
+                          seconds_text(Clock::now() - down_since)));
         }
         return true;
       } catch (const PostgresError& e) {
@@ -258,17 +289,21 @@ class PostgresSink final : public PostgresEventSink {
           return false;
         }
         session.reset();
+        {
+          std::lock_guard lock(mutex_);
+          last_problem_ = e.reason();
+        }
         if (!down_) {
           down_ = true;
           down_since = Clock::now();
-          options_.say(fmt::format("{}; {} audit event(s) wait in memory, retrying", e.what(),
-                                   queued_events()));
+          say(fmt::format("{}; {} audit event(s) wait in memory, retrying", e.what(),
+                          queued_events()));
         } else if (wait >= std::chrono::seconds(8)) {
-          options_.say(
-              fmt::format("PostgreSQL at {} still unreachable after {}; {} audit "
-                          "event(s) wait in memory, next try in {}",
-                          where_, seconds_text(Clock::now() - down_since), queued_events(),
-                          seconds_text(wait)));
+          say(
+              fmt::format("PostgreSQL at {} has taken no batch for {} ({}); {} audit event(s) "
+                          "wait in memory, next try in {}",
+                          where_, seconds_text(Clock::now() - down_since), e.reason(),
+                          queued_events(), seconds_text(wait)));
         }
         std::unique_lock lock(mutex_);
         if (changed_.wait_for(lock, wait, [&] { return abandon_; })) return false;
@@ -340,6 +375,9 @@ class PostgresSink final : public PostgresEventSink {
   std::unique_ptr<Batch> filling_;  // the reading thread's
   Clock::time_point filling_started_;
   std::uint64_t duplicates_in_batches_ = 0;
+  Clock::duration stall_after_;
+  Clock::time_point stall_said_;  // the reading thread's, under mutex_
+  std::mutex say_mutex_;
 
   std::mutex mutex_;
   std::condition_variable changed_;
@@ -350,6 +388,8 @@ class PostgresSink final : public PostgresEventSink {
   bool closing_ = false;
   bool abandon_ = false;
   std::exception_ptr failure_;
+  Clock::time_point sending_since_;  // since when the first batch queued is the first
+  std::string last_problem_;         // why the writer's last try failed
 
   // The writer thread's; read by the reading thread after join() only (or as statistics).
   std::atomic<bool> down_ = false;
@@ -367,6 +407,8 @@ std::unique_ptr<PostgresEventSink> open_postgres_sink(PostgresSinkOptions option
   Connection connection(options.conninfo, false);
   // A lock held elsewhere must not stall the start without an end either (start_session()).
   connection.exec("SET statement_timeout = '10min'", "cannot set up the session with");
+  connection.exec(fmt::format("SET lock_timeout = {}", options.lock_wait_ms),
+                  "cannot set up the session with");
   store::check_server(connection);
   store::check_schema(connection, true);
   return std::make_unique<PostgresSink>(std::move(options), std::move(connection));

@@ -334,7 +334,7 @@ TEST_CASE("join -f --postgres across a server restart loses and doubles nothing"
   CHECK(trail.wait() == 130);
   const std::string err = testing::read_file(dir.file("err"));
   INFO(err);
-  CHECK(err.find("is back after") != std::string::npos);
+  CHECK(err.find("takes batches again after") != std::string::npos);
   CHECK(stored() == expected);
   CHECK(count_of(cluster, "restart", "SELECT count(DISTINCT event_key) FROM pkgly_trail.events") ==
         expected);

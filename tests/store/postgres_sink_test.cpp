@@ -6,8 +6,11 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <functional>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "pkgly_trail/store/postgres.hpp"
 #include "support/postgres_cluster.hpp"
@@ -103,7 +106,7 @@ TEST_CASE(
   CHECK(cluster.query("down", "SELECT count(*) FROM pkgly_trail.access") == "4");
   std::lock_guard lock(said_mutex);
   INFO(said);
-  CHECK(said.find("is back after") != std::string::npos);
+  CHECK(said.find("takes batches again after") != std::string::npos);
   CHECK(said.find("reading stops until it takes them") != std::string::npos);
 }
 
@@ -132,6 +135,105 @@ TEST_CASE("the postgres writer gives up on a failure retrying cannot mend",
     CHECK(std::string(e.what()).find("actor_id") != std::string::npos);
   }
   CHECK(thrown);
+}
+
+// Another session holds the events table (as `db prune` or a migration would) for `seconds`,
+// from a thread; returns once the lock is held.
+std::thread hold_events_table(PostgresCluster& cluster, const std::string& dbname, double seconds) {
+  std::thread holder([&cluster, dbname, seconds] {
+    cluster.query(dbname, fmt::format("BEGIN; LOCK TABLE pkgly_trail.events IN ACCESS EXCLUSIVE "
+                                      "MODE; SELECT pg_sleep({}); COMMIT;",
+                                      seconds));
+  });
+  for (int i = 0; i < 200; ++i) {
+    if (cluster.query(dbname,
+                      "SELECT count(*) FROM pg_locks WHERE granted AND mode = "
+                      "'AccessExclusiveLock' AND relation = 'pkgly_trail.events'::regclass") == "1")
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  return holder;
+}
+
+// What the writer says, from either thread.
+struct Said {
+  std::mutex mutex;
+  std::string text;
+  std::function<void(std::string_view)> sink() {
+    return [this](std::string_view line) {
+      std::lock_guard lock(mutex);
+      text += std::string(line) + "\n";
+    };
+  }
+  bool has(std::string_view part) {
+    std::lock_guard lock(mutex);
+    return text.find(part) != std::string::npos;
+  }
+};
+
+TEST_CASE("the postgres writer says a server that takes nothing while reading goes on",
+          "[store][postgres][may-skip]") {
+  testing::require_postgres();
+  PostgresCluster cluster;
+  PostgresSinkOptions options;
+  options.conninfo = cluster.create_database("stalled");
+  options.stall_after_ms = 300;
+  options.lock_wait_ms = 60000;  // the batch waits for the lock, it is not retried
+  Said said;
+  options.say = said.sink();
+  std::unique_ptr<PostgresEventSink> sink = open_postgres_sink(options);
+  std::thread holder = hold_events_table(cluster, "stalled", 3);
+  std::vector<std::unique_ptr<Event>> events;
+  for (int n = 0; n < 5; ++n) events.push_back(std::make_unique<Event>(n));
+  REQUIRE(sink->on_event(events[0]->joined()));
+  sink->on_idle();
+  // The buffer has room: the reading goes on, and the idle input hears of the stall.
+  const auto started = std::chrono::steady_clock::now();
+  for (int n = 1; n < 5; ++n) {
+    REQUIRE(sink->on_event(events[n]->joined()));
+    sink->on_idle();
+  }
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
+  for (int i = 0; i < 40 && !said.has("has taken no batch for"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    sink->on_idle();
+  }
+  {
+    std::lock_guard lock(said.mutex);
+    INFO(said.text);
+    CHECK(said.text.find("has taken no batch for") != std::string::npos);
+    CHECK(said.text.find("reading goes on, ") != std::string::npos);
+  }
+  holder.join();
+  sink->finish();
+  CHECK(sink->written() == 5);
+  CHECK(cluster.query("stalled", "SELECT count(*) FROM pkgly_trail.events") == "5");
+}
+
+TEST_CASE("the postgres writer retries a batch that waited too long for a lock",
+          "[store][postgres][may-skip]") {
+  testing::require_postgres();
+  PostgresCluster cluster;
+  PostgresSinkOptions options;
+  options.conninfo = cluster.create_database("locked");
+  options.lock_wait_ms = 300;
+  options.first_retry_ms = 100;
+  options.max_retry_ms = 400;
+  Said said;
+  options.say = said.sink();
+  std::unique_ptr<PostgresEventSink> sink = open_postgres_sink(options);
+  std::thread holder = hold_events_table(cluster, "locked", 2);
+  Event event(1);
+  REQUIRE(sink->on_event(event.joined()));
+  sink->on_idle();
+  holder.join();
+  sink->finish();
+  std::lock_guard lock(said.mutex);
+  INFO(said.text);
+  CHECK(said.text.find("lock timeout") != std::string::npos);
+  CHECK(said.text.find("takes batches again after") != std::string::npos);
+  CHECK(sink->written() == 1);
+  CHECK(cluster.query("locked", "SELECT count(*) FROM pkgly_trail.events") == "1");
 }
 
 }  // namespace

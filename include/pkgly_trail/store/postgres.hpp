@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "pkgly_trail/correlate/joined_event.hpp"
@@ -31,12 +32,16 @@ inline constexpr std::string_view kPostgresSchema = "pkgly_trail";
 // database, never by the connection string, which may hold a password.
 class PostgresError : public std::runtime_error {
  public:
-  PostgresError(const std::string& message, bool transient)
-      : std::runtime_error(message), transient_(transient) {}
+  PostgresError(const std::string& message, bool transient, std::string reason = {})
+      : std::runtime_error(message), transient_(transient), reason_(std::move(reason)) {}
   bool transient() const noexcept { return transient_; }
+  // The server's or libpq's own words, without what was being done and where ("server closed
+  // the connection unexpectedly"); what() when there are none.
+  const char* reason() const noexcept { return reason_.empty() ? what() : reason_.c_str(); }
 
  private:
   bool transient_;
+  std::string reason_;
 };
 
 struct PostgresSinkOptions {
@@ -52,8 +57,14 @@ struct PostgresSinkOptions {
   // The wait before the first retry; it doubles up to max_retry_ms.
   std::uint32_t first_retry_ms = 250;
   std::uint32_t max_retry_ms = 30000;
-  // Where the writer says what happens to the server (gone, retrying, back, waiting at the
-  // end): one line each, from the writer's thread.
+  // A batch the server has not taken after this long (a stalled disk, a lock held elsewhere)
+  // is said, every stall_after_ms while it lasts, even while the buffer has room.
+  std::uint32_t stall_after_ms = 30000;
+  // A statement that waits this long for a lock (a `db prune` or a migration holding the
+  // tables) is given up and sent again later, as after a lost connection.
+  std::uint32_t lock_wait_ms = 30000;
+  // Where the writer says what happens to the server (gone, retrying, stalled, back, waiting
+  // at the end): one line each, from either thread, one at a time.
   std::function<void(std::string_view)> say;
 };
 
