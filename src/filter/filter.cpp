@@ -29,31 +29,52 @@ struct MatchGroup {
   std::vector<std::unique_ptr<RE2>> patterns;  // RE2 is neither copyable nor movable
 };
 
-// The text of a value a user can compare against. Null counts as absent: `--where message=`
-// must not select records that have no message.
-std::optional<std::string_view> text_of(const Record& record, std::string_view name) noexcept {
-  const std::optional<Value> value = record.lookup(name);
-  if (!value || value->kind == ValueKind::Null) return std::nullopt;
-  return value->text;
+// Does `pred` hold for a text `name` has in the record? Null counts as absent: `--where
+// message=` must not select records that have no message. A Pkgly record has one value per
+// name; a forged or mangled one may name an event field twice with different values (marked
+// suspect: Record::repeated_field), and then each value is a reading: a filter keeps the record
+// when it would keep any reading, so that neither value hides it.
+template <typename Pred>
+bool any_reading(const Record& record, std::string_view name, Pred pred) {
+  if (Record::is_member_name(name) || record.field(name) == nullptr) {
+    const std::optional<Value> value = record.lookup(name);
+    return value && value->kind != ValueKind::Null && pred(value->text);
+  }
+  return std::any_of(record.fields.begin(), record.fields.end(), [&](const Field& f) {
+    return f.key == name && f.value.kind != ValueKind::Null && pred(f.value.text);
+  });
 }
 
 // In `join`, --where/--match may name a field of the joined access record: `access.KEY`
 // explicitly, or any KEY the audit event does not have itself.
-std::optional<std::string_view> joined_text_of(const Record& record, const Record* joined,
-                                               std::string_view name) noexcept {
-  if (joined && name.starts_with("access.")) return text_of(*joined, name.substr(7));
-  std::optional<std::string_view> own = text_of(record, name);
-  if (!own && joined) return text_of(*joined, name);
-  return own;
+template <typename Pred>
+bool any_joined_reading(const Record& record, const Record* joined, std::string_view name,
+                        Pred pred) {
+  if (joined && name.starts_with("access.")) return any_reading(*joined, name.substr(7), pred);
+  if (any_reading(record, name, [](std::string_view) { return true; }))
+    return any_reading(record, name, pred);
+  return joined != nullptr && any_reading(*joined, name, pred);
 }
 
-bool equals_any(const std::vector<std::string>& wanted, std::optional<std::string_view> text) {
-  return text && std::find(wanted.begin(), wanted.end(), *text) != wanted.end();
+// What a negative option (--not-actor, KEY!=V, KEY!~RE) leaves out: a record with a reading
+// and none outside `pred`. `any(p)`: any_reading or any_joined_reading of one name.
+template <typename Any, typename Pred>
+bool every_reading(Any any, Pred pred) {
+  return any([](std::string_view) { return true; }) &&
+         !any([&](std::string_view text) { return !pred(text); });
 }
 
-bool glob_any(const std::vector<std::string>& patterns, std::optional<std::string_view> text) {
-  return text && std::any_of(patterns.begin(), patterns.end(),
-                             [&](const std::string& p) { return glob_match(p, *text); });
+auto equals_one_of(const std::vector<std::string>& wanted) {
+  return [&wanted](std::string_view text) {
+    return std::find(wanted.begin(), wanted.end(), text) != wanted.end();
+  };
+}
+
+auto fits_one_of(const std::vector<std::string>& patterns) {
+  return [&patterns](std::string_view text) {
+    return std::any_of(patterns.begin(), patterns.end(),
+                       [&](const std::string& p) { return glob_match(p, text); });
+  };
 }
 
 // KEY<sep>VALUE or KEY!<sep>VALUE, split at the first separator.
@@ -157,32 +178,45 @@ bool Filter::Compiled::matches(const Record& record, const Record* joined) const
       std::none_of(target_prefixes.begin(), target_prefixes.end(),
                    [&](const std::string& p) { return has_target_prefix(record.target, p); }))
     return false;
-  if (outcome && text_of(record, "outcome") != std::string_view(*outcome)) return false;
-  if (!actors.empty() && !equals_any(actors, text_of(record, "actor_username"))) return false;
-  if (equals_any(not_actors, text_of(record, "actor_username"))) return false;
-  if (!repositories.empty() && !equals_any(repositories, text_of(record, "repository_id")) &&
-      !equals_any(repositories, text_of(record, "resource_name")))
+  auto field = [&](std::string_view name) {
+    return [&record, name](auto pred) { return any_reading(record, name, pred); };
+  };
+  if (outcome && !field("outcome")([&](std::string_view text) { return text == *outcome; }))
     return false;
-  if (!storages.empty() && !equals_any(storages, text_of(record, "storage_id"))) return false;
-  if (!actions.empty() && !glob_any(actions, text_of(record, "action"))) return false;
-  if (glob_any(not_actions, text_of(record, "action"))) return false;
-  if (!paths.empty() && !glob_any(paths, text_of(record, "path")) &&
-      !glob_any(paths, text_of(record, "url_path")))
+  if (!actors.empty() && !field("actor_username")(equals_one_of(actors))) return false;
+  if (!not_actors.empty() && every_reading(field("actor_username"), equals_one_of(not_actors)))
+    return false;
+  if (!repositories.empty() && !field("repository_id")(equals_one_of(repositories)) &&
+      !field("resource_name")(equals_one_of(repositories)))
+    return false;
+  if (!storages.empty() && !field("storage_id")(equals_one_of(storages))) return false;
+  if (!actions.empty() && !field("action")(fits_one_of(actions))) return false;
+  if (!not_actions.empty() && every_reading(field("action"), fits_one_of(not_actions)))
+    return false;
+  if (!paths.empty() && !field("path")(fits_one_of(paths)) &&
+      !field("url_path")(fits_one_of(paths)))
     return false;
   if (!matches_time(record)) return false;
+  auto joined_field = [&](std::string_view name) {
+    return [&record, joined, name](auto pred) {
+      return any_joined_reading(record, joined, name, pred);
+    };
+  };
   for (const WhereGroup& group : where) {
-    if (equals_any(group.values, joined_text_of(record, joined, group.key)) == group.negated)
-      return false;
+    const bool kept = group.negated
+                          ? !every_reading(joined_field(group.key), equals_one_of(group.values))
+                          : joined_field(group.key)(equals_one_of(group.values));
+    if (!kept) return false;
   }
   for (const MatchGroup& group : match) {
-    const std::optional<std::string_view> text = joined_text_of(record, joined, group.key);
-    bool any = false;
-    if (text) {
-      const re2::StringPiece piece(text->data(), text->size());
-      any = std::any_of(group.patterns.begin(), group.patterns.end(),
-                        [&](const auto& re) { return RE2::PartialMatch(piece, *re); });
-    }
-    if (any == group.negated) return false;
+    auto matches_one = [&group](std::string_view text) {
+      const re2::StringPiece piece(text.data(), text.size());
+      return std::any_of(group.patterns.begin(), group.patterns.end(),
+                         [&](const auto& re) { return RE2::PartialMatch(piece, *re); });
+    };
+    const bool kept = group.negated ? !every_reading(joined_field(group.key), matches_one)
+                                    : joined_field(group.key)(matches_one);
+    if (!kept) return false;
   }
   return true;
 }

@@ -109,6 +109,9 @@ constexpr std::string_view kSuspectUrlBreak =
     "it may have written this record";
 constexpr std::string_view kSuspectMisfit =
     "does not fit the fields Pkgly writes for its target (split generically)";
+constexpr std::string_view kSuspectRepeatedField =
+    "a field is written twice with different values, which Pkgly never does: the later value "
+    "is the one shown";
 
 // The needles searched for on every line, made once (text_search.hpp).
 const Needle kAuditNeedle{kAuditTarget};
@@ -904,6 +907,9 @@ void RecordAssembler::complete(Pending& pending) {
   if (record.suspect.empty() &&
       (record.schema_fit == SchemaFit::Broken || record.schema_fit == SchemaFit::Unfinished))
     record.suspect = kSuspectMisfit;
+  if (record.suspect.empty() && find_schema(record.target) != nullptr &&
+      !record.repeated_field().empty())
+    record.suspect = kSuspectRepeatedField;
   if (!record.suspect.empty()) ++stats_.suspect_records;
   check_url_reach(pending, record);
   // It waits until the window after it has passed (see release).

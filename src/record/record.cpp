@@ -115,9 +115,18 @@ void Record::copy_from(const Record& other) {
 }
 
 const Value* Record::field(std::string_view key) const noexcept {
-  for (const Field& f : fields)
-    if (f.key == key) return &f.value;
+  for (auto f = fields.rbegin(); f != fields.rend(); ++f)
+    if (f->key == key) return &f->value;
   return nullptr;
+}
+
+std::string_view Record::repeated_field() const noexcept {
+  // Quadratic in the fields of one record (a few dozen at most); allocates nothing.
+  for (std::size_t i = 0; i < fields.size(); ++i)
+    for (std::size_t j = i + 1; j < fields.size(); ++j)
+      if (fields[j].key == fields[i].key && !(fields[j].value == fields[i].value))
+        return fields[i].key;
+  return {};
 }
 
 const Value* Record::span_field(std::string_view key) const noexcept {
@@ -133,6 +142,11 @@ const Value* Record::span_field(std::string_view key) const noexcept {
 std::span<const Field> Record::fields_of(const Span& span) const noexcept {
   if (span.first_field + span.field_count > span_fields.size()) return {};
   return std::span<const Field>(span_fields).subspan(span.first_field, span.field_count);
+}
+
+bool Record::is_member_name(std::string_view name) noexcept {
+  return name == "timestamp" || name == "level" || name == "target" || name == "message" ||
+         name == "request_id" || name == "trace_id" || name == "format";
 }
 
 std::optional<Value> Record::lookup(std::string_view name) const noexcept {

@@ -262,6 +262,51 @@ TEST_CASE("around: its errors say what is wrong") {
   CHECK(compile_error(options).starts_with("invalid --around value 'noon'"));
 }
 
+TEST_CASE("a field written twice is matched by either value and hidden by neither") {
+  // Pkgly writes each field once; a forged or mangled record may name one twice (it is marked
+  // suspect). No positive option may miss it, no negative one hide it, for either value.
+  Record twice = audit("auth.login", "success", "alice");
+  twice.fields.push_back({"actor_username", Value::string("bob")});
+  twice.fields.push_back({"action", Value::string("token.create")});
+  FilterOptions options;
+  options.actors = {"alice"};
+  CHECK(passes(options, twice));
+  options.actors = {"bob"};
+  CHECK(passes(options, twice));
+  options = {};
+  options.not_actors = {"alice"};
+  CHECK(passes(options, twice));
+  options.not_actors = {"bob"};
+  CHECK(passes(options, twice));
+  options.not_actors = {"alice", "bob"};
+  CHECK_FALSE(passes(options, twice));
+  options = {};
+  options.actions = {"token.*"};
+  CHECK(passes(options, twice));
+  options.not_actions = {"auth.*"};
+  CHECK(passes(options, twice));
+  options.not_actions = {"auth.*", "token.*"};
+  CHECK_FALSE(passes(options, twice));
+  options = {};
+  options.where = {"actor_username=alice"};
+  CHECK(passes(options, twice));
+  options.where = {"actor_username!=alice"};
+  CHECK(passes(options, twice));
+  options.where = {"actor_username!=alice", "actor_username!=bob"};
+  CHECK_FALSE(passes(options, twice));
+  options = {};
+  options.match = {"actor_username~^b"};
+  CHECK(passes(options, twice));
+  options.match = {"actor_username!~^a"};
+  CHECK(passes(options, twice));
+  options.match = {"actor_username!~^(a|b)"};
+  CHECK_FALSE(passes(options, twice));
+  // The record shows its later value, like the JSON outputs.
+  CHECK(twice.field("actor_username")->text == "bob");
+  CHECK(twice.repeated_field() == "action");  // the first in log order
+  CHECK(audit().repeated_field().empty());
+}
+
 TEST_CASE("where: exact text of lookup - same key OR - different keys AND") {
   FilterOptions options;
   options.where = {"actor_username=alice"};

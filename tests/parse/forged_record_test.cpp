@@ -55,3 +55,25 @@ TEST_CASE("a record that fits its schema waits for the next line or for idle - n
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("a json audit record naming a field twice is marked suspect and shows the later value",
+          "[parse][security]") {
+  const std::string head =
+      R"({"timestamp":"2025-11-20T10:00:00.000000Z","level":"INFO","fields":{"message":"Audit event",)"
+      R"("action":"auth.login","outcome":"success",)";
+  const std::string tail = R"(,"request_id":"r1"},"target":"pkgly::audit"})";
+  auto parsed = testing::parse_text(head + R"("actor_username":"alice","actor_username":"bob")" +
+                                    tail + "\n");
+  REQUIRE(parsed.records.size() == 1);
+  CHECK(testing::field_text(parsed.records[0], "actor_username") == "bob");
+  CHECK(parsed.records[0].suspect.find("written twice") != std::string_view::npos);
+  // The same value twice reads one way only: no doubt to report.
+  parsed =
+      testing::parse_text(head + R"("actor_username":"bob","actor_username":"bob")" + tail + "\n");
+  REQUIRE(parsed.records.size() == 1);
+  CHECK(parsed.records[0].suspect.empty());
+}
+
+}  // namespace pkgly_trail

@@ -105,13 +105,19 @@ class Record {
   // Bytes of text the views cover: what a copy stores in its arena.
   std::size_t text_size() const noexcept;
 
+  // An event field written twice (Pkgly never does: a forged or mangled record) gives its
+  // later value, as the JSON outputs, jq and jsonb do, so every output and filter agrees.
   const Value* field(std::string_view key) const noexcept;
+  // The first event field written again with another value; empty when none is.
+  std::string_view repeated_field() const noexcept;
   // Innermost span first, as tracing resolves a name.
   const Value* span_field(std::string_view key) const noexcept;
   std::span<const Field> fields_of(const Span& span) const noexcept;
   // A value by the name a user types: timestamp, level, target, message, request_id,
   // trace_id, format, then an event field, then a span field (innermost first).
   std::optional<Value> lookup(std::string_view name) const noexcept;
+  // Is `name` one lookup() takes from the record itself (timestamp ... format), not a field?
+  static bool is_member_name(std::string_view name) noexcept;
   const Span* find_span(std::string_view name) const noexcept;
   // trace_id when it is a usable W3C id: 32 hex digits, not all zeros.
   std::string_view valid_trace_id() const noexcept;
