@@ -1,7 +1,6 @@
 // A live `join` never holds an event back: a silent pipe still prints it within about a
 // second, and Ctrl-C prints what is pending before exiting.
 #include <signal.h>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -35,9 +34,9 @@ TEST_CASE("ctrl-c prints what the join holds and exits 130", "[cli][correlate][l
   testing::LiveTrail join({"join", "-o", "json"});
   // The event waits for its access record when the interrupt comes.
   join.send(lonely_audit_line());
-  // Long enough for the child to have started and read the line, also under sanitizers (a
-  // signal before the read ends the input before the line: nothing to print).
-  usleep(700 * 1000);
+  // Once the child handles Ctrl-C and has read the line (a signal before the read ends the
+  // input before the line: nothing to print).
+  REQUIRE(join.wait_until_ready_for(SIGINT, std::chrono::seconds(20)));
   join.signal(SIGINT);
   const std::string out = join.take_line(std::chrono::seconds(3));
   CHECK(out.find("\"target\":\"pkgly::audit\"") != std::string::npos);

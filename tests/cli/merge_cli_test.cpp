@@ -219,7 +219,8 @@ TEST_CASE("merge cli: Ctrl-C ends a merge that waits for a silent pipe",
   testing::LiveTrail trail(
       {"join", "-o", "json", "--merge", "-", testing::fixture_path("json-plain-zero.log")},
       testing::LiveSetup().out_to("/dev/null"));
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  REQUIRE(trail.wait_until_ready_for(SIGINT, std::chrono::seconds(20)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // into the wait for stdin
   trail.signal(SIGINT);
   const std::optional<int> status = trail.wait_for(std::chrono::seconds(5));
   if (!status) FAIL("pkgly-trail join --merge did not end within 5 s of SIGINT");

@@ -5,12 +5,15 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <cstdint>
+#include <fstream>
 #include <functional>
 #include <optional>
 #include <string>
@@ -122,6 +125,18 @@ class LiveTrail {
   const std::string& out() const noexcept { return out_; }
 
   void signal(int sig) const { ::kill(pid_, sig); }
+  // Waits, up to `within`, until it catches `sig` itself (its handler is installed: SigCgt in
+  // /proc/PID/status) and has read all that was sent to its stdin; false if it has not by
+  // then. A signal sent sooner kills it, or ends its input before the last lines: a fixed
+  // sleep instead is too short on a loaded machine (a sanitizer build beside another build).
+  bool wait_until_ready_for(int sig, std::chrono::milliseconds within) const {
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    while (!(catches(sig) && stdin_drained())) {
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      ::poll(nullptr, 0, 10);
+    }
+    return true;
+  }
   // Waits for it to end: its exit status, or minus the signal that killed it (so 130 is an
   // exit with 130, as after a handled Ctrl-C, and -2 death by an unhandled SIGINT).
   // `usage`: what it used (its peak RSS: ru_maxrss, KiB).
@@ -146,6 +161,19 @@ class LiveTrail {
   }
 
  private:
+  bool catches(int sig) const {
+    std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+    for (std::string line; std::getline(status, line);)
+      if (line.rfind("SigCgt:", 0) == 0)
+        return (std::stoull(line.substr(7), nullptr, 16) >> (sig - 1) & 1) != 0;
+    return false;
+  }
+  // Nothing waits in the pipe to its stdin (FIONREAD counts a pipe's bytes from either end).
+  bool stdin_drained() const {
+    int waiting = 0;
+    return to_child_ < 0 || (::ioctl(to_child_, FIONREAD, &waiting) == 0 && waiting == 0);
+  }
+
   static int decoded(int status) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
   }
