@@ -138,7 +138,9 @@ class PostgresSink final : public PostgresEventSink {
               "waiting for PostgreSQL at {} to take the last {} audit event(s){} (two interrupts "
               "give them up; a re-run of the same logs writes them)",
               where_, queued_events_,
-              down_ ? fmt::format(", which fails: {}", last_problem_) : ""));
+              down_ ? fmt::format(", whose last try ({} ago) failed: {}",
+                                  seconds_text(Clock::now() - last_problem_at_), last_problem_)
+                    : ""));
     }
     writer_.join();
     rethrow_failure();
@@ -173,6 +175,7 @@ class PostgresSink final : public PostgresEventSink {
         now - stall_said_ < stall_after_)
       return;
     stall_said_ = now;
+    stall_said_since_ = true;
     say(
         fmt::format("PostgreSQL at {} has taken no batch for {}: {}, {} audit event(s) wait in "
                     "memory",
@@ -250,15 +253,20 @@ class PostgresSink final : public PostgresEventSink {
         batch = queue_.front().get();
       }
       if (!send_with_retries(*batch, session)) return;
+      bool stall_was_said = false;
+      Clock::duration stalled;
       {
         std::lock_guard lock(mutex_);
         queued_bytes_ -= batch->bytes();
         queued_events_ -= batch->events();
         spare_.push_back(std::move(queue_.front()));
         queue_.pop_front();
+        stalled = Clock::now() - sending_since_;
         sending_since_ = Clock::now();
+        std::swap(stall_was_said, stall_said_since_);
       }
       changed_.notify_all();
+      if (stall_was_said) say_taken_again(stalled);
     }
   }
 
@@ -266,7 +274,7 @@ class PostgresSink final : public PostgresEventSink {
   // sink is being destroyed).
   bool send_with_retries(Batch& batch, std::optional<Connection>& session) {
     auto wait = std::chrono::milliseconds(options_.first_retry_ms);
-    Clock::time_point down_since;
+    Clock::time_point said_at;
     for (;;) {
       try {
         if (!session) {
@@ -277,8 +285,8 @@ class PostgresSink final : public PostgresEventSink {
         send(batch, *session);
         if (down_) {
           down_ = false;
-          say(fmt::format("PostgreSQL at {} takes batches again after {}: writing on", where_,
-                          seconds_text(Clock::now() - down_since)));
+          std::lock_guard lock(mutex_);
+          stall_said_since_ = true;  // said once the batch is off the queue (write_loop)
         }
         return true;
       } catch (const PostgresError& e) {
@@ -289,21 +297,28 @@ class PostgresSink final : public PostgresEventSink {
           return false;
         }
         session.reset();
+        Clock::duration stalled;
+        std::size_t waiting = 0;
         {
           std::lock_guard lock(mutex_);
           last_problem_ = e.reason();
+          last_problem_at_ = Clock::now();
+          stalled = last_problem_at_ - sending_since_;
+          waiting = queued_events_;
         }
+        // Said at the first failure, then when the wait grows long or 30 s have passed (a
+        // statement given up after a lock wait fails every 30 s however short the wait).
+        const Clock::time_point now = Clock::now();
         if (!down_) {
           down_ = true;
-          down_since = Clock::now();
-          say(fmt::format("{}; {} audit event(s) wait in memory, retrying", e.what(),
-                          queued_events()));
-        } else if (wait >= std::chrono::seconds(8)) {
+          said_at = now;
+          say(fmt::format("{}; {} audit event(s) wait in memory, retrying", e.what(), waiting));
+        } else if (wait >= std::chrono::seconds(8) || now - said_at >= stall_after_) {
+          said_at = now;
           say(
               fmt::format("PostgreSQL at {} has taken no batch for {} ({}); {} audit event(s) "
                           "wait in memory, next try in {}",
-                          where_, seconds_text(Clock::now() - down_since), e.reason(),
-                          queued_events(), seconds_text(wait)));
+                          where_, seconds_text(stalled), e.reason(), waiting, seconds_text(wait)));
         }
         std::unique_lock lock(mutex_);
         if (changed_.wait_for(lock, wait, [&] { return abandon_; })) return false;
@@ -312,9 +327,9 @@ class PostgresSink final : public PostgresEventSink {
     }
   }
 
-  std::size_t queued_events() {
-    std::lock_guard lock(mutex_);
-    return queued_events_;
+  void say_taken_again(Clock::duration stalled) {
+    say(fmt::format("PostgreSQL at {} takes batches again after {}: writing on", where_,
+                    seconds_text(stalled)));
   }
 
   void send(Batch& batch, Connection& session) {
@@ -390,6 +405,8 @@ class PostgresSink final : public PostgresEventSink {
   std::exception_ptr failure_;
   Clock::time_point sending_since_;  // since when the first batch queued is the first
   std::string last_problem_;         // why the writer's last try failed
+  Clock::time_point last_problem_at_;
+  bool stall_said_since_ = false;  // a stall of the first batch was said, or a failure
 
   // The writer thread's; read by the reading thread after join() only (or as statistics).
   std::atomic<bool> down_ = false;

@@ -1,6 +1,8 @@
 // A Display value with a newline followed by a whole fake record creates no event and changes
 // no field, in every text format.
 #include <catch2/catch.hpp>
+#include <string>
+#include <vector>
 
 #include "parse/audit_lines.hpp"
 #include "parse/parse_helpers.hpp"
@@ -74,6 +76,40 @@ TEST_CASE("a json audit record naming a field twice is marked suspect and shows 
       testing::parse_text(head + R"("actor_username":"bob","actor_username":"bob")" + tail + "\n");
   REQUIRE(parsed.records.size() == 1);
   CHECK(parsed.records[0].suspect.empty());
+}
+
+}  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("a json record naming a member twice is marked suspect", "[parse][security]") {
+  const std::string fields =
+      R"("fields":{"message":"Audit event","action":"auth.login","outcome":"success",)"
+      R"("actor_username":"alice","request_id":"r1"})";
+  const std::string genuine = R"({"timestamp":"2025-11-20T10:00:00.000000Z","level":"INFO",)" +
+                              fields + R"(,"target":"pkgly::audit"})";
+  CHECK(testing::parse_text(genuine + "\n").records.at(0).suspect.empty());
+  for (
+      const std::string& line : std::vector<std::string>{
+          // jq and jsonb read these as something else than the first reading.
+          R"({"timestamp":"2025-11-20T10:00:00.000000Z","level":"INFO",)" + fields +
+              R"(,"fields":{"message":"nothing"},"target":"pkgly::audit"})",
+          R"({"timestamp":"2025-11-20T10:00:00.000000Z","level":"INFO",)" + fields +
+              R"(,"target":"pkgly::audit","target":"pkgly::audit"})",
+          R"({"timestamp":"2025-11-20T10:00:00.000000Z","timestamp":"2025-11-21T00:00:00Z",)"
+          R"("level":"INFO",)" +
+              fields + R"(,"target":"pkgly::audit"})",
+          R"({"timestamp":"2025-11-20T10:00:00.000000Z","level":"INFO","level":"INFO",)" + fields +
+              R"(,"target":"pkgly::audit"})",
+          std::string(
+              R"({"timestamp":"2025-11-20T10:00:00.000000Z","level":"INFO","fields":{"message":)"
+              R"("Audit event","message":"hello","action":"auth.login"},"target":"pkgly::audit"})"),
+      }) {
+    INFO(line);
+    const auto parsed = testing::parse_text(line + "\n");
+    REQUIRE(parsed.records.size() == 1);
+    CHECK(parsed.records[0].suspect.find("written twice") != std::string_view::npos);
+  }
 }
 
 }  // namespace pkgly_trail

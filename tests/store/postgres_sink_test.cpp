@@ -206,6 +206,7 @@ TEST_CASE("the postgres writer says a server that takes nothing while reading go
   }
   holder.join();
   sink->finish();
+  CHECK(said.has("takes batches again after"));
   CHECK(sink->written() == 5);
   CHECK(cluster.query("stalled", "SELECT count(*) FROM pkgly_trail.events") == "5");
 }
@@ -219,10 +220,12 @@ TEST_CASE("the postgres writer retries a batch that waited too long for a lock",
   options.lock_wait_ms = 300;
   options.first_retry_ms = 100;
   options.max_retry_ms = 400;
+  // Short waits between tries that each take the lock wait: the stall is said all the same.
+  options.stall_after_ms = 800;
   Said said;
   options.say = said.sink();
   std::unique_ptr<PostgresEventSink> sink = open_postgres_sink(options);
-  std::thread holder = hold_events_table(cluster, "locked", 2);
+  std::thread holder = hold_events_table(cluster, "locked", 3);
   Event event(1);
   REQUIRE(sink->on_event(event.joined()));
   sink->on_idle();
@@ -231,6 +234,7 @@ TEST_CASE("the postgres writer retries a batch that waited too long for a lock",
   std::lock_guard lock(said.mutex);
   INFO(said.text);
   CHECK(said.text.find("lock timeout") != std::string::npos);
+  CHECK(said.text.find("has taken no batch for") != std::string::npos);
   CHECK(said.text.find("takes batches again after") != std::string::npos);
   CHECK(sink->written() == 1);
   CHECK(cluster.query("locked", "SELECT count(*) FROM pkgly_trail.events") == "1");
