@@ -229,3 +229,41 @@ TEST_CASE("join on a trickling pipe prints an event before the input ends", "[cl
 }
 
 }  // namespace pkgly_trail
+
+namespace pkgly_trail {
+
+TEST_CASE("a compact log with a json log appended joins the json part by request id",
+          "[cli][join][truth]") {
+  // Compact logs write no request ids, so their part is joined by adjacency; the part after it
+  // writes them, and is joined exactly by them, record by record, not by the shape of the
+  // first part (the format is each record's own).
+  const std::string compact = testing::read_file(testing::fixture_path("compact-pkgly-ansi.log"));
+  const std::string json = testing::read_file(testing::fixture_path("json-plain-zero.log"));
+  const auto compact_truth =
+      testing::read_lines(testing::fixture_path("compact-pkgly-ansi.truth.ndjson"));
+  const auto json_truth =
+      testing::read_lines(testing::fixture_path("json-plain-zero.truth.ndjson"));
+  const auto result = run_trail("join -o json", compact + json);
+  REQUIRE(result.status == 0);
+  const std::vector<std::string> got = lines_of(result.out);
+  REQUIRE(got.size() == compact_truth.size() + json_truth.size());
+  simdjson::dom::parser got_parser, want_parser;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    INFO(got[i]);
+    simdjson::dom::object event, truth;
+    REQUIRE(got_parser.parse(got[i]).get(event) == simdjson::SUCCESS);
+    const bool json_part = i >= compact_truth.size();
+    const std::string& want = json_part ? json_truth[i - compact_truth.size()] : compact_truth[i];
+    REQUIRE(want_parser.parse(want).get(truth) == simdjson::SUCCESS);
+    CHECK(std::string_view(event["timestamp"]) == std::string_view(truth["timestamp"]));
+    testing::check_access_json(event["access"], truth["access"]);
+    const std::string_view want_by = truth["access"].is_null() ? ""
+                                     : json_part               ? "request_id"
+                                                               : "adjacency";
+    CHECK((event["joined_by"].is_null() ? std::string_view()
+                                        : std::string_view(event["joined_by"])) == want_by);
+    if (json_part) testing::check_related_json(event["related"], truth["related"]);
+  }
+}
+
+}  // namespace pkgly_trail
