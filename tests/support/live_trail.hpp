@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <optional>
@@ -162,6 +163,15 @@ class LiveTrail {
 
  private:
   bool catches(int sig) const {
+    // Before execv the child is a copy of the test binary, whose Catch2 catches SIGINT too.
+    char exe[4096];
+    const ssize_t size =
+        ::readlink(("/proc/" + std::to_string(pid_) + "/exe").c_str(), exe, sizeof exe - 1);
+    char* binary = ::realpath(PKGLY_TRAIL_BINARY, nullptr);
+    const bool execed = size > 0 && binary != nullptr &&
+                        std::string_view(exe, static_cast<std::size_t>(size)) == binary;
+    std::free(binary);
+    if (!execed) return false;
     std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
     for (std::string line; std::getline(status, line);)
       if (line.rfind("SigCgt:", 0) == 0)
