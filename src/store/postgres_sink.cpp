@@ -66,6 +66,15 @@ constexpr std::string_view kStagingSql =
     "CREATE TEMP TABLE stage_alerts (LIKE pkgly_trail.alerts) ON COMMIT DELETE ROWS;"
     "ALTER TABLE stage_alerts DROP COLUMN id, DROP COLUMN written_at;";
 
+// A statement that waits longer than 10 min (a stalled disk) is given up; one that waits
+// lock_wait_ms for a lock held elsewhere (a `db prune`, a migration) too: the batch is retried
+// later, saying so, rather than waiting in silence, and a start does not stall without an end.
+void limit_waits(Connection& connection, std::uint32_t lock_wait_ms) {
+  connection.exec("SET statement_timeout = '10min'", "cannot set up the session with");
+  connection.exec(fmt::format("SET lock_timeout = {}", lock_wait_ms),
+                  "cannot set up the session with");
+}
+
 std::string seconds_text(Clock::duration duration) {
   return fmt::format("{:.1f} s", std::chrono::duration<double>(duration).count());
 }
@@ -222,14 +231,9 @@ class PostgresSink final : public PostgresEventSink {
     filling_->clear();
   }
 
+  // The rest of a session's set-up, after limit_waits() (open_postgres_sink() limits the first
+  // session's waits before its schema checks).
   void start_session(Connection& connection) {
-    // A batch that waits longer than this (a lock held by someone, a stalled disk) is given up
-    // and sent again, as after a lost connection.
-    connection.exec("SET statement_timeout = '10min'", "cannot set up the session with");
-    // A lock held elsewhere (a `db prune`, a migration) is waited for lock_wait_ms, then the
-    // batch is retried later, saying so, rather than waiting in silence.
-    connection.exec(fmt::format("SET lock_timeout = {}", options_.lock_wait_ms),
-                    "cannot set up the session with");
     // A batch counts as written when its COMMIT answers: that answer must mean the rows are
     // on disk, whatever the server's default (synchronous_commit = off loses the last ones in
     // a crash, after the writer has forgotten them).
@@ -266,7 +270,9 @@ class PostgresSink final : public PostgresEventSink {
         std::swap(stall_was_said, stall_said_since_);
       }
       changed_.notify_all();
-      if (stall_was_said) say_taken_again(stalled);
+      if (stall_was_said)
+        say(fmt::format("PostgreSQL at {} takes batches again after {}: writing on", where_,
+                        seconds_text(stalled)));
     }
   }
 
@@ -279,6 +285,7 @@ class PostgresSink final : public PostgresEventSink {
       try {
         if (!session) {
           session.emplace(options_.conninfo, true);
+          limit_waits(*session, options_.lock_wait_ms);
           store::check_schema(*session, false);
           start_session(*session);
         }
@@ -297,18 +304,18 @@ class PostgresSink final : public PostgresEventSink {
           return false;
         }
         session.reset();
+        const Clock::time_point now = Clock::now();
         Clock::duration stalled;
         std::size_t waiting = 0;
         {
           std::lock_guard lock(mutex_);
           last_problem_ = e.reason();
-          last_problem_at_ = Clock::now();
-          stalled = last_problem_at_ - sending_since_;
+          last_problem_at_ = now;
+          stalled = now - sending_since_;
           waiting = queued_events_;
         }
         // Said at the first failure, then when the wait grows long or 30 s have passed (a
         // statement given up after a lock wait fails every 30 s however short the wait).
-        const Clock::time_point now = Clock::now();
         if (!down_) {
           down_ = true;
           said_at = now;
@@ -325,11 +332,6 @@ class PostgresSink final : public PostgresEventSink {
         wait = std::min(wait * 2, std::chrono::milliseconds(options_.max_retry_ms));
       }
     }
-  }
-
-  void say_taken_again(Clock::duration stalled) {
-    say(fmt::format("PostgreSQL at {} takes batches again after {}: writing on", where_,
-                    seconds_text(stalled)));
   }
 
   void send(Batch& batch, Connection& session) {
@@ -422,10 +424,7 @@ class PostgresSink final : public PostgresEventSink {
 
 std::unique_ptr<PostgresEventSink> open_postgres_sink(PostgresSinkOptions options) {
   Connection connection(options.conninfo, false);
-  // A lock held elsewhere must not stall the start without an end either (start_session()).
-  connection.exec("SET statement_timeout = '10min'", "cannot set up the session with");
-  connection.exec(fmt::format("SET lock_timeout = {}", options.lock_wait_ms),
-                  "cannot set up the session with");
+  limit_waits(connection, options.lock_wait_ms);
   store::check_server(connection);
   store::check_schema(connection, true);
   return std::make_unique<PostgresSink>(std::move(options), std::move(connection));
