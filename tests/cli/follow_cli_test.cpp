@@ -28,7 +28,9 @@ TEST_CASE("join follows a file through a rotation", "[cli][follow]") {
 
   testing::LiveTrail trail({"join", "-f", "-o", "csv", "--fields", "timestamp", log},
                            testing::LiveSetup().no_input());
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Renamed once the follower has it open (a fixed sleep lost that race on a loaded machine,
+  // and the follower then read the new file only).
+  REQUIRE(trail.wait_until_open(log, std::chrono::seconds(20)));
   std::rename(log.c_str(), (log + ".1").c_str());
   write(log, half, lines.size());
 

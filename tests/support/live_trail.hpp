@@ -161,6 +161,27 @@ class LiveTrail {
     }
   }
 
+  // Waits, up to `within`, until it holds `path` open (a link in /proc/PID/fd); false if it does
+  // not by then. A test that renames a followed file must not do it before.
+  bool wait_until_open(const std::string& path, std::chrono::milliseconds within) const {
+    char* wanted = ::realpath(path.c_str(), nullptr);
+    if (wanted == nullptr) return false;
+    const std::string target = wanted;
+    std::free(wanted);
+    const std::string fds = "/proc/" + std::to_string(pid_) + "/fd/";
+    const auto deadline = std::chrono::steady_clock::now() + within;
+    for (;;) {
+      for (int fd = 0; fd < 64; ++fd) {
+        char link[4096];
+        const ssize_t size = ::readlink((fds + std::to_string(fd)).c_str(), link, sizeof link - 1);
+        if (size > 0 && std::string_view(link, static_cast<std::size_t>(size)) == target)
+          return true;
+      }
+      if (std::chrono::steady_clock::now() >= deadline) return false;
+      ::poll(nullptr, 0, 10);
+    }
+  }
+
  private:
   bool catches(int sig) const {
     // Before execv the child is a copy of the test binary, whose Catch2 catches SIGINT too.
