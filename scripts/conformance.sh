@@ -7,13 +7,18 @@
 #   bash scripts/conformance.sh [BINARY]          # the pinned seeds CI runs (under 3 minutes)
 #   SEEDS="7 8 9" RUNS=50 bash scripts/conformance.sh build/pkgly-trail
 #
-# The tools live in the steering repository's shared/ folder, beside this repository
-# (PKGLY_SHARED overrides). The first run builds the generator (cargo and Debian's tracing
+# The tools live in the steering repository's shared/ folder, beside this repository, or beside
+# the local checkout this one was cloned from (a CI clone in a fresh temporary folder);
+# PKGLY_SHARED overrides. The first run builds the generator (cargo and Debian's tracing
 # crates, installed by ../shared/tools/loggen.sh when missing; about a minute, once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 binary="${1:-build/pkgly-trail}"
 shared="${PKGLY_SHARED:-$(cd .. && pwd)/shared}"
+origin=$(git remote get-url origin 2>/dev/null || true)
+if [ -z "${PKGLY_SHARED:-}" ] && [ ! -d "$shared/tools" ] && [ -d "$origin" ]; then
+  shared="$(cd "$origin/.." && pwd)/shared"
+fi
 tools="$shared/tools"
 if [ ! -x "$tools/loggen.sh" ] || [ ! -f "$tools/conformance.py" ]; then
   echo "conformance: no generator at $tools (set PKGLY_SHARED)" >&2
